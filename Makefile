@@ -1,0 +1,114 @@
+# hive - GNU make build. Every source under src/, cli/, tests/, bench/ is
+# picked up by wildcard: adding a file needs no edit here.
+#
+#   make            library (static + shared), hive, hive-conformance, tests
+#   make demo       install missing packages, build, run the examples
+#   make check      install missing packages, build, run every test, then
+#                   again under ASan+UBSan with the switch-dispatch interpreter
+#   make bench      benchmarks (interpreter / JIT / native / kernel)
+#   make fuzz       libFuzzer targets (clang)
+#   make clean
+
+BUILD   ?= build
+CC      ?= cc
+CLANG   ?= clang
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
+
+WARN    := -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
+           -Wstrict-prototypes -Wno-unused-parameter
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS  ?=
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN) -fPIC -fvisibility=hidden \
+               -MMD -MP -Iinclude
+LIB_CFLAGS  := $(BASE_CFLAGS) -Isrc $(CFLAGS)
+# The CLI and plugins see only the public API.
+CLI_CFLAGS  := $(BASE_CFLAGS) $(CFLAGS)
+TEST_CFLAGS := $(BASE_CFLAGS) -Isrc -Itests $(CFLAGS) \
+               -DHIVE_SRC_DIR=\"$(CURDIR)\" -DHIVE_BUILD_DIR=\"$(abspath $(BUILD))\"
+LIBS    := $(shell pkg-config --libs libelf zlib capstone 2>/dev/null || echo -lelf -lz) -lpthread -lm
+
+LIB_SRC   := $(sort $(wildcard src/*/*.c))
+CLI_SRC   := $(sort $(wildcard cli/*.c))
+TEST_SRC  := $(sort $(wildcard tests/*.c tests/unit/*.c))
+CONF_SRC  := $(wildcard tools/hive_conformance.c)
+BPF_SRC   := $(sort $(wildcard tests/progs/*.bpf.c examples/bpf/*.bpf.c))
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
+CONF_OBJ  := $(CONF_SRC:%.c=$(BUILD)/%.o)
+BPF_OBJ   := $(BPF_SRC:%.bpf.c=$(BUILD)/%.bpf.o)
+
+.PHONY: all lib demo check test test-asan bench fuzz deps clean docs
+all: $(BUILD)/libhive.a $(BUILD)/libhive.so $(BUILD)/hive $(if $(CONF_SRC),$(BUILD)/hive-conformance) \
+     $(BUILD)/run_tests $(BUILD)/hive.pc $(BPF_OBJ)
+lib: $(BUILD)/libhive.a $(BUILD)/libhive.so
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLI_CFLAGS) -c $< -o $@
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLI_CFLAGS) -c $< -o $@
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+# BPF programs: the same objects clang builds for the kernel.
+$(BUILD)/%.bpf.o: %.bpf.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) -O2 -g -target bpf -D__TARGET_ARCH_x86 -Iinclude -c $< -o $@
+
+$(BUILD)/libhive.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(BUILD)/libhive.so: $(LIB_OBJ) src/libhive.map
+	$(Q)$(CC) -shared $(SAN) -Wl,--version-script=src/libhive.map -Wl,-soname,libhive.so.0 \
+		-o $@ $(LIB_OBJ) $(LIBS)
+$(BUILD)/hive: $(CLI_OBJ) $(BUILD)/libhive.a
+	$(Q)$(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libhive.a $(LIBS)
+$(BUILD)/hive-conformance: $(CONF_OBJ) $(BUILD)/libhive.a
+	$(Q)$(CC) $(SAN) -o $@ $(CONF_OBJ) $(BUILD)/libhive.a $(LIBS)
+$(BUILD)/run_tests: $(TEST_OBJ) $(BUILD)/libhive.a
+	$(Q)$(CC) $(SAN) -o $@ $(TEST_OBJ) $(BUILD)/libhive.a $(LIBS)
+$(BUILD)/hive.pc: Makefile
+	@mkdir -p $(BUILD)
+	@printf 'prefix=%s\nincludedir=%s\nlibdir=%s\n\nName: hive\nDescription: eBPF in user space\nVersion: 0.1.0\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lhive\nLibs.private: %s\n' \
+		"$(CURDIR)" "$(CURDIR)/include" "$(abspath $(BUILD))" "$(LIBS)" > $@
+
+deps:
+	$(Q)scripts/deps.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh $(BUILD)
+
+# The suite, then the suite again under ASan+UBSan with the switch-based
+# interpreter (so both dispatch builds are tested).
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory test
+	$(Q)$(MAKE) --no-print-directory test-asan
+
+test: all
+	$(Q)$(BUILD)/run_tests
+
+test-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		CFLAGS="-DHIVE_INTERP_SWITCH" all
+	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/run_tests
+
+bench: all
+	$(Q)$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

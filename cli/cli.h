@@ -1,0 +1,34 @@
+/*
+ * cli.h - shared pieces of the `hive` command line: the command table
+ * declarations, global options and bpftool-style error reporting.
+ * The CLI uses only the public API in include/hive/.
+ */
+#ifndef HIVE_CLI_H
+#define HIVE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct cli_opts {
+	bool json;       /* -j/--json */
+	bool pretty;     /* -p/--pretty (implies json) */
+	bool debug;      /* -d/--debug */
+	bool interpret;  /* --interpret: never JIT */
+	const char *bpffs; /* --bpffs DIR */
+};
+extern struct cli_opts cli_opts;
+
+#define CMD(name, fn, summary) int fn(int argc, char **argv);
+#include "commands.h"
+#undef CMD
+
+/* bpftool-style error: "Error: ..." on stderr, or {"error": "..."} with -j. Returns 1. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file ("-" = stdin) into a malloc'd buffer. Returns 0 or -errno. */
+int cli_read_file(const char *path, unsigned char **data, size_t *len);
+
+/* Whether argv word @arg is a prefix-match of @keyword (bpftool's is_prefix). */
+bool cli_is_prefix(const char *arg, const char *keyword);
+
+#endif
