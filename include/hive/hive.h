@@ -11,8 +11,8 @@
  *    callback set with hive_set_print() (stderr by default, WARN and up).
  *  - Destroy/close functions accept NULL.
  */
-#ifndef HIVE_H
-#define HIVE_H
+#ifndef HIVE_HIVE_H
+#define HIVE_HIVE_H
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,4 +84,4 @@ HIVE_API hive_print_fn hive_set_print(hive_print_fn fn);
 #ifdef __cplusplus
 }
 #endif
-#endif /* HIVE_H */
+#endif /* HIVE_HIVE_H */
