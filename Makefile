@@ -37,16 +37,18 @@ CLI_SRC   := $(sort $(wildcard cli/*.c))
 TEST_SRC  := $(sort $(wildcard tests/*.c tests/unit/*.c))
 CONF_SRC  := $(wildcard tools/hive_conformance.c)
 BPF_SRC   := $(sort $(wildcard tests/progs/*.bpf.c examples/bpf/*.bpf.c))
+EX_SRC    := $(sort $(wildcard examples/host/*.c))
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 CONF_OBJ  := $(CONF_SRC:%.c=$(BUILD)/%.o)
 BPF_OBJ   := $(BPF_SRC:%.bpf.c=$(BUILD)/%.bpf.o)
+EX_BIN    := $(EX_SRC:examples/host/%.c=$(BUILD)/examples/%)
 
 .PHONY: all lib demo check test test-asan bench fuzz deps clean docs
 all: $(BUILD)/libhive.a $(BUILD)/libhive.so $(BUILD)/hive $(if $(CONF_SRC),$(BUILD)/hive-conformance) \
-     $(BUILD)/run_tests $(BUILD)/hive.pc $(BPF_OBJ)
+     $(BUILD)/run_tests $(BUILD)/hive.pc $(BPF_OBJ) $(EX_BIN)
 lib: $(BUILD)/libhive.a $(BUILD)/libhive.so
 
 $(BUILD)/src/%.o: src/%.c
@@ -65,6 +67,11 @@ $(BUILD)/tests/%.o: tests/%.c
 $(BUILD)/%.bpf.o: %.bpf.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) -O2 -g -target bpf -D__TARGET_ARCH_x86 -Iinclude -c $< -o $@
+
+# Examples embed libhive through its public API only.
+$(BUILD)/examples/%: examples/host/%.c $(BUILD)/libhive.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLI_CFLAGS) -o $@ $< $(BUILD)/libhive.a $(LIBS)
 
 $(BUILD)/libhive.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
