@@ -1,0 +1,165 @@
+/*
+ * probe.c - fault-safe reads of the host process's memory and the
+ * bpf_probe_read* helpers built on them.
+ *
+ * In the kernel, probe_read copies with page faults disabled and returns
+ * -EFAULT for unmapped memory. hive does the same in user space with
+ * process_vm_readv() on its own pid: the kernel performs the copy and
+ * reports EFAULT instead of delivering SIGSEGV. Where that syscall is
+ * refused (seccomp, ENOSYS), /proc/self/mem is the fallback. Reads never
+ * crash; a failed read zeroes the destination, as the kernel does.
+ *
+ * "kernel" and "user" variants read the same host address space.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "helpers/helpers.h"
+
+#define PAGE 4096u
+
+static atomic_int use_procmem; /* process_vm_readv refused: use /proc/self/mem */
+
+static int read_procmem(void *dst, const void *src, size_t len)
+{
+	static atomic_int memfd = -1;
+	int fd = atomic_load(&memfd);
+	ssize_t n;
+
+	if (fd < 0) {
+		int expected = -1;
+
+		fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -EFAULT;
+		if (!atomic_compare_exchange_strong(&memfd, &expected, fd)) {
+			close(fd);
+			fd = expected;
+		}
+	}
+	n = pread(fd, dst, len, (off_t)(uintptr_t)src);
+	return n == (ssize_t)len ? 0 : -EFAULT;
+}
+
+int probe_mem(void *dst, const void *src, size_t len)
+{
+	struct iovec local = { dst, len }, remote = { (void *)src, len };
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if ((uintptr_t)src + len < (uintptr_t)src)
+		return -EFAULT;
+	if (!atomic_load(&use_procmem)) {
+		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		if (n == (ssize_t)len)
+			return 0;
+		if (n >= 0 || errno == EFAULT)
+			return -EFAULT;
+		if (errno != EPERM && errno != ENOSYS)
+			return -EFAULT;
+		atomic_store(&use_procmem, 1);
+	}
+	return read_procmem(dst, src, len);
+}
+
+long probe_str(char *dst, const void *src, size_t size)
+{
+	const char *s = src;
+	size_t done = 0;
+
+	if (!size)
+		return 0;
+	while (done < size - 1) {
+		/* Read up to the end of the source page: never cross into a page
+		 * that the string does not need. */
+		size_t chunk = PAGE - ((uintptr_t)(s + done) % PAGE);
+		char *nul;
+
+		if (chunk > size - 1 - done)
+			chunk = size - 1 - done;
+		if (probe_mem(dst + done, s + done, chunk)) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+		nul = memchr(dst + done, 0, chunk);
+		if (nul)
+			return nul - dst + 1;
+		done += chunk;
+	}
+	dst[done] = 0;
+	return (long)done + 1;
+}
+
+static uint64_t read_common(uint64_t r1, uint64_t r2, uint64_t r3, struct hive_run *run,
+			    const char *who)
+{
+	void *dst = (void *)(uintptr_t)r1;
+	uint32_t size = (uint32_t)r2;
+	int err;
+
+	if (!helper_mem(run, dst, size, HIVE_PROT_WRITE, who))
+		return 0;
+	err = probe_mem(dst, (const void *)(uintptr_t)r3, size);
+	if (err)
+		memset(dst, 0, size);
+	return (uint64_t)(int64_t)err;
+}
+
+static uint64_t read_str_common(uint64_t r1, uint64_t r2, uint64_t r3, struct hive_run *run,
+				const char *who)
+{
+	char *dst = (char *)(uintptr_t)r1;
+	uint32_t size = (uint32_t)r2;
+	long n;
+
+	if (!helper_mem(run, dst, size, HIVE_PROT_WRITE, who))
+		return 0;
+	n = probe_str(dst, (const void *)(uintptr_t)r3, size);
+	if (n < 0)
+		memset(dst, 0, size);
+	return (uint64_t)(int64_t)n;
+}
+
+/* bpf_probe_read(dst, size, src): 0 or -EFAULT (dst zeroed). */
+uint64_t helper_probe_read(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			   struct hive_run *run)
+{
+	return read_common(r1, r2, r3, run, "probe_read");
+}
+
+uint64_t helper_probe_read_user(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				uint64_t r5, struct hive_run *run)
+{
+	return read_common(r1, r2, r3, run, "probe_read_user");
+}
+
+uint64_t helper_probe_read_kernel(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				  uint64_t r5, struct hive_run *run)
+{
+	return read_common(r1, r2, r3, run, "probe_read_kernel");
+}
+
+/* bpf_probe_read_str(dst, size, src): bytes copied including the NUL, or -EFAULT. */
+uint64_t helper_probe_read_str(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+			       uint64_t r5, struct hive_run *run)
+{
+	return read_str_common(r1, r2, r3, run, "probe_read_str");
+}
+
+uint64_t helper_probe_read_user_str(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				    uint64_t r5, struct hive_run *run)
+{
+	return read_str_common(r1, r2, r3, run, "probe_read_user_str");
+}
+
+uint64_t helper_probe_read_kernel_str(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				      uint64_t r5, struct hive_run *run)
+{
+	return read_str_common(r1, r2, r3, run, "probe_read_kernel_str");
+}
