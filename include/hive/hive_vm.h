@@ -181,6 +181,21 @@ HIVE_API int hive_run_call(struct hive_run *run, uint64_t func, uint64_t r1, uin
 /** @brief Stop the program after the current helper returns; the run fails with @p err. */
 HIVE_API void hive_run_abort(struct hive_run *run, int err);
 
+/* ---- conformance test helpers ------------------------------------------ */
+
+/**
+ * @brief Register the helpers of the bpf_conformance plugin protocol (the
+ * uBPF test helpers) as ids 0..5: 0 gather_bytes (low bytes of r1..r5 packed
+ * into r0, r1 most significant), 1 memfrob (xor r2 bytes at r1 with 42),
+ * 2 no_op (returns 0), 3 sqrti (integer square root of r1), 4 strcmp_ext
+ * (compares the strings at r1 and r2, returns <0, 0, >0), 5 unwind (returns
+ * r1). Pointer arguments are checked with hive_run_check: a bad one stops
+ * the run with -HIVE_EMEM. Used by tests/test_data.c and hive-conformance;
+ * not kernel helpers (kernel ids 1..5 mean something else).
+ * @return 0, -EINVAL (NULL vm), -ENOMEM.
+ */
+HIVE_API int hive_vm_register_test_helpers(struct hive_vm *vm);
+
 #ifdef __cplusplus
 }
 #endif
