@@ -20,10 +20,10 @@ BENCH(fib)
 	return a;
 }
 
-/* Bitwise CRC-32 (poly 0xedb88320) over 256 stack bytes. */
+/* Bitwise CRC-32 (poly 0xedb88320) over 64 stack bytes. */
 BENCH(crc32)
 {
-	u8 buf[256];
+	u8 buf[64];
 	u32 crc = 0xffffffff, i, k;
 
 	for (i = 0; i < sizeof(buf); i++)
@@ -36,11 +36,11 @@ BENCH(crc32)
 	return ~crc;
 }
 
-/* Sieve of Eratosthenes below 400, counting primes. */
+/* Sieve of Eratosthenes below ~100, counting primes. */
 BENCH(sieve)
 {
-	u8 comp[400];
-	u32 i, j, count = 0, n = 360 + (seed & 31);
+	u8 comp[128];
+	u32 i, j, count = 0, n = 96 + (seed & 31);
 
 	for (i = 0; i < sizeof(comp); i++)
 		comp[i] = 0;
@@ -54,15 +54,15 @@ BENCH(sieve)
 	return count;
 }
 
-/* Collatz step counts for 64 starting values, each bounded. */
+/* Collatz step counts for 8 starting values, each bounded. */
 BENCH(collatz)
 {
 	u64 total = 0, x;
 	u32 i, s;
 
-	for (i = 1; i <= 64; i++) {
+	for (i = 1; i <= 8; i++) {
 		x = i + (seed & 7);
-		for (s = 0; s < 200 && x != 1; s++)
+		for (s = 0; s < 40 && x != 1; s++)
 			x = (x & 1) ? 3 * x + 1 : x >> 1;
 		total += s;
 	}
@@ -91,21 +91,21 @@ BENCH(hash)
 	return h;
 }
 
-/* Bubble sort of 40 32-bit values, then a checksum. */
+/* Bubble sort of 16 32-bit values, then a checksum. */
 BENCH(bsort)
 {
-	u32 v[40], i, j, t, sum = 0;
+	u32 v[16], i, j, t, sum = 0;
 
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 16; i++)
 		v[i] = (seed * 2654435761u) ^ (i * 40503u);
-	for (i = 0; i < 40; i++)
-		for (j = 0; j + 1 < 40 - i; j++)
+	for (i = 0; i < 16; i++)
+		for (j = 0; j + 1 < 16 - i; j++)
 			if (v[j] > v[j + 1]) {
 				t = v[j];
 				v[j] = v[j + 1];
 				v[j + 1] = t;
 			}
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 16; i++)
 		sum = sum * 31 + v[i];
 	return sum;
 }
