@@ -462,3 +462,57 @@ char *data_case_hex(const void *bytes, size_t len)
 	s[len * 4] = 0;
 	return s;
 }
+
+void data_case_exec(const struct data_case *c, enum hive_engine engine, struct outcome *o)
+{
+	HIVE_VM_RUN_OPTS(opts);
+	struct hive_insn *prog = NULL;
+	struct hive_vm *vm;
+	uint8_t *mem = NULL;
+	uint32_t cnt;
+
+	memset(o, 0, sizeof(*o));
+	o->stage = STAGE_LOAD;
+	vm = hive_vm_create();
+	if (!vm) {
+		o->err = -ENOMEM;
+		return;
+	}
+	o->err = hive_vm_register_test_helpers(vm);
+	if (!o->err)
+		o->err = hive_vm_set_engine(vm, engine);
+	if (!o->err)
+		o->err = hive_vm_set_budget(vm, DATA_BUDGET);
+	if (o->err)
+		goto out;
+	prog = data_case_program(c, &cnt);
+	if (!prog) {
+		o->err = -errno;
+		goto out;
+	}
+	o->err = hive_vm_load(vm, prog, cnt);
+	if (o->err)
+		goto out;
+
+	o->stage = STAGE_RUN;
+	if (c->mem) {  /* a fresh copy: programs write to it */
+		mem = malloc(c->mem_len);
+		if (!mem) {
+			o->err = -ENOMEM;
+			goto out;
+		}
+		memcpy(mem, c->mem, c->mem_len);
+		opts.ctx = mem;
+		opts.ctx_size = c->mem_len;
+		opts.ctx_prot = HIVE_PROT_RW;
+		opts.pkt = mem;
+		opts.pkt_size = c->mem_len;
+	}
+	o->err = hive_vm_run(vm, &opts, &o->r0);
+	if (!o->err)
+		o->stage = STAGE_OK;
+out:
+	free(mem);
+	free(prog);
+	hive_vm_destroy(vm);
+}

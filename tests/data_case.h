@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hive/hive_insn.h"
+#include "hive/hive_vm.h"
 
 struct data_case {
 	char name[128];            /* file name without directory */
@@ -77,6 +77,27 @@ bool data_case_calls_helper(const struct data_case *c);
  * malloc'd array with *cnt slots, or NULL with errno set.
  */
 struct hive_insn *data_case_program(const struct data_case *c, uint32_t *cnt);
+
+/* How a run of a case ended. */
+enum data_stage { STAGE_OK, STAGE_LOAD, STAGE_RUN };
+
+struct outcome {
+	enum data_stage stage;  /* STAGE_OK: ran to the end with r0 */
+	int err;                /* error of the failed stage */
+	uint64_t r0;
+};
+
+/* Instruction budget of the runs: enough for the longest loop in the
+ * suite, small enough that the endless-loop cases end quickly. */
+#define DATA_BUDGET 1000000u
+
+/*
+ * data_case_exec - load the case into a fresh VM with the test helpers on
+ * @engine and run it once: -- mem (copied) is the context (r1, r2 = its
+ * length) and the LD_ABS packet. Library messages go to the print
+ * callback in force. The result is in @o.
+ */
+void data_case_exec(const struct data_case *c, enum hive_engine engine, struct outcome *o);
 
 /* Lowercase hex "xx xx ..." of @len bytes into a malloc'd string (the
  * plugin protocol's encoding). NULL with errno set on failure. */

@@ -23,10 +23,6 @@
 #include "hive/hive_vm.h"
 #include "isa/isa.h"
 
-/* Enough for the longest loop in the suite, small enough that the
- * endless-loop cases end quickly. */
-#define DATA_BUDGET 1000000u
-
 /* ---- capture of library messages ---------------------------------------- */
 
 static char captured[2048];
@@ -50,71 +46,6 @@ static void capture_reset(void)
 {
 	captured[0] = 0;
 	captured_len = 0;
-}
-
-/* ---- one case on one engine --------------------------------------------- */
-
-enum stage { STAGE_OK, STAGE_LOAD, STAGE_RUN };
-
-struct outcome {
-	enum stage stage;
-	int err;
-	uint64_t r0;
-};
-
-static void exec_case(const struct data_case *c, enum hive_engine engine, struct outcome *o)
-{
-	HIVE_VM_RUN_OPTS(opts);
-	struct hive_insn *prog = NULL;
-	struct hive_vm *vm;
-	uint8_t *mem = NULL;
-	uint32_t cnt;
-
-	memset(o, 0, sizeof(*o));
-	o->stage = STAGE_LOAD;
-	capture_reset();
-	vm = hive_vm_create();
-	if (!vm) {
-		o->err = -ENOMEM;
-		return;
-	}
-	o->err = hive_vm_register_test_helpers(vm);
-	if (!o->err)
-		o->err = hive_vm_set_engine(vm, engine);
-	if (!o->err)
-		o->err = hive_vm_set_budget(vm, DATA_BUDGET);
-	if (o->err)
-		goto out;
-	prog = data_case_program(c, &cnt);
-	if (!prog) {
-		o->err = -errno;
-		goto out;
-	}
-	o->err = hive_vm_load(vm, prog, cnt);
-	if (o->err)
-		goto out;
-
-	o->stage = STAGE_RUN;
-	if (c->mem) {  /* a fresh copy: programs write to it */
-		mem = malloc(c->mem_len);
-		if (!mem) {
-			o->err = -ENOMEM;
-			goto out;
-		}
-		memcpy(mem, c->mem, c->mem_len);
-		opts.ctx = mem;
-		opts.ctx_size = c->mem_len;
-		opts.ctx_prot = HIVE_PROT_RW;
-		opts.pkt = mem;
-		opts.pkt_size = c->mem_len;
-	}
-	o->err = hive_vm_run(vm, &opts, &o->r0);
-	if (!o->err)
-		o->stage = STAGE_OK;
-out:
-	free(mem);
-	free(prog);
-	hive_vm_destroy(vm);
 }
 
 /* First line of the captured messages, for reports. */
@@ -173,7 +104,8 @@ static void run_suite(enum hive_engine engine, const char *engine_name)
 			data_case_free(&c);
 			continue;
 		}
-		exec_case(&c, engine, &o);
+		capture_reset();
+		data_case_exec(&c, engine, &o);
 		if (judge(&c, &o, why, sizeof(why))) {
 			npass++;
 		} else {
