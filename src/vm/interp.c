@@ -397,7 +397,7 @@ dispatch:
 			stack_lo -= HIVE_STACK_SIZE;
 			stack_span += HIVE_STACK_SIZE;
 			if (checked)
-				memset((void *)(uintptr_t)stack_lo, 0, HIVE_STACK_SIZE);
+				vm_zero_frame((void *)(uintptr_t)stack_lo);
 			NEXT(1 + ip->imm);
 		}
 		if (unlikely((uint32_t)ip->imm == HIVE_HELPER_TAIL_CALL))
@@ -621,9 +621,8 @@ int vm_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5], 
 		return run->err;
 	}
 	if (vm->checks)
-		memset((void *)(uintptr_t)(run->stack_top -
-					   (uint64_t)(depth + 2) * HIVE_STACK_SIZE),
-		       0, HIVE_STACK_SIZE);
+		vm_zero_frame((void *)(uintptr_t)(run->stack_top -
+						  (uint64_t)(depth + 2) * HIVE_STACK_SIZE));
 	ret = run_loop(run, vm, pc, args, depth + 1);
 	run->depth = depth;
 	run->vm = vm;

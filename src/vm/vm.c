@@ -480,7 +480,7 @@ int hive_vm_run(struct hive_vm *vm, struct hive_vm_run_opts *opts, uint64_t *r0)
 	run.fault_addr = 0;
 	run.fault_size = 0;
 	if (vm->checks)  /* unverified code reads zeros, not host stack bytes */
-		memset(stack + sizeof(stack) - HIVE_STACK_SIZE, 0, HIVE_STACK_SIZE);
+		vm_zero_frame(stack + sizeof(stack) - HIVE_STACK_SIZE);
 
 	if (run.jit) {
 		ret = vm->jit_entry(opts->ctx, &run);
