@@ -385,12 +385,12 @@ static bool plugin_case(const char *plugin, const struct data_case *c, char *why
 		v = strtoull(out, &end, 16);
 		ok = status == 0 && !errno && end != out && v == c->result;
 		if (!ok)
-			snprintf(why, len, "exit %d, output '%s', expected 0x%" PRIx64, status, out,
+			snprintf(why, len, "exit %d, output '%.200s', expected 0x%" PRIx64, status, out,
 				 c->result);
 	} else {
 		ok = status > 0 && strstr(out, c->error);
 		if (!ok)
-			snprintf(why, len, "exit %d, output '%s', expected an error with '%s'", status,
+			snprintf(why, len, "exit %d, output '%.200s', expected an error with '%.200s'", status,
 				 out, c->error);
 	}
 out:
