@@ -190,6 +190,44 @@ static inline bool pkt_load(const struct hive_run *run, int64_t off, unsigned si
 		NEXT(1);                                                 \
 	} while (0)
 #define ABS_OFF ((int64_t)ip->imm)
+
+/*
+ * Atomic read-modify-write of a naturally aligned @type at dst + off, fully
+ * ordered. imm: add/or/and/xor (| HIVE_FETCH: src = old value), xchg
+ * (src = old), cmpxchg (if *p == r0 then *p = src; r0 = old). 32-bit forms
+ * compare and return the low halves, zero-extended.
+ */
+#define ATOMIC(type)                                                              \
+	do {                                                                      \
+		uint64_t a_ = ADDR(DST);                                          \
+		type *p_ = (type *)(uintptr_t)a_, v_ = (type)SRC, old_;           \
+		CHECK_MEM(a_, sizeof(type), HIVE_PROT_RW, ctx_rw);                \
+		if (unlikely(a_ & (sizeof(type) - 1)))                            \
+			goto misaligned;                                          \
+		switch (ip->imm) {                                                \
+		case HIVE_ADD:  __atomic_fetch_add(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_OR:   __atomic_fetch_or(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_AND:  __atomic_fetch_and(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_XOR:  __atomic_fetch_xor(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_ADD | HIVE_FETCH:                                       \
+			SRC = __atomic_fetch_add(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_OR | HIVE_FETCH:                                        \
+			SRC = __atomic_fetch_or(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_AND | HIVE_FETCH:                                       \
+			SRC = __atomic_fetch_and(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_XOR | HIVE_FETCH:                                       \
+			SRC = __atomic_fetch_xor(p_, v_, __ATOMIC_SEQ_CST); break; \
+		case HIVE_XCHG:                                                   \
+			SRC = __atomic_exchange_n(p_, v_, __ATOMIC_SEQ_CST); break; \
+		default:        /* HIVE_CMPXCHG */                                \
+			old_ = (type)reg[0];                                      \
+			__atomic_compare_exchange_n(p_, &old_, v_, false,         \
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+			reg[0] = old_;                                            \
+			break;                                                    \
+		}                                                                 \
+		NEXT(1);                                                          \
+	} while (0)
 #define IND_OFF ((int64_t)(int32_t)(uint32_t)(SRC + IMM))
 
 /*
@@ -488,62 +526,8 @@ dispatch:
 	OP(STXDW)       ST(64, SRC);                                     /* *(u64 *)(dst + off) = src */
 
 	/* ---- atomics: read-modify-write of an aligned word, fully ordered ---- */
-	OP(ATOMIC32) {  /* imm op on *(u32 *)(dst + off); fetch forms: src = old (zero-extended) */
-		uint64_t a = ADDR(DST);
-		uint32_t *p = (uint32_t *)(uintptr_t)a, v = SRC32;
-
-		CHECK_MEM(a, 4, HIVE_PROT_RW, ctx_rw);
-		if (unlikely(a & 3))
-			goto misaligned;
-		switch (ip->imm) {
-		case HIVE_ADD:  __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_OR:   __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_AND:  __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_XOR:  __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_ADD | HIVE_FETCH: SRC = __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_OR | HIVE_FETCH:  SRC = __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_AND | HIVE_FETCH: SRC = __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_XOR | HIVE_FETCH: SRC = __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_XCHG: SRC = __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); break;
-		default: {      /* cmpxchg: if *p == w0 then *p = w_src; r0 = old (zero-extended) */
-			uint32_t old = (uint32_t)reg[0];
-
-			__atomic_compare_exchange_n(p, &old, v, false, __ATOMIC_SEQ_CST,
-						    __ATOMIC_SEQ_CST);
-			reg[0] = old;
-			break;
-		}
-		}
-		NEXT(1);
-	}
-	OP(ATOMIC64) {  /* imm op on *(u64 *)(dst + off); fetch forms: src = old */
-		uint64_t a = ADDR(DST);
-		uint64_t *p = (uint64_t *)(uintptr_t)a, v = SRC;
-
-		CHECK_MEM(a, 8, HIVE_PROT_RW, ctx_rw);
-		if (unlikely(a & 7))
-			goto misaligned;
-		switch (ip->imm) {
-		case HIVE_ADD:  __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_OR:   __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_AND:  __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_XOR:  __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_ADD | HIVE_FETCH: SRC = __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_OR | HIVE_FETCH:  SRC = __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_AND | HIVE_FETCH: SRC = __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_XOR | HIVE_FETCH: SRC = __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); break;
-		case HIVE_XCHG: SRC = __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); break;
-		default: {      /* cmpxchg: if *p == r0 then *p = src; r0 = old */
-			uint64_t old = reg[0];
-
-			__atomic_compare_exchange_n(p, &old, v, false, __ATOMIC_SEQ_CST,
-						    __ATOMIC_SEQ_CST);
-			reg[0] = old;
-			break;
-		}
-		}
-		NEXT(1);
-	}
+	OP(ATOMIC32)    ATOMIC(uint32_t);   /* imm op on *(u32 *)(dst + off); fetch: src = old (zero-extended) */
+	OP(ATOMIC64)    ATOMIC(uint64_t);   /* imm op on *(u64 *)(dst + off); fetch: src = old */
 
 #ifdef HIVE_INTERP_SWITCH
 	default:
