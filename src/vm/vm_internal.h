@@ -105,6 +105,7 @@ struct hive_vm {
 	hive_jit_entry jit_entry;
 	hive_jit_call jit_call;         /* for hive_run_call on JIT runs; may be NULL */
 	uint32_t *jit_offsets;          /* pc -> offset in image, for dumps */
+	bool jit_blind;                 /* constant blinding (hive_vm_set_jit_blinding) */
 };
 
 #define HIVE_RUN_DYN_INLINE 16
@@ -132,6 +133,7 @@ struct hive_run {
 	struct hive_vm *tail_target;    /* free for the JIT's tail-call path */
 	uint32_t depth;                 /* current frame (local call depth) */
 	bool jit;                       /* started through vm->jit_entry */
+	uintptr_t jit_sp;               /* JIT: native stack of the innermost entry (unwinding) */
 
 	int err;                        /* 0, or negative error that stops the run */
 	bool fault_set;                 /* fault_pc is meaningful */
