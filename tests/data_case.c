@@ -429,25 +429,6 @@ bool data_case_calls_helper(const struct data_case *c)
 	return false;
 }
 
-struct hive_insn *data_case_program(const struct data_case *c, uint32_t *cnt)
-{
-	uint32_t extra = c->mem ? 1 : 0;
-	struct hive_insn *p;
-
-	if (c->mem_len > INT32_MAX) {
-		errno = E2BIG;
-		return NULL;
-	}
-	p = malloc((size_t)(c->cnt + extra) * sizeof(*p));
-	if (!p)
-		return NULL;
-	if (extra)
-		p[0] = HIVE_MOV64_IMM(2, (int32_t)c->mem_len);  /* r2 = length of -- mem */
-	memcpy(p + extra, c->insns, (size_t)c->cnt * sizeof(*p));
-	*cnt = c->cnt + extra;
-	return p;
-}
-
 char *data_case_hex(const void *bytes, size_t len)
 {
 	const uint8_t *b = bytes;
@@ -466,10 +447,8 @@ char *data_case_hex(const void *bytes, size_t len)
 void data_case_exec(const struct data_case *c, enum hive_engine engine, struct outcome *o)
 {
 	HIVE_VM_RUN_OPTS(opts);
-	struct hive_insn *prog = NULL;
 	struct hive_vm *vm;
 	uint8_t *mem = NULL;
-	uint32_t cnt;
 
 	memset(o, 0, sizeof(*o));
 	o->stage = STAGE_LOAD;
@@ -485,12 +464,7 @@ void data_case_exec(const struct data_case *c, enum hive_engine engine, struct o
 		o->err = hive_vm_set_budget(vm, DATA_BUDGET);
 	if (o->err)
 		goto out;
-	prog = data_case_program(c, &cnt);
-	if (!prog) {
-		o->err = -errno;
-		goto out;
-	}
-	o->err = hive_vm_load(vm, prog, cnt);
+	o->err = hive_vm_load(vm, c->insns, c->cnt);
 	if (o->err)
 		goto out;
 
@@ -513,6 +487,5 @@ void data_case_exec(const struct data_case *c, enum hive_engine engine, struct o
 		o->stage = STAGE_OK;
 out:
 	free(mem);
-	free(prog);
 	hive_vm_destroy(vm);
 }

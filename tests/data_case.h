@@ -70,14 +70,6 @@ int data_case_lint(const char *path, const struct data_case *c, char *why, size_
 /* Whether the program calls a helper (call with src 0). */
 bool data_case_calls_helper(const struct data_case *c);
 
-/*
- * data_case_program - the program as hive's runner gives it to an engine:
- * with -- mem, "mov r2, <length>" goes first so that r2 holds the length
- * as in the plugin protocol (r1 is the context pointer). Returns a
- * malloc'd array with *cnt slots, or NULL with errno set.
- */
-struct hive_insn *data_case_program(const struct data_case *c, uint32_t *cnt);
-
 /* How a run of a case ended. */
 enum data_stage { STAGE_OK, STAGE_LOAD, STAGE_RUN };
 
@@ -93,8 +85,8 @@ struct outcome {
 
 /*
  * data_case_exec - load the case into a fresh VM with the test helpers on
- * @engine and run it once: -- mem (copied) is the context (r1, r2 = its
- * length) and the LD_ABS packet. Library messages go to the print
+ * @engine and run it once: -- mem (copied) is the context and the LD_ABS
+ * packet; the engines enter with r1 = the context, r2 = its size. Library messages go to the print
  * callback in force. The result is in @o.
  */
 void data_case_exec(const struct data_case *c, enum hive_engine engine, struct outcome *o);

@@ -5,13 +5,14 @@
  *
  * Each case is assembled (or decoded from -- raw), loaded into a fresh VM
  * with the plugin protocol's test helpers (hive_vm_register_test_helpers),
- * and run with -- mem as the context: r1 = its address, r2 = its length
- * (a "mov r2, len" goes first, see data_case_program), and the same bytes
+ * and run with -- mem as the context (the engines enter with r1 = its
+ * address, r2 = its size, as the plugin protocol wants) and the same bytes
  * as the packet of LD_ABS/LD_IND. A case passes when r0 equals -- result,
  * or when the load or the run fails with a message containing -- error.
  * Every failing case is reported by file name; any failure fails the test.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -337,6 +338,10 @@ static int run_plugin(const char *plugin, const char *mem_hex, const char *prog_
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		if (devnull >= 0)  /* the plugin repeats its errors on stderr */
+			dup2(devnull, 2);
 		dup2(in_pipe[0], 0);
 		dup2(out_pipe[1], 1);
 		close(in_pipe[0]);
