@@ -95,14 +95,17 @@ static int print_json(const struct hive_insn *insns, uint32_t cnt, enum hive_dis
 	uint32_t pc;
 	int n;
 
+	for (pc = 0; pc < cnt; pc += (uint32_t)n) {   /* all or nothing: valid JSON */
+		n = hive_disasm_insn(insns, cnt, pc, style, NULL, 0);
+		if (n < 0)
+			return cli_error("pc %u: cannot decode instruction (code 0x%02x)", pc,
+					 insns[pc].code);
+	}
 	putchar('[');
 	for (pc = 0; pc < cnt; pc += (uint32_t)n) {
 		const unsigned char *b = (const unsigned char *)&insns[pc];
 
 		n = hive_disasm_insn(insns, cnt, pc, style, line, sizeof(line));
-		if (n < 0)
-			return cli_error("pc %u: cannot decode instruction (code 0x%02x)", pc,
-					 insns[pc].code);
 		printf("%s{%s%s\"disasm\":%s", pc ? "," : "", nl, i2, sp);
 		json_string(line);
 		if (opcodes) {

@@ -236,7 +236,8 @@ static int try_reg(struct asm_ctx *a, unsigned *reg, int *w32)
 	if (!digits || is_id(CH(a, s)))
 		return *start == '%' ? perr(a, start, "bad register '%.*s'", tok_len(a, start),
 					    start) : 0;
-	if (v > 10)
+	/* r11 only in bpftool xlated lines: the kernel's auxiliary register */
+	if (v > (a->hint >= 0 ? KERNEL_REG_AX : HIVE_REG_FP))
 		return perr(a, start, "invalid register '%.*s' (r0-r10)", (int)(s - start), start);
 	*reg = v;
 	a->p = s;
@@ -472,7 +473,8 @@ static int resolve(struct asm_ctx *a)
 {
 	size_t i;
 
-	qsort(a->labels, a->nlabels, sizeof(*a->labels), cmp_label);
+	if (a->nlabels > 1)
+		qsort(a->labels, a->nlabels, sizeof(*a->labels), cmp_label);
 	for (i = 1; i < a->nlabels; i++) {
 		const struct label *l = &a->labels[i], *prev = &a->labels[i - 1];
 
@@ -614,7 +616,7 @@ static int parse_addr(struct asm_ctx *a, unsigned *reg, int16_t *off)
 	a->p++;
 	skip_ws(a);
 	at = a->p;
-	r = get_int(a, INT16_MIN, -(int64_t)INT16_MIN, &v, "a 16-bit offset");
+	r = get_int(a, INT32_MIN, INT32_MAX, &v, "a 16-bit offset");
 	if (r)
 		return r;
 	v = neg ? -v : v;
@@ -820,6 +822,7 @@ static int match_op(struct asm_ctx *a, const char *const *tab, size_t *len)
 /* "if DST OP SRC goto TARGET" */
 static int parse_kif(struct asm_ctx *a)
 {
+	const char *at;
 	unsigned dst, src = 0;
 	int w, ws, op, isreg, r;
 	int32_t imm = 0;
@@ -833,11 +836,13 @@ static int parse_kif(struct asm_ctx *a)
 	if (op < 0)
 		return perr(a, NULL, "expected a comparison (==, !=, >, s<, &, ...)");
 	a->p += n;
+	skip_ws(a);
+	at = a->p;
 	isreg = try_reg(a, &src, &ws);
 	if (isreg < 0)
 		return isreg;
 	if (isreg && ws != w)
-		return perr(a, NULL, "comparison mixes 32-bit and 64-bit registers");
+		return perr(a, at, "comparison mixes 32-bit and 64-bit registers");
 	if (!isreg && get_imm32(a, &imm))
 		return -HIVE_EPARSE;
 	if (!accept_word(a, "goto"))
@@ -871,6 +876,7 @@ static int parse_klock(struct asm_ctx *a)
 	code = mem_code(a, at, KM(ATOMIC), width);
 	if (code < 0 || expect(a, "(") || parse_addr(a, &dst, &off) || expect(a, ")"))
 		return -HIVE_EPARSE;
+	skip_ws(a);
 	at = a->p;
 	op = match_op(a, asm_alu_op, &n);
 	imm = op < 0 ? -1 : op << 4;
@@ -1011,6 +1017,7 @@ static int parse_katomic(struct asm_ctx *a, unsigned lhs, const char *name, size
 	if (code < 0)
 		return code;
 	if (imm == HIVE_CMPXCHG) {
+		skip_ws(a);
 		at = a->p;
 		if (get_reg(a, &cmp, NULL) || cmp != 0 || lhs != 0)
 			return perr(a, at, "cmpxchg compares and returns r0");
@@ -1041,8 +1048,9 @@ static int parse_kend(struct asm_ctx *a, unsigned dst, const char *name, size_t 
 	if (code < 0 || alpha == n)
 		return 0;
 	a->p = name + alpha;
-	if (get_int(a, 16, 64, &width, "a byte swap width") ||
-	    (width != 16 && width != 32 && width != 64))
+	if (get_int(a, INT32_MIN, INT32_MAX, &width, "a byte swap width"))
+		return -HIVE_EPARSE;
+	if (width != 16 && width != 32 && width != 64)
 		return perr(a, name, "byte swap width must be 16, 32 or 64");
 	if (get_reg(a, &src, NULL))
 		return -HIVE_EPARSE;
@@ -1167,11 +1175,13 @@ static int parse_kreg(struct asm_ctx *a)
 	a->p += n;
 	if (op == (HIVE_MOV >> 4))
 		return parse_kassign(a, dst, w32);
+	skip_ws(a);
+	at = a->p;
 	isreg = try_reg(a, &src, &ws);
 	if (isreg < 0)
 		return isreg;
 	if (isreg && ws != w32)
-		return perr(a, NULL, "operation mixes 32-bit and 64-bit registers");
+		return perr(a, at, "operation mixes 32-bit and 64-bit registers");
 	if (!isreg && get_imm32(a, &imm))
 		return -HIVE_EPARSE;
 	code = (w32 ? HIVE_ALU : HIVE_ALU64) | (op << 4) | (isreg ? HIVE_X : HIVE_K);
@@ -1443,7 +1453,13 @@ static int parse_prefix(struct asm_ctx *a, int *done)
 	const char *s = a->p;
 
 	*done = 0;
-	if (isdigit((unsigned char)*s)) {
+	if (skip_hex_bytes(a)) {
+		a->nraw = 0;
+		if (at_end(a)) {
+			*done = 1;                           /* bpftool "opcodes" line */
+			return 0;
+		}
+	} else if (isdigit((unsigned char)*s)) {
 		while (isxdigit((unsigned char)CH(a, s)))
 			s++;
 		if (CH(a, s) == ':') {                   /* pc column */
@@ -1460,10 +1476,12 @@ static int parse_prefix(struct asm_ctx *a, int *done)
 				*done = 2;
 			}
 		} else {
+			const char *num = a->p;
+
 			a->p = s;
 			skip_ws(a);
 			if (CH(a, a->p) != '<')
-				return perr(a, NULL, "unexpected number at start of line");
+				return perr(a, num, "unexpected number at start of line");
 			/* llvm-objdump symbol: "0000000000000000 <name>:" */
 			s = ++a->p;
 			while (is_id(CH(a, s)))
@@ -1472,12 +1490,6 @@ static int parse_prefix(struct asm_ctx *a, int *done)
 				return perr(a, NULL, "expected '<symbol>:'");
 			*done = 1;
 			return add_label(a, a->p, (size_t)(s - a->p), a->cnt);
-		}
-	} else if (skip_hex_bytes(a)) {
-		a->nraw = 0;
-		if (at_end(a)) {
-			*done = 1;                           /* bpftool "opcodes" line */
-			return 0;
 		}
 	}
 	skip_ws(a);

@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 
+/* The kernel's auxiliary register BPF_REG_AX, printed "r11" in xlated dumps. */
+#define KERNEL_REG_AX 11
+
 /* "+=", "-=", ... by ALU op nibble; NULL for neg/end (printed specially). */
 extern const char *const asm_alu_op[16];
 /* "s/=", "s%=" for the signed (off = 1) div/mod forms. */

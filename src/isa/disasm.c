@@ -161,18 +161,34 @@ static void put_pseudo_rfc(struct out *o, const struct fmt_ctx *c, const struct 
 }
 
 /*
- * Whether the text syntaxes can express this instruction: a known opcode,
- * registers r0..r10, reserved fields zero, sub-op selectors valid, lddw
- * complete. Writing r10 is encodable (the verifier refuses it, not the text).
+ * Whether the instruction can be printed. CONFORMANCE prints exactly what
+ * the assembler reads back to the same bytes: a known opcode, registers
+ * r0..r10, reserved fields zero, sub-op selectors valid, lddw complete
+ * (writing r10 is fine: the verifier refuses that, not the syntax). XLATED
+ * prints like the kernel, which shows no reserved field: any known opcode
+ * with registers up to r11, the auxiliary register (BPF_REG_AX) that the
+ * kernel's rewrites leave in xlated dumps; only a missing lddw slot or an
+ * unknown atomic operation stop it.
  */
-static int encodable(const struct hive_insn *insns, uint32_t cnt, uint32_t pc)
+static int printable(const struct hive_insn *insns, uint32_t cnt, uint32_t pc,
+		     enum hive_disasm_style style)
 {
+	const struct hive_insn *in = &insns[pc];
 	struct hive_insn tmp[2];
 	uint32_t n = cnt - pc >= 2 ? 2 : 1;
 
-	memcpy(tmp, &insns[pc], n * sizeof(tmp[0]));
+	if (isa_desc(in->code)->kind == HIVE_K_INVALID)
+		return -EINVAL;
+	if (style == HIVE_DISASM_XLATED) {
+		if (in->dst > KERNEL_REG_AX || in->src > KERNEL_REG_AX ||
+		    (isa_is_lddw(in) && n < 2) ||
+		    (isa_desc(in->code)->kind == HIVE_K_ATOMIC && !isa_atomic_name(in->imm)))
+			return -EINVAL;
+		return 0;
+	}
+	memcpy(tmp, in, n * sizeof(tmp[0]));
 	if (tmp[0].dst == HIVE_REG_FP)
-		tmp[0].dst = 0;
+		tmp[0].dst = 1;    /* a stand-in that keeps the reserved-field checks */
 	return isa_check_insn(tmp, n, 0, NULL, 0);
 }
 
@@ -252,22 +268,26 @@ static void fmt_xlated(struct out *o, const struct fmt_ctx *c, const struct hive
 	const struct isa_desc *d = isa_desc(in->code);
 	char r = d->width == 32 ? 'w' : 'r';   /* register prefix for ALU/JMP */
 	unsigned opn = in->code >> 4;
+	int sdiv = (d->kind == HIVE_K_DIV_K || d->kind == HIVE_K_DIV_X) && in->off == 1;
 
 	put(o, "(%02x) ", in->code);
 	switch (d->kind) {
 	case HIVE_K_ALU_K:   /* dst op= imm */
 	case HIVE_K_DIV_K:
 		put(o, "%c%u %s %d", r, in->dst,
-		    in->off ? asm_alu_sop[opn] : asm_alu_op[opn], in->imm);
+		    sdiv ? asm_alu_sop[opn] : asm_alu_op[opn], in->imm);
 		break;
 	case HIVE_K_ALU_X:   /* dst op= src */
 	case HIVE_K_DIV_X:
 		put(o, "%c%u %s %c%u", r, in->dst,
-		    in->off ? asm_alu_sop[opn] : asm_alu_op[opn], r, in->src);
+		    sdiv ? asm_alu_sop[opn] : asm_alu_op[opn], r, in->src);
 		break;
 	case HIVE_K_MOV_X:   /* dst = src, or dst = (sN)src */
-		if (in->off)
+		if (in->off == 8 || in->off == 16 || in->off == 32)
 			put(o, "%c%u = (s%d)%c%u", r, in->dst, in->off, r, in->src);
+		else if (in->off == 1 && d->width == 64)   /* the kernel's arena cast */
+			put(o, "r%u = addr_space_cast(r%u, %u, %u)", in->dst, in->src,
+			    (uint32_t)in->imm >> 16, (uint16_t)in->imm);
 		else
 			put(o, "%c%u = %c%u", r, in->dst, r, in->src);
 		break;
@@ -445,7 +465,8 @@ static void fmt_conformance(struct out *o, const struct fmt_ctx *c,
 static int fmt_insn(const struct hive_insn *insns, uint32_t cnt, uint32_t pc,
 		    enum hive_disasm_style style, const struct fmt_ctx *c, struct out *o)
 {
-	if (!insns || pc >= cnt || encodable(insns, cnt, pc))
+	if (!insns || pc >= cnt || printable(insns, cnt, pc, style) ||
+	    (style != HIVE_DISASM_XLATED && style != HIVE_DISASM_CONFORMANCE))
 		return -EINVAL;
 	if (style == HIVE_DISASM_CONFORMANCE)
 		fmt_conformance(o, c, insns, pc);
