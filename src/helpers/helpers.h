@@ -49,6 +49,8 @@ bool helper_mem(struct hive_run *run, const void *p, uint64_t len, unsigned prot
 
 /* Fault-safe reads of host memory (probe.c): 0 or -EFAULT; never crash. */
 int probe_mem(void *dst, const void *src, size_t len);
+/* Fault-safe write into host memory (user buffers of bpf() commands). */
+int probe_write(void *dst, const void *src, size_t len);
 /* Copy a NUL-terminated string of at most size-1 chars + NUL: length
  * copied including the NUL, or -EFAULT (nothing readable at src). */
 long probe_str(char *dst, const void *src, size_t size);

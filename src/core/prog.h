@@ -1,0 +1,142 @@
+/*
+ * prog.h - program objects (prog.c), their types and contexts
+ * (prog_types.h, prog_ctx.c) and test runs (prog_run.c).
+ *
+ * A program is an object file (core/obj.h) like a map: the kind area of
+ * its header page holds struct hive_prog_def; the payload holds the
+ * translated instructions (map references as map ids, the form
+ * BPF_OBJ_GET_INFO_BY_FD dumps) and the ids of the maps it uses. Any
+ * process that gets a handle (fd passing, GET_FD_BY_ID, OBJ_GET) attaches
+ * to it: the maps are resolved to its own struct hive_map, a VM is built
+ * (JIT where available), helpers are bound. The program keeps its maps
+ * alive through registry reference links.
+ *
+ * Verification: until the verifier is plugged in (prog_verify below, a
+ * weak symbol the verifier module defines), programs load unverified and
+ * run in checked mode: every memory access is bounds-checked at run time
+ * and an instruction budget stops endless loops. Context accesses are
+ * found by a small dataflow pass (prog_ctx.c) and checked/rewritten as the
+ * kernel's verifier would.
+ */
+#ifndef HIVE_CORE_PROG_H
+#define HIVE_CORE_PROG_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/obj.h"
+#include "hive/hive_insn.h"
+#include "hive/hive_vm.h"
+
+struct hive_map;
+
+#define HIVE_PROG_MAX_MAPS 64u  /* the kernel's MAX_USED_MAPS */
+
+/* Attributes of a program, in the header page (shared by every process). */
+struct hive_prog_def {
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	uint32_t insn_cnt;           /* as loaded (= xlated count: rewrites are 1:1) */
+	uint32_t nr_maps;
+	uint32_t gpl;                /* license is GPL-compatible */
+	uint32_t verified;           /* 1: verifier accepted; 0: runs checked */
+	uint32_t max_ctx_offset;     /* highest context byte accessed + 1 */
+	uint32_t load_uid;
+	uint32_t ifindex;
+	char name[16];               /* BPF_OBJ_NAME_LEN */
+	uint8_t tag[8];              /* BPF_TAG_SIZE */
+	uint64_t load_time_ns;       /* CLOCK_BOOTTIME at load, as the kernel */
+	uint64_t insns_off;          /* xlated instructions in the payload */
+	uint64_t maps_off;           /* u32 map ids in the payload */
+	_Atomic uint64_t run_cnt;    /* with stats enabled */
+	_Atomic uint64_t run_time_ns;
+	uint8_t reserved[128];
+};
+
+/* A program mapped into this process. */
+struct hive_prog {
+	struct hive_obj obj;         /* first: a program is an object */
+	struct hive_prog_def *def;
+	struct hive_insn *insns;     /* xlated, in the payload (map ids) */
+	struct hive_map **maps;      /* this process's maps, referenced */
+	uint32_t nr_maps;            /* entries of maps (def->nr_maps at attach) */
+	struct hive_vm *vm;
+};
+
+static inline struct hive_prog *to_prog(struct hive_obj *obj)
+{
+	return (struct hive_prog *)obj;
+}
+
+/* ---- verifier plug (weak; absent until the verifier module defines it) --- */
+struct prog_verify_env {
+	uint32_t prog_type, expected_attach_type, prog_flags;
+	bool gpl;
+	const struct hive_insn *insns;  /* map lddw: imm = index into maps[] */
+	uint32_t insn_cnt;
+	struct hive_map *const *maps;
+	uint32_t nr_maps;
+	char *log_buf;                  /* user's buffer (may be NULL) */
+	uint32_t log_size, log_level;
+	uint32_t log_true_size;         /* out */
+	uint8_t *ctx_access;            /* out, insn_cnt entries: 1 = context access */
+	uint32_t max_ctx_offset;        /* out */
+};
+/* Returns 0 (accepted), -EACCES/-EINVAL (rejected, log written), -ENOSPC. */
+int prog_verify(struct prog_verify_env *env) __attribute__((weak));
+
+/* ---- commands (core/syscall.c dispatch) ---------------------------------- */
+int prog_load(union bpf_attr *attr, unsigned size);
+int prog_test_run(union bpf_attr *attr);
+int prog_bind_map(union bpf_attr *attr);
+int prog_get_info(struct hive_prog *prog, struct bpf_prog_info *info, uint32_t info_len);
+/* Program commands of hive_bpf(): -ENOSYS for others. */
+int prog_cmd(int cmd, union bpf_attr *attr, unsigned size);
+/* BPF_OBJ_GET_INFO_BY_FD for a program object. */
+int prog_obj_info(struct hive_obj *obj, union bpf_attr *attr);
+
+/* Resolve a program handle (referenced: obj_put(&prog->obj) when done). */
+int prog_from_fd(int fd, struct hive_prog **progp);
+/* This process's view of program @id (mapped on demand), referenced. */
+struct hive_prog *prog_get_by_id(uint32_t id);
+
+/* ---- program types (prog_ctx.c) ------------------------------------------ */
+struct ctx_access {
+	int32_t off;
+	uint32_t size;               /* bytes */
+	bool write, ldsx;
+	/* out: the rewritten access (off/size into the hive context) */
+	int32_t new_off;
+	uint32_t new_size;
+};
+
+const char *prog_type_name(uint32_t type);
+bool prog_type_known(uint32_t type);
+uint32_t prog_type_ctx_size(uint32_t type);
+bool prog_type_helper_ok(uint32_t type, uint32_t helper_id);
+/* 0 (a->new_* set) or -EACCES with the kernel's message in @msg. */
+int prog_ctx_convert(uint32_t type, uint32_t attach_type, struct ctx_access *a, char *msg,
+		     size_t msg_size);
+/*
+ * Find the context accesses of a program without the verifier: marks
+ * ctx_access[pc] for loads/stores whose base register holds the context.
+ * Returns 0 or -EACCES/-EINVAL with a message in @msg.
+ */
+int prog_ctx_scan(const struct hive_insn *insns, uint32_t cnt, uint8_t *ctx_access, char *msg,
+		  size_t msg_size);
+
+/* ---- tag (prog_tag.c) ------------------------------------------------------ */
+void prog_sha1(const void *data, size_t len, uint8_t digest[20]);
+/* The kernel's bpf_prog_calc_tag over the instructions as loaded. */
+int prog_calc_tag(const struct hive_insn *insns, uint32_t cnt, uint8_t tag[8]);
+
+/* ---- test runs (prog_run.c) ---------------------------------------------- */
+int prog_run_test(struct hive_prog *prog, union bpf_attr *attr);
+
+/* Run @prog once on @kctx (its type's hive context) with @ctx_size bytes. */
+int prog_exec(struct hive_prog *prog, void *kctx, size_t ctx_size, uint64_t *r0);
+
+#endif /* HIVE_CORE_PROG_H */
