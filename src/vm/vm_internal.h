@@ -22,7 +22,9 @@
  *    by the engine via vm->tail_fn: on success the current frame runs the
  *    target from pc 0 with all registers unchanged (r1 = the ctx argument);
  *    on failure (empty slot, or HIVE_MAX_TAIL_CALLS already taken) execution
- *    continues after the call with r0 unchanged, as the kernel does.
+ *    continues after the call with r0 unchanged (the kernel's interpreter
+ *    leaves it too; its verifier makes r0 unreadable after a tail call).
+ *    Only taken calls count toward the limit, as on the live kernel.
  *  - Errors stop the run: vm_run_fail() sets run->err (negative) and
  *    run->fault_*; a helper's hive_run_abort() sets run->err only (the
  *    engine then records the pc of the call). Engines test run->err after

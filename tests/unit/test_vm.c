@@ -810,6 +810,31 @@ TEST(vm_tail_call_limit)
 	hive_vm_destroy(vm);
 }
 
+TEST(vm_tail_call_failed_attempts_do_not_count)
+{
+	/* an empty slot, then itself: only taken calls count, as on the live
+	 * kernel (6.18: 34 executions with or without the failed attempt) */
+	struct hive_insn p[] = {
+		HIVE_LDX_MEM(HIVE_W, 2, 1, 0),
+		HIVE_ALU64_IMM(HIVE_ADD, 2, 1),
+		HIVE_STX_MEM(HIVE_W, 1, 2, 0),
+		TAIL_CALL(3),
+		TAIL_CALL(1),
+		HIVE_MOV64_IMM(0, 0),
+		HIVE_EXIT_INSN(),
+	};
+	struct hive_vm *vm = tail_vm(p, VT_CNT(p));
+	uint32_t count = 0;
+	uint64_t r0;
+
+	REQUIRE(vm);
+	tail_slots[1] = vm;
+	tail_slots[3] = NULL;
+	CHECK_EQ(hive_vm_exec(vm, &count, sizeof(count), &r0), 0);
+	CHECK_EQ(count, 1 + HIVE_MAX_TAIL_CALLS);
+	hive_vm_destroy(vm);
+}
+
 TEST(vm_tail_call_from_subprogram_returns_to_caller)
 {
 	struct hive_insn target[] = { HIVE_MOV64_IMM(0, 7), HIVE_EXIT_INSN() };
