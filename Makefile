@@ -63,10 +63,18 @@ $(BUILD)/tools/%.o: tools/%.c
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
-# BPF programs: the same objects clang builds for the kernel.
-$(BUILD)/%.bpf.o: %.bpf.c
+# BPF programs: the same objects clang builds for the kernel. <linux/*.h>
+# need the host's multiarch <asm/*.h>; CO-RE programs include vmlinux.h,
+# generated from the running kernel's BTF.
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Iinclude -I$(BUILD)/tests/progs \
+              -idirafter /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
+$(BUILD)/%.bpf.o: %.bpf.c | $(BUILD)/tests/progs/vmlinux.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CLANG) -O2 -g -target bpf -D__TARGET_ARCH_x86 -Iinclude -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/tests/progs/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(Q)bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp 2>/dev/null && mv $@.tmp $@ || \
+		{ echo '#error "vmlinux.h needs bpftool and /sys/kernel/btf/vmlinux"' > $@; rm -f $@.tmp; }
 
 # Examples embed libhive through its public API only.
 $(BUILD)/examples/%: examples/host/%.c $(BUILD)/libhive.a
