@@ -67,9 +67,13 @@ HIVE_API void hive_vm_destroy(struct hive_vm *vm);
  * @brief Load (copy) a raw instruction stream, replacing any previous one.
  * @return 0; -EINVAL with a message naming the pc for an unknown opcode,
  *   non-zero reserved fields, a truncated lddw, a jump out of range or into
- *   an lddw, a call to an unregistered helper, an lddw pseudo form without a
- *   resolver; -E2BIG over HIVE_MAX_INSNS; -HIVE_ENOJIT when the JIT engine was
- *   forced and cannot compile. Helpers must be registered before loading.
+ *   an lddw, a call to an unregistered helper (helper 12, bpf_tail_call,
+ *   needs hive_vm_set_tail_call()), a kfunc call (not supported), an lddw
+ *   pseudo form without a resolver, a last instruction other than exit or
+ *   ja (execution must not run off the end); the resolver's error;
+ *   -E2BIG over HIVE_MAX_INSNS; -HIVE_ENOJIT when the JIT engine was forced
+ *   and cannot compile. On failure no program is loaded. Helpers, resolvers
+ *   and checks must be set before loading.
  */
 HIVE_API int hive_vm_load(struct hive_vm *vm, const struct hive_insn *insns, uint32_t cnt);
 
@@ -116,7 +120,10 @@ HIVE_API int hive_vm_set_ldimm_resolver(struct hive_vm *vm, hive_ldimm_fn fn, vo
 /**
  * Resolves bpf_tail_call(ctx, map, index) (helper 12): return the VM to
  * continue in, or NULL when the slot is empty (the call then falls
- * through, as in the kernel). At most HIVE_MAX_TAIL_CALLS are taken per run.
+ * through, as in the kernel, with r0 unchanged). At most HIVE_MAX_TAIL_CALLS
+ * are taken per run; failed attempts do not count. The target runs from its
+ * first instruction in the caller's frame with the registers as they are
+ * (r1 = the ctx argument), with its own helpers and checks setting.
  */
 typedef struct hive_vm *(*hive_tail_call_fn)(void *user, struct hive_run *run, uint64_t map,
 					     uint32_t index);
@@ -142,12 +149,18 @@ struct hive_vm_run_opts {
 
 /**
  * @brief Run the loaded program once.
- * @param opts context, packet and user pointer; receives fault details.
- * @param r0 receives the program's return value.
- * @return 0; -HIVE_ENOPROG (nothing loaded), -HIVE_EMEM (refused access),
- *   -HIVE_EBUDGET (budget spent), -HIVE_EDEPTH (call depth), -HIVE_EHELPER,
- *   or a helper's error set with hive_run_abort(). A message naming the pc
- *   goes through the print callback.
+ * At entry r1 = opts->ctx and r2 = opts->ctx_size (a convenience for raw
+ * programs; the kernel leaves r2 unreadable), r10 = the top of a 512-byte
+ * stack frame (zeroed in checked runs), other registers 0. LD_ABS/LD_IND
+ * outside opts->pkt return 0 from the current function, as in the kernel.
+ * @param opts context, packet and user pointer; receives fault details
+ *   (NULL: no context).
+ * @param r0 receives the program's return value (0 on failure).
+ * @return 0; -EINVAL (bad arguments or opts), -HIVE_ENOPROG (nothing
+ *   loaded), -HIVE_EMEM (refused or misaligned atomic access),
+ *   -HIVE_EBUDGET (budget spent), -HIVE_EDEPTH (call depth), or a helper's
+ *   error set with hive_run_abort(). A message naming the pc goes through
+ *   the print callback.
  */
 HIVE_API int hive_vm_run(struct hive_vm *vm, struct hive_vm_run_opts *opts, uint64_t *r0);
 
@@ -173,12 +186,19 @@ HIVE_API int hive_run_grant(struct hive_run *run, void *addr, size_t len, unsign
 HIVE_API int hive_run_check(struct hive_run *run, const void *addr, size_t len, unsigned prot);
 /**
  * @brief Call a program function whose address came from an lddw
- * HIVE_PSEUDO_FUNC (callbacks of bpf_loop and friends).
- * @return 0 with *r0 set, or the error that stopped the run.
+ * HIVE_PSEUDO_FUNC (callbacks of bpf_loop and friends). The function runs
+ * in a new frame below the caller's (it counts toward HIVE_MAX_CALL_FRAMES)
+ * and consumes the run's budget.
+ * @return 0 with *r0 set; -EINVAL if @p func is not such a value of the
+ *   running program (the run goes on); or the error that stopped the run.
  */
 HIVE_API int hive_run_call(struct hive_run *run, uint64_t func, uint64_t r1, uint64_t r2,
 			   uint64_t r3, uint64_t r4, uint64_t r5, uint64_t *r0);
-/** @brief Stop the program after the current helper returns; the run fails with @p err. */
+/**
+ * @brief Stop the program after the current helper returns; the run fails
+ * with @p err (a negative errno or -HIVE_E*; a positive value is negated,
+ * 0 becomes -ECANCELED). The first error of a run wins.
+ */
 HIVE_API void hive_run_abort(struct hive_run *run, int err);
 
 /* ---- conformance test helpers ------------------------------------------ */
@@ -195,6 +215,36 @@ HIVE_API void hive_run_abort(struct hive_run *run, int err);
  * @return 0, -EINVAL (NULL vm), -ENOMEM.
  */
 HIVE_API int hive_vm_register_test_helpers(struct hive_vm *vm);
+
+/* ---- JIT ----------------------------------------------------------------- */
+
+/**
+ * @brief Constant blinding in JIT code (for untrusted programs): every
+ * immediate is stored XORed with a random key and decoded at run time, so
+ * a program cannot plant chosen byte sequences in executable memory.
+ * Off by default; takes effect at the next hive_vm_load().
+ * @return 0, -EINVAL (NULL vm).
+ */
+HIVE_API int hive_vm_set_jit_blinding(struct hive_vm *vm, bool on);
+
+/** hive_vm_dump_jited() flag: print the raw bytes of each x86 instruction. */
+#define HIVE_DUMP_JIT_BYTES 1u
+/** hive_vm_dump_jited() flag: also dump the trampolines, stubs and shared routines. */
+#define HIVE_DUMP_JIT_ALL   2u
+
+/**
+ * @brief Disassemble the JIT code of the loaded program: each eBPF
+ * instruction ("pc: text", as `bpftool prog dump xlated`) followed by the
+ * x86-64 instructions generated for it ("  offset: mnemonic operands").
+ * Instructions fused with the previous one print no code of their own.
+ * @param vm     a VM whose program runs on the JIT.
+ * @param flags  HIVE_DUMP_JIT_BYTES, HIVE_DUMP_JIT_ALL.
+ * @param out    out: malloc'd NUL-terminated text (caller frees).
+ * @return 0; -EINVAL (NULL argument), -HIVE_ENOPROG (nothing loaded),
+ *   -HIVE_ENOJIT (the program is interpreted, or hive was built without
+ *   libcapstone), -ENOMEM.
+ */
+HIVE_API int hive_vm_dump_jited(struct hive_vm *vm, unsigned flags, char **out);
 
 #ifdef __cplusplus
 }

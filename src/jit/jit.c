@@ -1,16 +1,342 @@
 /*
- * jit.c - JIT driver. The x86-64 backend is not written yet: compilation
- * answers -HIVE_ENOJIT and the VM falls back to the interpreter.
+ * jit.c - the JIT driver: analysis, code-size passes until the layout
+ * converges, the final pass into W^X memory, and the entry points the VM
+ * uses (jit_compile, jit_free, the hive_run_call() entry).
+ *
+ * Passes. Pass 1 uses the longest encoding of every jump and call. Before
+ * pass 2 the image is mapped (its address decides which helper calls can be
+ * rel32). Each later pass chooses jump sizes from the previous pass's
+ * layout; sizes only shrink, so the layout converges (typically in 3-4
+ * passes). One more pass then writes the code, which must reproduce the
+ * converged layout exactly. Any failure returns an error and hive_vm_load
+ * falls back to the interpreter.
+ *
+ * Image: a 16-byte header (struct jit_hdr), the entry trampoline, the
+ * eBPF body in program order (each function preceded by its prologue),
+ * out-of-line stubs, shared routines.
  */
-#include "vm/vm_internal.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "jit/x86_64.h"
+#include "util/util.h"
+
+/* Generated code offsets are 32-bit; stay far from the limit. */
+#define JIT_MAX_IMAGE (1u << 30)
+
+_Static_assert(sizeof(struct jit_hdr) == JIT_HDR_SIZE, "image header size");
+
+void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint32_t arg2,
+		  uint32_t back)
+{
+	if (c->nstubs == c->stub_cap) {
+		uint32_t cap = c->stub_cap ? c->stub_cap * 2 : 64;
+		struct jit_stub *s = realloc(c->stubs, (size_t)cap * sizeof(*s));
+
+		if (!s) {
+			c->err = -ENOMEM;
+			return;
+		}
+		c->stubs = s;
+		c->stub_cap = cap;
+	}
+	c->stubs[c->nstubs++] = (struct jit_stub){ (uint8_t)kind, arg, arg2, back };
+	c->stub_bytes += jit_stub_size(kind);
+}
+
+/* Append the bytes of ibuf to the image (final pass) and advance. */
+static int flush(struct jit_ctx *c)
+{
+	if (c->err)
+		return c->err;
+	if (c->ilen > JIT_INSN_MAX)
+		return -E2BIG;
+	if (c->image) {
+		if ((uint64_t)c->pos + c->ilen > c->image_size)
+			return -EFAULT;
+		memcpy(c->image + c->pos, c->ibuf, c->ilen);
+	}
+	c->pos += c->ilen;
+	c->ilen = 0;
+	return c->pos > JIT_MAX_IMAGE ? -E2BIG : 0;
+}
+
+/* Whether the instruction before pc can fall through into it. */
+static bool falls_into(const struct jit_ctx *c, uint32_t pc)
+{
+	uint32_t prev;
+
+	if (!pc)
+		return false;
+	prev = (c->pcflags[pc - 1] & JF_LDDW2) ? pc - 2 : pc - 1;
+	return !(c->pcflags[prev] & JF_NOFALL);
+}
+
+static int do_pass(struct jit_ctx *c)
+{
+	struct jit_hdr hdr = { { 'H', 'J', 'I', 'T' }, JIT_HDR_SIZE, 0, 0, 0, 0, 0, 0 };
+	uint32_t pc, i;
+	int k, err;
+
+	c->pos = 0;
+	c->ilen = 0;
+	c->nstubs = 0;
+	c->stub_bytes = 0;
+	c->err = 0;
+	c->cur_pc = 0;
+
+	hdr.cb_entry = c->prev_common[COMMON_CB_ENTRY];
+	hdr.flags = c->checks ? JIT_HDR_CHECKED : 0;
+	hdr.code_size = c->prev_size;
+	hdr.stubs = c->prev_stub_base;
+	hdr.common = c->prev_common[0];
+	memcpy(c->ibuf, &hdr, sizeof(hdr));
+	c->ilen = sizeof(hdr);
+	jit_emit_entry(c);
+	err = flush(c);
+	if (err)
+		return err;
+
+	for (pc = 0; pc < c->n; pc += (uint32_t)k) {
+		uint8_t f = c->pcflags[pc];
+
+		if (f & JF_FSTART) {
+			if (falls_into(c, pc))
+				emit2(c, 0xeb, JIT_PROLOGUE_LEN); /* jmp over the prologue */
+			jit_emit_prologue(c);
+			err = flush(c);
+			if (err)
+				return err;
+		}
+		c->off[pc] = c->pos;
+		c->cur_pc = pc;
+		if (c->checks && (f & JF_LEADER))
+			jit_emit_budget(c, pc);
+		k = jit_emit_group(c, pc);
+		if (k <= 0)
+			return k < 0 ? k : -EFAULT;
+		if (pc + (uint32_t)k > c->n)
+			return -EFAULT;
+		for (i = 1; i < (uint32_t)k; i++)
+			c->off[pc + i] = c->pos + c->ilen;
+		err = flush(c);
+		if (err)
+			return err;
+	}
+	c->off[c->n] = c->pos;
+	c->cur_pc = c->n;
+
+	c->stub_base = c->pos;
+	for (i = 0; i < c->nstubs; i++) {
+		jit_emit_stub(c, &c->stubs[i], c->pos);
+		err = flush(c);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < COMMON_COUNT; i++) {
+		c->common[i] = c->pos;
+		jit_emit_common(c, (enum jit_common)i);
+		err = flush(c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void swap_layout(struct jit_ctx *c)
+{
+	uint32_t *t = c->off;
+
+	c->off = c->prev;
+	c->prev = t;
+	memcpy(c->prev_common, c->common, sizeof(c->common));
+	c->prev_stub_base = c->stub_base;
+	c->prev_size = c->pos;
+}
+
+static bool program_has_tail_call(const struct hive_vm *vm)
+{
+	uint32_t pc;
+
+	for (pc = 0; pc < vm->ninsns; pc++) {
+		const struct hive_insn *in = &vm->insns[pc];
+
+		if (in->code == HIVE_OP_CALL && in->src == 0 &&
+		    (uint32_t)in->imm == HIVE_HELPER_TAIL_CALL)
+			return true;
+		if (in->code == HIVE_OP_LDDW)
+			pc++;
+	}
+	return false;
+}
+
+static uint64_t random_key(void)
+{
+	uint64_t k = 0;
+	struct timespec ts;
+
+	if (getrandom(&k, sizeof(k), GRND_NONBLOCK) != sizeof(k)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		k = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)&k;
+	}
+	return k;
+}
+
+/* The hive_run_call() entry of compiled programs (vm->jit_call). */
+static int jit_call(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint64_t *r0)
+{
+	typedef uint64_t (*cb_fn)(struct hive_run *, uintptr_t, const uint64_t *, uintptr_t);
+	struct hive_vm *vm = run->vm;
+	const struct jit_hdr *h = vm->jit_code;
+	uint32_t depth = run->depth;
+	uintptr_t frame, fn;
+	cb_fn cb;
+	uint64_t ret;
+
+	if (run->err)
+		return run->err;
+	if (!h || pc >= vm->ninsns)
+		return -EINVAL;
+	if (depth + 1 >= HIVE_MAX_CALL_FRAMES) {
+		vm_run_fail(run, -HIVE_EDEPTH, pc, "callback exceeds the call depth limit of %d "
+			    "frames", HIVE_MAX_CALL_FRAMES);
+		return run->err;
+	}
+	frame = run->stack_top - (uintptr_t)(depth + 1) * HIVE_STACK_SIZE;
+	if (vm->checks)
+		memset((void *)(frame - HIVE_STACK_SIZE), 0, HIVE_STACK_SIZE);
+	cb = (cb_fn)((uintptr_t)vm->jit_code + h->cb_entry);
+	fn = (uintptr_t)vm->jit_code + vm->jit_offsets[pc] - JIT_PROLOGUE_LEN;
+	run->depth = depth + 1;
+	ret = cb(run, fn, args, frame);
+	run->depth = depth;
+	run->vm = vm;
+	if (run->err)
+		return run->err;
+	*r0 = ret;
+	return 0;
+}
+
+static void ctx_free(struct jit_ctx *c)
+{
+	jit_analysis_free(c);
+	free(c->off);
+	free(c->prev);
+	free(c->stubs);
+	free(c);
+}
 
 int jit_compile(struct hive_vm *vm)
 {
-	(void)vm;
-	return -HIVE_ENOJIT;
+	struct jit_ctx *c;
+	size_t alloc = 0;
+	void *mem = NULL;
+	int err, pass, sealed;
+	bool converged = false;
+
+	if (!vm || !vm->ninsns || !vm->insns || !vm->ldimm)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->vm = vm;
+	c->insns = vm->insns;
+	c->n = vm->ninsns;
+	c->checks = vm->checks;
+	c->blind = vm->jit_blind;
+	c->blind_key = c->blind ? random_key() : 0;
+	c->bmi2 = jit_host_bmi2();
+	c->has_tail = program_has_tail_call(vm);
+	c->off = calloc((size_t)c->n + 1, sizeof(*c->off));
+	c->prev = calloc((size_t)c->n + 1, sizeof(*c->prev));
+	if (!c->off || !c->prev) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = jit_analyze(c);
+	if (err)
+		goto out;
+
+	for (pass = 1; pass <= JIT_MAX_PASSES && !converged; pass++) {
+		c->pass = pass;
+		err = do_pass(c);
+		if (err)
+			goto out;
+		if (pass == 1) {
+			/* pass 1 is the largest layout: map that much */
+			const void *near = (const void *)jit_compile;
+
+			if (vm->nhelpers && vm->helpers[vm->nhelpers - 1].fn)
+				near = (const void *)vm->helpers[vm->nhelpers - 1].fn;
+			alloc = c->pos;
+			mem = jit_exec_alloc(alloc, near);
+			if (!mem) {
+				err = -ENOMEM;
+				goto out;
+			}
+			c->image_addr = (uintptr_t)mem;
+			c->image_size = (uint32_t)alloc;
+		} else {
+			converged = !memcmp(c->off, c->prev, ((size_t)c->n + 1) * sizeof(*c->off));
+		}
+		swap_layout(c);
+	}
+	if (!converged) {
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	/* final pass: write the converged layout */
+	c->pass = pass;
+	c->image = mem;
+	err = do_pass(c);
+	if (err)
+		goto out;
+	if (memcmp(c->off, c->prev, ((size_t)c->n + 1) * sizeof(*c->off)) ||
+	    memcmp(c->common, c->prev_common, sizeof(c->common))) {
+		err = -EFAULT;  /* the final pass must reproduce the layout */
+		goto out;
+	}
+	sealed = jit_exec_seal(mem, alloc, c->pos);
+	if (sealed < 0) {
+		err = sealed;
+		goto out;
+	}
+	vm->jit_code = mem;
+	vm->jit_size = (size_t)sealed;
+	vm->jit_entry = (hive_jit_entry)((uintptr_t)mem + JIT_HDR_SIZE);
+	vm->jit_call = jit_call;
+	vm->jit_offsets = c->off;       /* n + 1 entries, owned by the vm */
+	c->off = NULL;
+	mem = NULL;
+	hive_pr_debug("jit: %u insns -> %u bytes in %d passes%s\n", c->n, c->pos, pass,
+		      c->checks ? " (checked)" : "");
+out:
+	if (mem)
+		jit_exec_free(mem, alloc);
+	if (err)
+		hive_pr_debug("jit: cannot compile (%s)\n", hive_strerror(err));
+	ctx_free(c);
+	return err;
 }
 
 void jit_free(struct hive_vm *vm)
 {
-	(void)vm;
+	if (!vm || !vm->jit_code)
+		return;
+	jit_exec_free(vm->jit_code, vm->jit_size);
+	vm->jit_code = NULL;
+	vm->jit_size = 0;
+	vm->jit_entry = NULL;
+	vm->jit_call = NULL;
+}
+
+int hive_vm_set_jit_blinding(struct hive_vm *vm, bool on)
+{
+	if (!vm)
+		return -EINVAL;
+	vm->jit_blind = on;
+	return 0;
 }

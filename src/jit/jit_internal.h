@@ -1,0 +1,165 @@
+/*
+ * jit_internal.h - state shared by the JIT's files: the compilation context
+ * (analysis results, the code layout of the current and previous pass,
+ * out-of-line stubs), and the functions each file provides.
+ *
+ * Compilation model (jit.c drives it):
+ *  1. analysis.c: basic blocks, functions, liveness of eBPF registers.
+ *  2. x86_64.c: emits one group of eBPF instructions (usually one, or a
+ *     fused pattern) at a time into ctx->ibuf; jit.c appends it to the
+ *     image. Passes repeat until the code size stops shrinking; jump sizes
+ *     of a pass are chosen from the previous pass's layout, so sizes only
+ *     shrink and the layout converges.
+ *  3. The last pass writes into RW memory (execmem.c), which then becomes
+ *     RX: never writable and executable at once.
+ *
+ * Image layout: [entry trampoline][body, eBPF order][stubs][common routines].
+ */
+#ifndef HIVE_JIT_INTERNAL_H
+#define HIVE_JIT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm/vm_internal.h"
+
+/* Most bytes one emitted group may take (checked by jit.c). */
+#define JIT_INSN_MAX 640u
+/* Every out-of-line stub has this size, so stub k sits at base + k * size. */
+#define JIT_STUB_SIZE 16u
+/* Passes before giving up on convergence (the driver then fails). */
+#define JIT_MAX_PASSES 40
+
+/* Bytes of the uniform function prologue (x86_64_call.c): a function's
+ * entry point is JIT_PROLOGUE_LEN bytes before the code of its first pc. */
+#define JIT_PROLOGUE_LEN 11u
+/* Image header size (struct jit_hdr; the entry trampoline follows). */
+#define JIT_HDR_SIZE 32u
+
+/* Per-pc flags computed by analysis.c. */
+#define JF_LEADER   0x01u  /* starts a basic block (budget charge point) */
+#define JF_TARGET   0x02u  /* a jump lands here: no fusion across it */
+#define JF_FSTART   0x04u  /* first instruction of a function (call target) */
+#define JF_LDDW2    0x08u  /* second slot of an lddw: no code */
+#define JF_NOFALL   0x10u  /* the instruction never falls through */
+
+/* Registers masks: bit i = eBPF register ri. */
+#define JREG(i)      (1u << (i))
+#define JREGS_ARGS   0x003eu  /* r1..r5 */
+#define JREGS_CALLER 0x003fu  /* r0..r5 */
+#define JREGS_ALL    0x07ffu
+
+/* Out-of-line stub kinds (the slow half of a check, or an error exit). */
+enum jit_stub_kind {
+	STUB_MEMCHECK,   /* call the full access check, then resume */
+	STUB_DEPTH,      /* local call too deep: -HIVE_EDEPTH at pc */
+	STUB_BUDGET,     /* budget spent: -HIVE_EBUDGET in the block at pc */
+	STUB_HELPER_ERR, /* a helper stopped the run: record pc, unwind */
+	STUB_MISALIGN,   /* misaligned atomic: -HIVE_EMEM */
+	STUB_EXIT0,      /* packet load out of bounds: return 0 from the function */
+	STUB_KINDS,
+};
+
+/* Shared routines placed after the stubs. */
+enum jit_common {
+	COMMON_ABORT,      /* unwind to the entry frame and return (eax = 0) */
+	COMMON_MEMCHECK,   /* r11 = addr, r10d = packed pc/size/prot */
+	COMMON_DEPTH,      /* r10d = pc */
+	COMMON_BUDGET,     /* r10d = block pc, r11d = block length */
+	COMMON_HELPER_ERR, /* r10d = pc, run->err already set */
+	COMMON_MISALIGN,   /* r11 = addr, r10d = pc << 8 | size */
+	COMMON_ZERO,       /* zero the 512-byte frame at r11 */
+	COMMON_TAIL_INTERP,/* tail call into an interpreted program */
+	COMMON_CB_ENTRY,   /* hive_run_call() entry (jit_call) */
+	COMMON_COUNT,
+};
+
+struct jit_stub {
+	uint8_t kind;      /* enum jit_stub_kind */
+	uint32_t arg;      /* argument loaded into r10d */
+	uint32_t arg2;     /* second argument (r11d), BUDGET only */
+	uint32_t back;     /* offset to resume at (MEMCHECK) */
+};
+
+/* The first bytes of every image (read by jit_call and the dump). */
+struct jit_hdr {
+	char magic[4];          /* "HJIT" */
+	uint32_t entry;         /* offset of jit_entry */
+	uint32_t cb_entry;      /* offset of the hive_run_call() trampoline */
+	uint32_t flags;         /* JIT_HDR_CHECKED */
+	uint32_t code_size;     /* bytes of code (the mapping is page-rounded) */
+	uint32_t stubs;         /* offset of the first stub (end of the body) */
+	uint32_t common;        /* offset of the shared routines */
+	uint32_t reserved;
+};
+#define JIT_HDR_CHECKED 1u
+
+struct jit_ctx {
+	struct hive_vm *vm;
+	const struct hive_insn *insns;
+	uint32_t n;
+	bool checks;       /* runtime checks (unverified program) */
+	bool blind;        /* constant blinding */
+	bool bmi2;         /* host has BMI2 (shlx/shrx/sarx, rorx, mulx) */
+	uint64_t blind_key;
+
+	/* analysis.c */
+	uint8_t *pcflags;          /* n entries, JF_* */
+	uint16_t *live;            /* n entries: registers live after pc */
+	uint32_t *block_len;       /* n entries: insns of the block starting here */
+
+	/* layout */
+	int pass;                  /* 1-based */
+	uint32_t *off;             /* n + 1 entries: code offset of each pc, this pass */
+	uint32_t *prev;            /* n + 1 entries: previous pass */
+	uint32_t *fentry, *prev_fentry;  /* per function: prologue offset */
+	uint32_t common[COMMON_COUNT], prev_common[COMMON_COUNT];
+	uint32_t stub_base, prev_stub_base;
+	uint32_t prev_size;        /* code size of the previous pass */
+	uint32_t stub_bytes;       /* size of the stubs recorded so far this pass */
+	struct jit_stub *stubs;
+	uint32_t nstubs, stub_cap;
+	bool has_tail;             /* the program calls bpf_tail_call */
+	uint32_t pos;              /* image offset of ibuf[0] */
+	uint32_t cur_pc;           /* first pc of the group being emitted */
+	uint32_t end_pc;           /* pc after the group being emitted */
+	uint8_t *image;            /* final pass: RW mapping, else NULL */
+	uintptr_t image_addr;      /* address the code will run at (0 before known) */
+	uint32_t image_size;
+
+	uint8_t ibuf[JIT_INSN_MAX];
+	uint32_t ilen;
+	int err;                   /* first error of the pass (negative) */
+};
+
+/* analysis.c: fill pcflags, live, block_len, funcs. 0 or -errno
+ * (-EOPNOTSUPP for control flow the JIT does not handle). */
+int jit_analyze(struct jit_ctx *c);
+void jit_analysis_free(struct jit_ctx *c);
+
+/* x86_64.c */
+/* Emit the group starting at pc into c->ibuf; returns the number of pcs
+ * consumed (>= 1) or a negative errno. */
+int jit_emit_group(struct jit_ctx *c, uint32_t pc);
+void jit_emit_entry(struct jit_ctx *c);
+void jit_emit_prologue(struct jit_ctx *c);
+/* Checked runs: charge the block starting at pc to the budget. */
+void jit_emit_budget(struct jit_ctx *c, uint32_t pc);
+void jit_emit_stub(struct jit_ctx *c, const struct jit_stub *s, uint32_t at);
+void jit_emit_common(struct jit_ctx *c, enum jit_common which);
+bool jit_host_bmi2(void);
+
+/* jit.c: record an out-of-line stub (its code follows the body). */
+void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint32_t arg2,
+		  uint32_t back);
+/* x86_64_call.c: bytes of a stub of this kind. */
+uint32_t jit_stub_size(enum jit_stub_kind kind);
+
+/* execmem.c: W^X code memory. */
+void *jit_exec_alloc(size_t size, const void *near);
+int jit_exec_seal(void *mem, size_t size, size_t used);
+void jit_exec_free(void *mem, size_t size);
+
+
+#endif /* HIVE_JIT_INTERNAL_H */
