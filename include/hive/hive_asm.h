@@ -10,9 +10,10 @@
  *    "0: (b7) r0 = 0" (the pc and opcode prefix are ignored).
  * Labels ("loop:") may be used as jump and local-call targets in both.
  *
- * The disassembler prints either the exact text of `bpftool prog dump xlated`
- * (HIVE_DISASM_XLATED) or the conformance syntax (HIVE_DISASM_CONFORMANCE).
- * Both outputs assemble back to the same instructions.
+ * The disassembler prints either the text of the kernel's disassembler as
+ * `bpftool prog dump xlated` shows it (HIVE_DISASM_XLATED) or the conformance
+ * syntax (HIVE_DISASM_CONFORMANCE). For every structurally valid instruction
+ * (isa_check_insn) both outputs assemble back to the same bytes.
  * See docs/asm.md.
  */
 #ifndef HIVE_ASM_H
@@ -31,11 +32,15 @@ extern "C" {
 /**
  * @brief Assemble eBPF text (either syntax, may be mixed line by line).
  * @param text   NUL-terminated source text.
- * @param insns  out: malloc'd instruction array (caller frees); NULL on error.
+ * @param insns  out: malloc'd instruction array (caller frees); NULL on error,
+ *               never NULL on success (an empty text gives *cnt == 0).
  * @param cnt    out: number of instruction slots (lddw counts two).
  * @param err    optional buffer for "line L, column C: message".
  * @param errlen size of @p err.
  * @return 0, -HIVE_EPARSE on a syntax error, -ENOMEM, or -EINVAL for NULL arguments.
+ *
+ * Registers are r0..r10 (w0..w10); r11 is accepted only on lines carrying
+ * bpftool's "(xx)" opcode column, where it is the kernel's auxiliary register.
  */
 HIVE_API int hive_asm(const char *text, struct hive_insn **insns, uint32_t *cnt,
 		      char *err, size_t errlen);
@@ -56,12 +61,16 @@ enum hive_disasm_style {
  *               to @p len like snprintf.
  * @param len    size of @p buf.
  * @return slots consumed (1, or 2 for lddw), or -EINVAL if @p pc is out of range,
- *         the opcode is unknown, or an lddw is missing its second slot.
+ *         the opcode is unknown, or an lddw is missing its second slot. XLATED,
+ *         like the kernel, prints any known opcode and ignores fields its text
+ *         does not show (registers up to r11); CONFORMANCE refuses (-EINVAL)
+ *         what its text cannot express exactly (isa_check_insn rules, except
+ *         that r10 may be a destination).
  */
 HIVE_API int hive_disasm_insn(const struct hive_insn *insns, uint32_t cnt, uint32_t pc,
 			      enum hive_disasm_style style, char *buf, size_t len);
 
-/** hive_disasm() flag: bpftool's "opcodes": a hex bytes line after each insn. */
+/** hive_disasm() flag: bpftool's "opcodes": a hex bytes line after each insn (both styles). */
 #define HIVE_DISASM_OPCODES 1u
 /** hive_disasm() flag (CONFORMANCE style): emit labels for jump/call targets. */
 #define HIVE_DISASM_LABELS  2u
@@ -70,7 +79,7 @@ HIVE_API int hive_disasm_insn(const struct hive_insn *insns, uint32_t cnt, uint3
  * @brief Disassemble a whole program.
  * @param insns  instruction array.
  * @param cnt    number of slots.
- * @param style  HIVE_DISASM_XLATED: one "%4u: (%02x) text" line per instruction,
+ * @param style  HIVE_DISASM_XLATED: one "% 4d: (%02x) text" line per instruction,
  *               as `bpftool prog dump xlated`; HIVE_DISASM_CONFORMANCE: one
  *               instruction per line in the assembler's syntax.
  * @param flags  HIVE_DISASM_OPCODES, HIVE_DISASM_LABELS.
@@ -81,21 +90,25 @@ HIVE_API int hive_disasm(const struct hive_insn *insns, uint32_t cnt,
 			 enum hive_disasm_style style, unsigned flags, char **out);
 
 /**
- * @brief Resolver hook for names the disassembler cannot know on its own.
- * @param ctx   the pointer given to hive_disasm_set_resolver().
- * @param insn  the instruction being printed (a call or the first lddw slot).
- * @param buf   where to write the replacement text.
+ * @brief Resolver for what the disassembler cannot name on its own (the
+ *        kernel disassembler's cb_imm / cb_call callbacks).
+ * @param ctx   the pointer given to hive_disasm_resolved().
+ * @param insn  the instruction being printed: the first slot of an lddw, or a
+ *              call that is not a known helper (kfunc, local, unknown id).
+ * @param buf   where to write the text (NUL-terminated, at most @p len bytes).
  * @param len   size of @p buf.
- * @return 1 if @p buf was filled (e.g. "map[id:5]" for an lddw or
- *         "my_kfunc#1234" for a kfunc call), 0 to use the default text.
+ * @return 1 if @p buf was filled, 0 to keep the default. For an lddw the text
+ *         is the whole right-hand side ("map[id:5]"); for a call it is the
+ *         callee name, printed as "call NAME#imm" ("call pcNAME" for a local
+ *         call, so return "+3#subprog" there).
  */
 typedef int (*hive_disasm_resolve_fn)(void *ctx, const struct hive_insn *insn,
 				      char *buf, size_t len);
 
 /**
  * @brief hive_disasm() with a resolver for lddw immediates and call targets.
- * @param fn   called for every call instruction and first lddw slot in XLATED
- *             style; NULL behaves as hive_disasm().
+ * @param fn   called for lddw and non-helper calls in XLATED style; NULL
+ *             behaves as hive_disasm().
  * @param ctx  passed to @p fn.
  * Other parameters and the return value as hive_disasm().
  */
