@@ -40,12 +40,29 @@ static int match_op(struct asm_ctx *a, const char *const *tab, size_t *len)
 	return best;
 }
 
+/* The source operand: a register of width @w32 (returns 1) or an immediate (0). */
+static int parse_src(struct asm_ctx *a, int w32, unsigned *src, int32_t *imm, const char *what)
+{
+	const char *at;
+	int isreg, ws;
+
+	asm_skip_ws(a);
+	at = a->p;
+	isreg = asm_try_reg(a, src, &ws);
+	if (isreg < 0)
+		return isreg;
+	if (isreg && ws != w32)
+		return asm_perr(a, at, "%s mixes 32-bit and 64-bit registers", what);
+	if (!isreg && asm_get_imm32(a, imm))
+		return -HIVE_EPARSE;
+	return isreg;
+}
+
 /* "if DST OP SRC goto TARGET" */
 int asm_parse_kif(struct asm_ctx *a)
 {
-	const char *at;
 	unsigned dst, src = 0;
-	int w, ws, op, isreg, r;
+	int w, op, isreg, r;
 	int32_t imm = 0;
 	int64_t delta;
 	size_t n;
@@ -57,15 +74,9 @@ int asm_parse_kif(struct asm_ctx *a)
 	if (op < 0)
 		return asm_perr(a, NULL, "expected a comparison (==, !=, >, s<, &, ...)");
 	a->p += n;
-	asm_skip_ws(a);
-	at = a->p;
-	isreg = asm_try_reg(a, &src, &ws);
+	isreg = parse_src(a, w, &src, &imm, "comparison");
 	if (isreg < 0)
 		return isreg;
-	if (isreg && ws != w)
-		return asm_perr(a, at, "comparison mixes 32-bit and 64-bit registers");
-	if (!isreg && asm_get_imm32(a, &imm))
-		return -HIVE_EPARSE;
 	if (!asm_accept_word(a, "goto"))
 		return asm_perr(a, NULL, "expected 'goto'");
 	r = asm_parse_target(a, INT16_MIN, INT16_MAX, &delta, FIX_OFF);
@@ -374,7 +385,7 @@ static int parse_kassign(struct asm_ctx *a, unsigned dst, int w32)
 int asm_parse_kreg(struct asm_ctx *a)
 {
 	unsigned dst, src = 0;
-	int w32, ws, op, sop, isreg, code;
+	int w32, op, sop, isreg, code;
 	size_t n, sn;
 	int32_t imm = 0;
 	const char *at;
@@ -396,15 +407,9 @@ int asm_parse_kreg(struct asm_ctx *a)
 	a->p += n;
 	if (op == (HIVE_MOV >> 4))
 		return parse_kassign(a, dst, w32);
-	asm_skip_ws(a);
-	at = a->p;
-	isreg = asm_try_reg(a, &src, &ws);
+	isreg = parse_src(a, w32, &src, &imm, "operation");
 	if (isreg < 0)
 		return isreg;
-	if (isreg && ws != w32)
-		return asm_perr(a, at, "operation mixes 32-bit and 64-bit registers");
-	if (!isreg && asm_get_imm32(a, &imm))
-		return -HIVE_EPARSE;
 	code = (w32 ? HIVE_ALU : HIVE_ALU64) | (op << 4) | (isreg ? HIVE_X : HIVE_K);
 	if (isa_table[code].kind == HIVE_K_INVALID)
 		return asm_perr(a, at, "no such operation");

@@ -222,21 +222,32 @@ int asm_try_num(struct asm_ctx *a, int *neg, uint64_t *mag)
 	return 1;
 }
 
+/* A number that must be there: sign and magnitude, and where it starts. */
+static int need_num(struct asm_ctx *a, int *neg, uint64_t *mag, const char **at,
+		    const char *what)
+{
+	int r;
+
+	asm_skip_ws(a);
+	*at = a->p;
+	r = asm_try_num(a, neg, mag);
+	if (r < 0)
+		return r;
+	if (!r)
+		return asm_at_end(a) ? asm_perr(a, NULL, "expected %s at end of line", what) :
+			asm_perr(a, *at, "expected %s, found '%.*s'", what, asm_tok_len(a, *at), *at);
+	return 0;
+}
+
 /* A number in [min, max]; @what names it in errors. */
 int asm_get_int(struct asm_ctx *a, int64_t min, int64_t max, int64_t *out, const char *what)
 {
 	const char *at;
 	uint64_t mag;
-	int neg, r;
+	int neg;
 
-	asm_skip_ws(a);
-	at = a->p;
-	r = asm_try_num(a, &neg, &mag);
-	if (r < 0)
-		return r;
-	if (!r)
-		return asm_at_end(a) ? asm_perr(a, NULL, "expected %s at end of line", what) :
-			asm_perr(a, at, "expected %s, found '%.*s'", what, asm_tok_len(a, at), at);
+	if (need_num(a, &neg, &mag, &at, what))
+		return -HIVE_EPARSE;
 	if (mag > (uint64_t)INT64_MAX + neg)
 		goto range;
 	*out = !neg ? (int64_t)mag : mag ? -(int64_t)(mag - 1) - 1 : 0;
@@ -264,15 +275,10 @@ int asm_get_imm64(struct asm_ctx *a, uint64_t *v)
 {
 	const char *at;
 	uint64_t mag;
-	int neg, r;
+	int neg;
 
-	asm_skip_ws(a);
-	at = a->p;
-	r = asm_try_num(a, &neg, &mag);
-	if (r < 0)
-		return r;
-	if (!r)
-		return asm_perr(a, at, "expected a 64-bit immediate");
+	if (need_num(a, &neg, &mag, &at, "a 64-bit immediate"))
+		return -HIVE_EPARSE;
 	if (neg && mag > (uint64_t)1 << 63)
 		return asm_perr(a, at, "64-bit immediate out of range");
 	*v = neg ? -mag : mag;

@@ -21,6 +21,7 @@
 #include "harness.h"
 #include "hive/hive_asm.h"
 #include "isa/isa.h"
+#include "util/util.h"
 
 /* ---- the kernel oracle ------------------------------------------------- */
 
@@ -452,47 +453,52 @@ TEST(cli_asm_disasm_roundtrip)
 	cli_cleanup();
 }
 
+/* `hive ARGS` must exit 1 with exactly this message on stderr. */
+static const struct {
+	const char *args, *err;
+} cli_errors[] = {
+	{ "asm --hex bad.s", "Error: bad.s: line 2, column 12: invalid register '%r11' (r0-r10)\n" },
+	{ "asm --hex missing.s", "Error: can't read 'missing.s': No such file or directory\n" },
+	{ "asm --bogus", "Error: unknown option '--bogus'\n" },
+	{ "asm -o", "Error: -o needs a file name\n" },
+	{ "asm --hex nul.s", "Error: 'nul.s' is not text (contains NUL bytes)\n" },
+	{ "disasm seven.bin",
+	  "Error: 'seven.bin': 7 bytes is not a whole number of 8-byte instructions\n" },
+	{ "disasm badop.bin", "Error: pc 1: cannot decode instruction (code 0xff)\n" },
+	{ "disasm --hex x.hex", "Error: 'x.hex': not hex at byte 6\n" },
+	{ "disasm a b", "Error: too many arguments: 'b'\n" },
+	{ "disasm --conformance wfp.bin",
+	  "Error: pc 0: cannot decode instruction (code 0xbf) in conformance syntax\n" },
+};
+
 TEST(cli_asm_disasm_errors)
 {
 	static const uint8_t bad_op[16] = { 0xb7, 0, 0, 0, 0, 0, 0, 0, 0xff };
+	static const uint8_t r11[8] = { 0xbf, 0x0b };   /* r11 = r0: xlated only */
 	struct cli_run r;
+	size_t i;
 
 	REQUIRE(cli_setup() == 0);
 	write_file(tmp_path("bad.s"), "exit\n  jne %r0, %r11, +1\n", 25);
-	hive(&r, "asm --hex bad.s");
-	CHECK_EQ(r.status, 1);
-	CHECK_STR(r.out, "");
-	CHECK_STR(r.err, "Error: bad.s: line 2, column 12: invalid register '%r11' (r0-r10)\n");
+	write_file(tmp_path("nul.s"), "exit\0", 5);
+	write_file(tmp_path("seven.bin"), bad_op, 7);
+	write_file(tmp_path("badop.bin"), bad_op, 16);
+	write_file(tmp_path("x.hex"), "b7 00 zz", 8);
+	write_file(tmp_path("wfp.bin"), r11, 8);
+	for (i = 0; i < HIVE_ARRAY_SIZE(cli_errors); i++) {
+		hive(&r, cli_errors[i].args);
+		if (r.status != 1 || strcmp(r.err, cli_errors[i].err) || r.out[0])
+			test_fail(__FILE__, __LINE__, "hive %s: exit %d, stderr \"%s\", stdout \"%.40s\"",
+				  cli_errors[i].args, r.status, r.err, r.out);
+	}
+	/* -j: the same errors as bpftool's {"error": ...} on stdout */
 	hive(&r, "-j asm --hex bad.s");
 	CHECK_EQ(r.status, 1);
 	CHECK_STR(r.out, "{\"error\":\"bad.s: line 2, column 12: invalid register '%r11' (r0-r10)\"}\n");
-	hive(&r, "asm --hex missing.s");
-	CHECK_EQ(r.status, 1);
-	CHECK_STR(r.err, "Error: can't read 'missing.s': No such file or directory\n");
-	hive(&r, "asm --bogus");
-	CHECK_EQ(r.status, 1);
-	CHECK_STR(r.err, "Error: unknown option '--bogus'\n");
-	hive(&r, "asm -o");
-	CHECK_STR(r.err, "Error: -o needs a file name\n");
-	write_file(tmp_path("nul.s"), "exit\0", 5);
-	hive(&r, "asm --hex nul.s");
-	CHECK_STR(r.err, "Error: 'nul.s' is not text (contains NUL bytes)\n");
-
-	write_file(tmp_path("seven.bin"), bad_op, 7);
-	hive(&r, "disasm seven.bin");
-	CHECK_EQ(r.status, 1);
-	CHECK_STR(r.err, "Error: 'seven.bin': 7 bytes is not a whole number of 8-byte instructions\n");
-	write_file(tmp_path("badop.bin"), bad_op, 16);
-	hive(&r, "disasm badop.bin");
-	CHECK_EQ(r.status, 1);
-	CHECK_STR(r.err, "Error: pc 1: cannot decode instruction (code 0xff)\n");
 	hive(&r, "-j disasm badop.bin");
 	CHECK_STR(r.out, "{\"error\":\"pc 1: cannot decode instruction (code 0xff)\"}\n");
-	write_file(tmp_path("x.hex"), "b7 00 zz", 8);
-	hive(&r, "disasm --hex x.hex");
-	CHECK_STR(r.err, "Error: 'x.hex': not hex at byte 6\n");
-	hive(&r, "disasm a b");
-	CHECK_STR(r.err, "Error: too many arguments: 'b'\n");
+	hive(&r, "disasm wfp.bin");
+	CHECK_STR(r.out, "   0: (bf) r11 = r0\n");
 	cli_cleanup();
 }
 
