@@ -87,27 +87,41 @@ int asm_parse_kif(struct asm_ctx *a)
 	return 0;
 }
 
+/* "(u32 *)(r10 - 8)": the access width in bits; *at is the type's position. */
+static int typed_addr(struct asm_ctx *a, const char *what, unsigned *reg, int16_t *off,
+		      const char **at)
+{
+	int width, sign;
+
+	asm_skip_ws(a);
+	*at = a->p;
+	width = asm_parse_ptr_type(a, &sign);
+	if (width < 0)
+		return width;
+	if (sign)
+		return asm_perr(a, *at, "%s take unsigned types", what);
+	if (asm_expect(a, "(") || asm_parse_addr(a, reg, off) || asm_expect(a, ")"))
+		return -HIVE_EPARSE;
+	return width;
+}
+
 /* "lock *(u64 *)(r10 - 8) += r1" */
 int asm_parse_klock(struct asm_ctx *a)
 {
 	const char *at;
 	unsigned dst, src;
 	int16_t off;
-	int width, sign, op, imm, code;
+	int width, op, imm, code;
 	size_t n;
 
 	if (asm_expect(a, "*"))
 		return -HIVE_EPARSE;
-	asm_skip_ws(a);
-	at = a->p;
-	width = asm_parse_ptr_type(a, &sign);
+	width = typed_addr(a, "atomic operations", &dst, &off, &at);
 	if (width < 0)
 		return width;
-	if (sign)
-		return asm_perr(a, at, "atomic operations take unsigned types");
 	code = asm_mem_code(a, at, KM(ATOMIC), width);
-	if (code < 0 || asm_expect(a, "(") || asm_parse_addr(a, &dst, &off) || asm_expect(a, ")"))
-		return -HIVE_EPARSE;
+	if (code < 0)
+		return code;
 	asm_skip_ws(a);
 	at = a->p;
 	op = match_op(a, asm_alu_op, &n);
@@ -128,16 +142,10 @@ int asm_parse_kstore(struct asm_ctx *a)
 	unsigned dst, src;
 	int16_t off;
 	int32_t imm;
-	int width, sign, isreg, code;
+	int width, isreg, code;
 
-	asm_skip_ws(a);
-	at = a->p;
-	width = asm_parse_ptr_type(a, &sign);
-	if (width < 0)
-		return width;
-	if (sign)
-		return asm_perr(a, at, "stores take unsigned types");
-	if (asm_expect(a, "(") || asm_parse_addr(a, &dst, &off) || asm_expect(a, ")") || asm_expect(a, "="))
+	width = typed_addr(a, "stores", &dst, &off, &at);
+	if (width < 0 || asm_expect(a, "="))
 		return -HIVE_EPARSE;
 	isreg = asm_try_reg(a, &src, NULL);
 	if (isreg < 0)
