@@ -1,0 +1,804 @@
+/*
+ * map.c - what every map shares: the type table (map_types.h), creation,
+ * the bpf() map commands with the kernel's checks in the kernel's order,
+ * the generic batch loops, BPF_OBJ_GET_INFO_BY_FD, and the program-side
+ * API of map.h. Families (array.c, hash.c, ...) only implement ops.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/attr.h"
+#include "core/kinds.h"
+#include "core/obj.h"
+#include "core/sys.h"
+#include "maps/family.h"
+#include "util/util.h"
+
+/* ---- the type table ------------------------------------------------------ */
+
+/* NONE: the types hive does not implement share an empty ops */
+#define NONE hive_map_ops_none
+#define X(id, name, ops, flags) extern const struct hive_map_ops ops;
+#include "maps/map_types.h"
+#undef X
+const struct hive_map_ops hive_map_ops_none;
+
+#define X(id, name, ops, flags) [id] = #name,
+static const char *const type_names[] = {
+#include "maps/map_types.h"
+};
+#undef X
+
+static const struct hive_map_ops *type_ops(uint32_t type)
+{
+	const struct hive_map_ops *ops;
+
+	switch (type) {
+#define X(id, name, o, flags) case id: ops = &o; break;
+#include "maps/map_types.h"
+#undef X
+	default:
+		return NULL;
+	}
+	return ops == &hive_map_ops_none ? NULL : ops;
+}
+
+uint32_t map_type_flag_mask(uint32_t type)
+{
+	switch (type) {
+#define X(id, name, ops, flags) case id: return flags;
+#include "maps/map_types.h"
+#undef X
+	default:
+		return 0;
+	}
+}
+
+const char *map_type_name(uint32_t type)
+{
+	if (type < HIVE_ARRAY_SIZE(type_names) && type_names[type])
+		return type_names[type];
+	return NULL;
+}
+
+/* ---- the map kind of object ---------------------------------------------- */
+
+static int map_attach(struct hive_obj *obj)
+{
+	struct hive_map *map = to_map(obj);
+	struct hive_map_def *def = obj_kind_area(obj);
+
+	map->def = def;
+	map->ops = type_ops(def->map_type);
+	if (!map->ops)
+		return -EINVAL;
+	if (def->ctl_off > obj->hdr->payload_size || def->data_off > obj->hdr->payload_size)
+		return -EINVAL;
+	map->base = obj->base;
+	map->ctl = obj->base + def->ctl_off;
+	map->data = obj->base + def->data_off;
+	map->map_type = def->map_type;
+	map->key_size = def->key_size;
+	map->value_size = def->value_size;
+	map->max_entries = def->max_entries;
+	map->map_flags = def->map_flags;
+	map->ncpus = def->ncpus ? def->ncpus : 1;
+	map->stride = def->stride;
+	return 0;
+}
+
+static void map_detach(struct hive_obj *obj)
+{
+	struct hive_map *map = to_map(obj);
+
+	if (map->ops && map->ops->detach)
+		map->ops->detach(map);
+}
+
+const struct hive_kind_ops hive_map_kind_ops = {
+	.obj_size = sizeof(struct hive_map),
+	.attach = map_attach,
+	.detach = map_detach,
+};
+
+int map_from_fd(int fd, struct hive_map **mapp)
+{
+	struct hive_obj *obj;
+	int err = obj_from_fd(fd, HIVE_OBJ_MAP, &obj, NULL);
+
+	if (err)
+		return err;
+	*mapp = to_map(obj);
+	return 0;
+}
+
+static int map_get(int fd, struct hive_map **mapp, unsigned *acc)
+{
+	struct hive_obj *obj;
+	int err = obj_from_fd(fd, HIVE_OBJ_MAP, &obj, acc);
+
+	if (err)
+		return err;
+	*mapp = to_map(obj);
+	/* a frozen map is read-only from the syscall side */
+	if (atomic_load_explicit(&(*mapp)->def->frozen, memory_order_acquire))
+		*acc &= ~HIVE_ACC_WRITE;
+	return 0;
+}
+
+static void map_put(struct hive_map *map)
+{
+	obj_put(&map->obj);
+}
+
+uint32_t map_sys_value_size(const struct hive_map *map)
+{
+	switch (map->map_type) {
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		return map->stride * map->ncpus;
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return sizeof(uint32_t);
+	default:
+		return map->value_size;
+	}
+}
+
+uint32_t map_this_cpu(const struct hive_map *map)
+{
+	int cpu = sched_getcpu();
+
+	return cpu < 0 ? 0 : (uint32_t)cpu % map->ncpus;
+}
+
+static bool is_hash_family(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       type == BPF_MAP_TYPE_LRU_HASH || type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/* ---- creation -------------------------------------------------------------- */
+
+/* bpf_obj_name_cpy(): alnum, '_' and '.', NUL within 16 bytes. */
+static int check_name(const char *src, char *dst)
+{
+	size_t i;
+
+	memset(dst, 0, BPF_OBJ_NAME_LEN);
+	for (i = 0; i < BPF_OBJ_NAME_LEN && src[i]; i++) {
+		char c = src[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.'))
+			return -EINVAL;
+		dst[i] = c;
+	}
+	return i == BPF_OBJ_NAME_LEN ? -EINVAL : 0;
+}
+
+static bool numa_node_ok(int32_t node)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	char path[64];
+
+	(void)n;
+	if (node < 0)
+		return false;
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", node);
+	if (!access(path, F_OK))
+		return true;
+	/* no NUMA information: only node 0 exists */
+	return node == 0 && access("/sys/devices/system/node", F_OK);
+}
+
+int map_create(union bpf_attr *attr)
+{
+	const unsigned char *raw = (const unsigned char *)attr;
+	const struct hive_map_ops *ops;
+	struct hive_map_def def;
+	struct hive_obj *obj;
+	struct hive_map *map;
+	uint32_t type = attr->map_type;
+	int32_t numa = attr_numa_node(attr);
+	size_t payload = 0, i;
+	int f_flags, fd, err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_CREATE_END))
+		return -EINVAL;
+	for (i = HIVE_ATTR_EXCL_PROG_HASH_OFF; i < HIVE_MAP_CREATE_END; i++)
+		if (raw[i]) {
+			hive_pr_debug("hive: exclusive maps (excl_prog_hash) are not supported\n");
+			return -EINVAL;
+		}
+	if (attr->map_flags & HIVE_F_TOKEN_FD) {
+		hive_pr_debug("hive: BPF tokens are not supported\n");
+		return -EINVAL;
+	}
+	if (attr->btf_vmlinux_value_type_id) {
+		if (type != BPF_MAP_TYPE_STRUCT_OPS || attr->btf_key_type_id ||
+		    attr->btf_value_type_id)
+			return -EINVAL;
+	} else if (attr->btf_key_type_id && !attr->btf_value_type_id) {
+		return -EINVAL;
+	}
+	if (type != BPF_MAP_TYPE_BLOOM_FILTER && type != 33 /* arena */ && attr->map_extra)
+		return -EINVAL;
+	f_flags = bpf_file_flag(attr->map_flags);
+	if (f_flags < 0)
+		return f_flags;
+	if (numa != -1 && !numa_node_ok(numa))
+		return -EINVAL;
+	ops = type_ops(type);
+	if (!ops) {
+		if (map_type_name(type))
+			hive_pr_warn("hive: map type %s (%u) is not implemented\n",
+				     map_type_name(type), type);
+		else
+			hive_pr_debug("hive: unknown map type %u\n", type);
+		return -EINVAL;
+	}
+	err = ops->alloc_check(attr);
+	if (err)
+		return err;
+	if (attr->map_ifindex)
+		return -EOPNOTSUPP; /* no offload devices here */
+	memset(&def, 0, sizeof(def));
+	def.map_type = type;
+	def.key_size = attr->key_size;
+	def.value_size = attr->value_size;
+	def.max_entries = attr->max_entries;
+	def.map_flags = attr->map_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY);
+	def.numa_node = numa;
+	def.map_extra = attr->map_extra;
+	def.stride = round_up8(attr->value_size);
+	def.ncpus = (uint32_t)hive_num_possible_cpus();
+	err = ops->layout(attr, &def, &payload);
+	if (err)
+		return err;
+	err = check_name(attr->map_name, def.name);
+	if (err)
+		return err;
+	if (attr->btf_key_type_id || attr->btf_value_type_id) {
+		struct hive_obj *btf;
+
+		err = obj_from_fd((int)attr->btf_fd, HIVE_OBJ_BTF, &btf, NULL);
+		if (err)
+			return err;
+		obj_put(btf);
+		hive_pr_debug("hive: maps with BTF types are not supported yet\n");
+		return -EINVAL;
+	}
+	fd = obj_create(HIVE_OBJ_MAP, payload, f_flags, &obj);
+	if (fd < 0)
+		return fd;
+	memcpy(obj_kind_area(obj), &def, sizeof(def));
+	map = to_map(obj);
+	err = map_attach(obj);
+	if (!err && ops->init)
+		err = ops->init(map);
+	if (!err)
+		err = obj_publish(obj, fd);
+	if (err) {
+		close(fd);
+		obj_abandon(obj);
+		return err;
+	}
+	obj_put(obj);
+	return fd;
+}
+
+/* ---- element commands ------------------------------------------------------ */
+
+/* The kernel's __bpf_copy_key(): a NULL key for a map with keys faults; a
+ * key for a map without keys is invalid. */
+static int user_key(const struct hive_map *map, uint64_t ukey, const void **key)
+{
+	if (map->key_size) {
+		if (!ukey)
+			return -EFAULT;
+		*key = (const void *)(uintptr_t)ukey;
+		return 0;
+	}
+	if (ukey)
+		return -EINVAL;
+	*key = NULL;
+	return 0;
+}
+
+/* bpf_map_copy_value(): the syscall view of the value at @key. */
+static int copy_value(struct hive_map *map, const void *key, void *value, uint64_t flags)
+{
+	const struct hive_map_ops *ops = map->ops;
+	void *ptr;
+
+	if (ops->sys_lookup)
+		return ops->sys_lookup(map, key, value, flags);
+	if (map->key_size == 0 && ops->peek)
+		return ops->peek(map, value);
+	if (!ops->lookup)
+		return -HIVE_ENOTSUPP;
+	ptr = ops->lookup(map, key);
+	if (!ptr)
+		return -ENOENT;
+	memcpy(value, ptr, map->value_size);
+	return 0;
+}
+
+/* bpf_map_update_value() */
+static int update_value(struct hive_map *map, const void *key, const void *value, uint64_t flags)
+{
+	const struct hive_map_ops *ops = map->ops;
+
+	if (map->key_size == 0 && ops->push)
+		return ops->push(map, value, flags);
+	if (!ops->update)
+		return -HIVE_ENOTSUPP;
+	return ops->update(map, key, value, flags, true);
+}
+
+int map_cmd_lookup(union bpf_attr *attr)
+{
+	struct hive_map *map;
+	const void *key;
+	uint32_t vsize;
+	unsigned acc;
+	void *value;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END) || (attr->flags & ~(uint64_t)BPF_F_LOCK))
+		return -EINVAL;
+	err = map_get((int)attr->map_fd, &map, &acc);
+	if (err)
+		return err;
+	err = -EPERM;
+	if (!(acc & HIVE_ACC_READ))
+		goto out;
+	err = -EINVAL;
+	if (attr->flags & BPF_F_LOCK) /* no value has a bpf_spin_lock without BTF */
+		goto out;
+	err = user_key(map, attr->key, &key);
+	if (err)
+		goto out;
+	vsize = map_sys_value_size(map);
+	value = malloc(vsize ? vsize : 1);
+	err = -ENOMEM;
+	if (!value)
+		goto out;
+	if (map->map_type == BPF_MAP_TYPE_BLOOM_FILTER) {
+		err = -EFAULT;
+		if (attr->value) {
+			memcpy(value, (void *)(uintptr_t)attr->value, vsize);
+			err = copy_value(map, key, value, attr->flags);
+		}
+		goto out_free;
+	}
+	err = copy_value(map, key, value, attr->flags);
+	if (!err) {
+		if (!attr->value)
+			err = -EFAULT;
+		else
+			memcpy((void *)(uintptr_t)attr->value, value, vsize);
+	}
+out_free:
+	free(value);
+out:
+	map_put(map);
+	return err;
+}
+
+int map_cmd_update(union bpf_attr *attr)
+{
+	struct hive_map *map;
+	const void *key;
+	unsigned acc;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END))
+		return -EINVAL;
+	err = map_get((int)attr->map_fd, &map, &acc);
+	if (err)
+		return err;
+	err = -EPERM;
+	if (!(acc & HIVE_ACC_WRITE))
+		goto out;
+	err = -EINVAL;
+	if (attr->flags & BPF_F_LOCK)
+		goto out;
+	err = user_key(map, attr->key, &key);
+	if (err)
+		goto out;
+	err = -EFAULT;
+	if (!attr->value)
+		goto out;
+	err = update_value(map, key, (const void *)(uintptr_t)attr->value, attr->flags);
+out:
+	map_put(map);
+	return err;
+}
+
+int map_cmd_delete(union bpf_attr *attr)
+{
+	struct hive_map *map;
+	const void *key;
+	unsigned acc;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END))
+		return -EINVAL;
+	err = map_get((int)attr->map_fd, &map, &acc);
+	if (err)
+		return err;
+	err = -EPERM;
+	if (!(acc & HIVE_ACC_WRITE))
+		goto out;
+	err = user_key(map, attr->key, &key);
+	if (err)
+		goto out;
+	err = map->ops->delete ? map->ops->delete(map, key) : -EINVAL;
+out:
+	map_put(map);
+	return err;
+}
+
+int map_cmd_get_next_key(union bpf_attr *attr)
+{
+	struct hive_map *map;
+	const void *key = NULL;
+	unsigned char small[64];
+	void *next;
+	unsigned acc;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_GET_NEXT_KEY_END))
+		return -EINVAL;
+	err = map_get((int)attr->map_fd, &map, &acc);
+	if (err)
+		return err;
+	err = -EPERM;
+	if (!(acc & HIVE_ACC_READ))
+		goto out;
+	if (attr->key) {
+		err = user_key(map, attr->key, &key);
+		if (err)
+			goto out;
+	}
+	next = map->key_size <= sizeof(small) ? small : malloc(map->key_size);
+	err = -ENOMEM;
+	if (!next)
+		goto out;
+	err = map->ops->get_next_key ? map->ops->get_next_key(map, key, next) : -EINVAL;
+	if (!err) {
+		if (!attr->next_key && map->key_size)
+			err = -EFAULT;
+		else if (map->key_size)
+			memcpy((void *)(uintptr_t)attr->next_key, next, map->key_size);
+	}
+	if (next != small)
+		free(next);
+out:
+	map_put(map);
+	return err;
+}
+
+int map_cmd_lookup_and_delete(union bpf_attr *attr)
+{
+	struct hive_map *map;
+	const void *key;
+	uint32_t vsize;
+	unsigned acc;
+	void *value;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END) || (attr->flags & ~(uint64_t)BPF_F_LOCK))
+		return -EINVAL;
+	err = map_get((int)attr->map_fd, &map, &acc);
+	if (err)
+		return err;
+	err = -EPERM;
+	if (!(acc & HIVE_ACC_READ) || !(acc & HIVE_ACC_WRITE))
+		goto out;
+	err = -EINVAL;
+	if (attr->flags && (map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK))
+		goto out;
+	if (attr->flags & BPF_F_LOCK)
+		goto out;
+	err = user_key(map, attr->key, &key);
+	if (err)
+		goto out;
+	vsize = map_sys_value_size(map);
+	value = malloc(vsize ? vsize : 1);
+	err = -ENOMEM;
+	if (!value)
+		goto out;
+	err = -HIVE_ENOTSUPP;
+	if (map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK)
+		err = map->ops->pop(map, value);
+	else if (is_hash_family(map->map_type))
+		err = map->ops->lookup_and_delete(map, key, value, attr->flags);
+	if (!err) {
+		if (!attr->value)
+			err = -EFAULT;
+		else
+			memcpy((void *)(uintptr_t)attr->value, value, vsize);
+	}
+	free(value);
+out:
+	map_put(map);
+	return err;
+}
+
+int map_cmd_freeze(union bpf_attr *attr)
+{
+	struct hive_map *map;
+	unsigned acc;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_FREEZE_END))
+		return -EINVAL;
+	err = map_get((int)attr->map_fd, &map, &acc);
+	if (err)
+		return err;
+	if (!(acc & HIVE_ACC_WRITE)) {
+		err = -EPERM;
+	} else {
+		uint32_t zero = 0;
+
+		err = atomic_compare_exchange_strong(&map->def->frozen, &zero, 1) ? 0 : -EBUSY;
+	}
+	map_put(map);
+	return err;
+}
+
+/* ---- batches ------------------------------------------------------------- */
+
+/* generic_map_lookup_batch(): walk with get_next_key from in_batch. */
+static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
+{
+	uint8_t *keys = (uint8_t *)(uintptr_t)attr->batch.keys;
+	uint8_t *values = (uint8_t *)(uintptr_t)attr->batch.values;
+	const void *ubatch = (const void *)(uintptr_t)attr->batch.in_batch;
+	uint32_t vsize = map_sys_value_size(map), max = attr->batch.count, cp = 0;
+	uint8_t *buf, *prev = NULL, *key, *value, *spare;
+	int err = 0, retry = 3;
+
+	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
+	if (attr->batch.elem_flags & BPF_F_LOCK)
+		return -EINVAL;
+	if (!max)
+		return 0;
+	attr->batch.count = 0;
+	/* two key slots (previous, current) and one value */
+	buf = malloc(2 * (size_t)map->key_size + vsize + 1);
+	if (!buf)
+		return -ENOMEM;
+	spare = buf;
+	key = buf + map->key_size;
+	value = buf + 2 * (size_t)map->key_size;
+	if (ubatch) {
+		memcpy(spare, ubatch, map->key_size);
+		prev = spare;
+	}
+	while (cp < max) {
+		err = map->ops->get_next_key(map, prev, key);
+		if (err)
+			break;
+		err = copy_value(map, key, value, attr->batch.elem_flags);
+		if (err == -ENOENT) {
+			if (retry) {
+				retry--;
+				continue;
+			}
+			err = -EINTR;
+			break;
+		}
+		if (err)
+			goto out;
+		if (!keys || !values) {
+			err = -EFAULT;
+			goto out;
+		}
+		memcpy(keys + (size_t)cp * map->key_size, key, map->key_size);
+		memcpy(values + (size_t)cp * vsize, value, vsize);
+		/* the key just returned becomes the previous one */
+		spare = prev ? prev : (key == buf ? buf + map->key_size : buf);
+		prev = key;
+		key = spare;
+		retry = 3;
+		cp++;
+	}
+	if (err == -EFAULT)
+		goto out;
+	attr->batch.count = cp;
+	if (cp) {
+		if (!attr->batch.out_batch)
+			err = -EFAULT;
+		else
+			memcpy((void *)(uintptr_t)attr->batch.out_batch, prev, map->key_size);
+	}
+out:
+	free(buf);
+	return err;
+}
+
+/* generic_map_update_batch() */
+static int generic_update_batch(struct hive_map *map, union bpf_attr *attr)
+{
+	const uint8_t *keys = (const uint8_t *)(uintptr_t)attr->batch.keys;
+	const uint8_t *values = (const uint8_t *)(uintptr_t)attr->batch.values;
+	uint32_t vsize = map_sys_value_size(map), count = attr->batch.count, cp;
+	int err = 0;
+
+	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
+	if (attr->batch.elem_flags & BPF_F_LOCK)
+		return -EINVAL;
+	if (!count)
+		return 0;
+	for (cp = 0; cp < count; cp++) {
+		if (!keys || !values) {
+			err = -EFAULT;
+			break;
+		}
+		err = update_value(map, keys + (size_t)cp * map->key_size,
+				   values + (size_t)cp * vsize, attr->batch.elem_flags);
+		if (err)
+			break;
+	}
+	attr->batch.count = cp;
+	return err;
+}
+
+/* generic_map_delete_batch() */
+static int generic_delete_batch(struct hive_map *map, union bpf_attr *attr)
+{
+	const uint8_t *keys = (const uint8_t *)(uintptr_t)attr->batch.keys;
+	uint32_t count = attr->batch.count, cp;
+	int err = 0;
+
+	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
+	if (attr->batch.elem_flags & BPF_F_LOCK)
+		return -EINVAL;
+	if (!count)
+		return 0;
+	for (cp = 0; cp < count; cp++) {
+		if (!keys) {
+			err = -EFAULT;
+			break;
+		}
+		err = map->ops->delete(map, keys + (size_t)cp * map->key_size);
+		if (err)
+			break;
+	}
+	attr->batch.count = cp;
+	return err;
+}
+
+int map_cmd_batch(int cmd, union bpf_attr *attr)
+{
+	bool has_read = cmd == BPF_MAP_LOOKUP_BATCH || cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH;
+	bool has_write = cmd != BPF_MAP_LOOKUP_BATCH;
+	struct hive_map *map;
+	unsigned acc, need;
+	int err;
+
+	if (attr_tail_nonzero(attr, HIVE_MAP_BATCH_END))
+		return -EINVAL;
+	err = map_get((int)attr->batch.map_fd, &map, &acc);
+	if (err)
+		return err;
+	err = -EPERM;
+	if ((has_read && !(acc & HIVE_ACC_READ)) || (has_write && !(acc & HIVE_ACC_WRITE)))
+		goto out;
+	need = cmd == BPF_MAP_LOOKUP_BATCH ? HIVE_BATCH_LOOKUP :
+	       cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH ? HIVE_BATCH_LOOKUP_DEL :
+	       cmd == BPF_MAP_UPDATE_BATCH ? HIVE_BATCH_UPDATE : HIVE_BATCH_DELETE;
+	err = -HIVE_ENOTSUPP;
+	if (!(map->ops->batch & need))
+		goto out;
+	switch (cmd) {
+	case BPF_MAP_LOOKUP_BATCH:
+		err = map->ops->lookup_batch ? map->ops->lookup_batch(map, attr, false) :
+					       generic_lookup_batch(map, attr);
+		break;
+	case BPF_MAP_LOOKUP_AND_DELETE_BATCH:
+		err = map->ops->lookup_batch(map, attr, true);
+		break;
+	case BPF_MAP_UPDATE_BATCH:
+		err = generic_update_batch(map, attr);
+		break;
+	default:
+		err = generic_delete_batch(map, attr);
+		break;
+	}
+out:
+	map_put(map);
+	return err;
+}
+
+/* ---- info ------------------------------------------------------------------- */
+
+#define HIVE_MAP_INFO_SIZE 104u /* sizeof(struct bpf_map_info), Linux 6.18 */
+
+int map_cmd_info(struct hive_map *map, union bpf_attr *attr)
+{
+	unsigned char buf[HIVE_MAP_INFO_SIZE];
+	struct bpf_map_info *info = (struct bpf_map_info *)buf;
+	unsigned char *uinfo = (unsigned char *)(uintptr_t)attr->info.info;
+	uint32_t len = attr->info.info_len, i;
+
+	if (len > 4096)
+		return -E2BIG;
+	if (len && !uinfo)
+		return -EFAULT;
+	for (i = HIVE_MAP_INFO_SIZE; i < len; i++)
+		if (uinfo[i])
+			return -E2BIG;
+	if (len > HIVE_MAP_INFO_SIZE)
+		len = HIVE_MAP_INFO_SIZE;
+	memset(buf, 0, sizeof(buf));
+	info->type = map->map_type;
+	info->id = map->obj.id;
+	info->key_size = map->key_size;
+	info->value_size = map->value_size;
+	info->max_entries = map->max_entries;
+	info->map_flags = map->map_flags;
+	memcpy(info->name, map->def->name, sizeof(info->name));
+	info->btf_id = map->def->btf_id;
+	info->btf_key_type_id = map->def->btf_key_type_id;
+	info->btf_value_type_id = map->def->btf_value_type_id;
+	info->btf_vmlinux_value_type_id = map->def->btf_vmlinux_value_type_id;
+	info->map_extra = map->def->map_extra;
+	memcpy(uinfo, buf, len);
+	attr->info.info_len = len;
+	return 0;
+}
+
+/* ---- program side ------------------------------------------------------------ */
+
+void *map_lookup_elem_ptr(struct hive_map *map, const void *key)
+{
+	return map->ops->lookup ? map->ops->lookup(map, key) : NULL;
+}
+
+int map_update_elem(struct hive_map *map, const void *key, const void *value, uint64_t flags)
+{
+	if (!map->ops->update)
+		return -EINVAL;
+	return map->ops->update(map, key, value, flags, false);
+}
+
+int map_delete_elem(struct hive_map *map, const void *key)
+{
+	return map->ops->delete ? map->ops->delete(map, key) : -EINVAL;
+}
+
+int map_push_elem(struct hive_map *map, const void *value, uint64_t flags)
+{
+	return map->ops->push ? map->ops->push(map, value, flags) : -EINVAL;
+}
+
+int map_pop_elem(struct hive_map *map, void *value)
+{
+	return map->ops->pop ? map->ops->pop(map, value) : -EINVAL;
+}
+
+int map_peek_elem(struct hive_map *map, void *value)
+{
+	return map->ops->peek ? map->ops->peek(map, value) : -EINVAL;
+}
+
+int map_for_each(struct hive_map *map, hive_map_iter_fn cb, void *ctx)
+{
+	return map->ops->for_each ? map->ops->for_each(map, cb, ctx) : -EINVAL;
+}
