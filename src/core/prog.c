@@ -498,6 +498,13 @@ static int check_attr(union bpf_attr *attr, struct plog *log, char *license, cha
 		plog(log, "hive: program type %u is not supported\n", attr->prog_type);
 		return -EINVAL;
 	}
+	/* only syscall programs (of hive's types) may sleep, and they must */
+	if ((attr->prog_type == BPF_PROG_TYPE_SYSCALL) != !!(attr->prog_flags & BPF_F_SLEEPABLE)) {
+		plog(log, attr->prog_type == BPF_PROG_TYPE_SYSCALL
+				  ? "Syscall programs can only be sleepable\n"
+				  : "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable\n");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -558,7 +565,7 @@ err:
 	return err;
 }
 
-int prog_load(union bpf_attr *attr, unsigned size)
+int prog_cmd_load(union bpf_attr *attr, unsigned size)
 {
 	struct load ld = { .attr = attr };
 	char license[128], name[16], msg[256];
@@ -709,7 +716,7 @@ static int prog_info_cmd(struct hive_prog *p, union bpf_attr *attr)
 
 /* ---- PROG_BIND_MAP --------------------------------------------------------------- */
 
-int prog_bind_map(union bpf_attr *attr)
+int prog_cmd_bind_map(union bpf_attr *attr)
 {
 	struct hive_prog *p;
 	struct hive_map *m;
@@ -753,9 +760,9 @@ int prog_cmd(int cmd, union bpf_attr *attr, unsigned size)
 {
 	switch (cmd) {
 	case BPF_PROG_LOAD:
-		return prog_load(attr, size);
+		return prog_cmd_load(attr, size);
 	case BPF_PROG_TEST_RUN:
-		return prog_test_run(attr);
+		return prog_cmd_test_run(attr);
 	case BPF_PROG_GET_NEXT_ID:
 		return sys_get_next_id(HIVE_OBJ_PROG, attr);
 	case BPF_PROG_GET_FD_BY_ID:
@@ -763,7 +770,7 @@ int prog_cmd(int cmd, union bpf_attr *attr, unsigned size)
 			return -EINVAL;
 		return sys_get_fd_by_id(HIVE_OBJ_PROG, attr->prog_id, 0);
 	case BPF_PROG_BIND_MAP:
-		return prog_bind_map(attr);
+		return prog_cmd_bind_map(attr);
 	default:
 		return -ENOSYS;
 	}

@@ -89,9 +89,9 @@ struct prog_verify_env {
 int prog_verify(struct prog_verify_env *env) __attribute__((weak));
 
 /* ---- commands (core/syscall.c dispatch) ---------------------------------- */
-int prog_load(union bpf_attr *attr, unsigned size);
-int prog_test_run(union bpf_attr *attr);
-int prog_bind_map(union bpf_attr *attr);
+int prog_cmd_load(union bpf_attr *attr, unsigned size);
+int prog_cmd_test_run(union bpf_attr *attr);
+int prog_cmd_bind_map(union bpf_attr *attr);
 int prog_get_info(struct hive_prog *prog, struct bpf_prog_info *info, uint32_t info_len);
 /* Program commands of hive_bpf(): -ENOSYS for others. */
 int prog_cmd(int cmd, union bpf_attr *attr, unsigned size);
@@ -129,7 +129,7 @@ int prog_ctx_scan(const struct hive_insn *insns, uint32_t cnt, uint8_t *ctx_acce
 		  size_t msg_size);
 
 /* ---- tag (prog_tag.c) ------------------------------------------------------ */
-void prog_sha1(const void *data, size_t len, uint8_t digest[20]);
+void prog_sha256(const void *data, size_t len, uint8_t digest[32]);
 /* The kernel's bpf_prog_calc_tag over the instructions as loaded. */
 int prog_calc_tag(const struct hive_insn *insns, uint32_t cnt, uint8_t tag[8]);
 

@@ -334,15 +334,15 @@ static void skb_ctx_out(const struct pkt_skb *s, struct __sk_buff *c)
 	c->hwtstamp = s->view.hwtstamp;
 }
 
-/* eth_type_trans() for a device with an all-zero address: pkt_type, protocol. */
+/* eth_type_trans() on the loopback device, whose address and broadcast
+ * address are all zero: pkt_type and protocol. */
 static void eth_type_trans(struct pkt_skb *s, const uint8_t *eth, uint32_t size)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t zero[6];
 	uint16_t proto = (uint16_t)(eth[12] << 8 | eth[13]);
 
 	if (eth[0] & 1)
-		s->view.pkt_type = memcmp(eth, bcast, 6) ? 2 /* MULTICAST */ : 1 /* BROADCAST */;
+		s->view.pkt_type = 2; /* PACKET_MULTICAST (ff:ff:.. is not lo's broadcast) */
 	else if (memcmp(eth, zero, 6))
 		s->view.pkt_type = 3; /* PACKET_OTHERHOST */
 	if (proto >= 0x600)
@@ -403,6 +403,12 @@ static int run_skb(struct hive_prog *p, union bpf_attr *attr)
 		s->view.ifindex = ctx->ifindex;
 	}
 	eth_type_trans(s, s->data, size);
+	/* an IPv4/IPv6 packet must hold its network header */
+	if ((s->view.protocol == 0x0008 && size < PKT_ETH_HLEN + 20) ||
+	    (s->view.protocol == 0xdd86 && size < PKT_ETH_HLEN + 40)) {
+		err = -EINVAL;
+		goto out;
+	}
 	/* __skb_pull of the Ethernet header; tc programs get it pushed back */
 	if (!l2) {
 		s->data += PKT_ETH_HLEN;
@@ -526,7 +532,7 @@ int prog_run_test(struct hive_prog *p, union bpf_attr *attr)
 	return runs[type](p, attr);
 }
 
-int prog_test_run(union bpf_attr *attr)
+int prog_cmd_test_run(union bpf_attr *attr)
 {
 	struct hive_prog *p;
 	int err;

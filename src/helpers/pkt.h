@@ -21,7 +21,7 @@
 #define PKT_XDP_HEADROOM 256u        /* XDP_PACKET_HEADROOM */
 #define PKT_XDP_FRAME_HDR 40u        /* sizeof(struct xdp_frame) on x86-64 */
 #define PKT_SHINFO 320u              /* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) */
-#define PKT_XDP_META_MAX 32u         /* xdp_metalen_invalid() */
+#define PKT_XDP_META_MAX 252u        /* xdp_metalen_invalid(): <= 255, 4-aligned */
 #define PKT_SKB_HEADROOM 64u         /* NET_SKB_PAD + NET_IP_ALIGN (x86-64) */
 
 /* An XDP buffer: struct xdp_md view, then the kernel xdp_buff's pointers. */
