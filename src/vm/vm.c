@@ -474,6 +474,7 @@ int hive_vm_run(struct hive_vm *vm, struct hive_vm_run_opts *opts, uint64_t *r0)
 	run.tail_target = NULL;
 	run.depth = 0;
 	run.jit = vm->jit_entry != NULL;
+	run.jit_sp = 0;
 	run.err = 0;
 	run.fault_set = false;
 	run.fault_pc = 0;

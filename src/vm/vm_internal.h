@@ -11,8 +11,11 @@
  *    stack_top - d*512, where stack_top = run->stack + HIVE_RUN_STACK_SIZE.
  *    run->depth is the frame of the function running now.
  *  - At entry r1 = ctx, r2 = ctx_size (a hive convenience for raw programs;
- *    the kernel leaves r2 unreadable), r0 and r3..r9 = 0. A checked run
- *    starts with a zeroed entry frame.
+ *    the kernel leaves r2 unreadable), r0 and r3..r9 = 0. In a checked run
+ *    every frame starts zeroed (entry frame, local callee, callback), so
+ *    unverified code never reads stale bytes and both engines agree.
+ *  - A local call passes r1..r5, gives the callee r10 = caller's r10 - 512,
+ *    and restores r6..r9 and r10 on exit; r0 is the callee's.
  *  - A checked run (vm->checks) validates every load/store/atomic against:
  *    the current call chain's stack [stack_top - (depth+1)*512, stack_top),
  *    run->ctx (with run->ctx_prot), vm->regions (static grants), run->dyn

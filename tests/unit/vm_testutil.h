@@ -12,6 +12,9 @@
 
 #include "hive/hive_vm.h"
 
+/* Engine of vt_load() and of the tests written with VT_TEST. */
+static enum hive_engine vt_engine = HIVE_ENGINE_INTERP;
+
 /* Every message the library printed since vt_capture(), concatenated. */
 static char vt_log[8192];
 
@@ -31,14 +34,61 @@ static inline void vt_capture(void)
 	hive_set_print(vt_print);
 }
 
-/* Load @insns into a fresh interpreter VM; NULL if the load fails. */
-static inline struct hive_vm *vt_load(const struct hive_insn *insns, uint32_t cnt)
+/* Whether programs can run on the JIT on this host. */
+static inline int vt_jit_available(void)
+{
+	struct hive_insn p[2] = { HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() };
+	struct hive_vm *vm = hive_vm_create();
+	hive_print_fn old = hive_set_print(NULL);
+	int ok;
+
+	hive_vm_set_engine(vm, HIVE_ENGINE_JIT);
+	ok = vm && hive_vm_load(vm, p, 2) == 0;
+	hive_vm_destroy(vm);
+	hive_set_print(old);
+	return ok;
+}
+
+/*
+ * VT_TEST(name) { body } registers two cases: name on the interpreter and
+ * name_jit on the JIT (skipped where there is none). The body reads
+ * vt_engine (vt_load() and vt_vm() use it).
+ */
+#define VT_TEST(name)                                                          \
+	static void vt_body_##name(void);                                      \
+	TEST(name)                                                             \
+	{                                                                      \
+		vt_engine = HIVE_ENGINE_INTERP;                                \
+		vt_body_##name();                                              \
+	}                                                                      \
+	TEST(name##_jit)                                                       \
+	{                                                                      \
+		if (!vt_jit_available())                                       \
+			SKIP("no JIT on this host");                           \
+		vt_engine = HIVE_ENGINE_JIT;                                   \
+		vt_body_##name();                                              \
+	}                                                                      \
+	static void vt_body_##name(void)
+
+/* A fresh VM on vt_engine (nothing loaded). */
+static inline struct hive_vm *vt_vm(void)
 {
 	struct hive_vm *vm = hive_vm_create();
 
+	if (vm)
+		hive_vm_set_engine(vm, vt_engine);
+	return vm;
+}
+
+#define VT_INTERP (vt_engine == HIVE_ENGINE_INTERP)
+
+/* Load @insns into a fresh VM on vt_engine; NULL if the load fails. */
+static inline struct hive_vm *vt_load(const struct hive_insn *insns, uint32_t cnt)
+{
+	struct hive_vm *vm = vt_vm();
+
 	if (!vm)
 		return NULL;
-	hive_vm_set_engine(vm, HIVE_ENGINE_INTERP);
 	if (hive_vm_load(vm, insns, cnt)) {
 		hive_vm_destroy(vm);
 		return NULL;
