@@ -1,8 +1,9 @@
 /*
  * hive_events.h - user-space consumers of what programs emit: records of
- * BPF_MAP_TYPE_RINGBUF and BPF_MAP_TYPE_PERF_EVENT_ARRAY maps (in the style
- * of libbpf's ring_buffer__* and perf_buffer__*), and the trace log that
- * bpf_trace_printk() writes.
+ * BPF_MAP_TYPE_RINGBUF maps (in the style of libbpf's ring_buffer__*) and
+ * the trace log that bpf_trace_printk() writes. (Perf buffers -
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY with bpf_perf_event_output - are not
+ * implemented yet.)
  *
  * Producers may run in any process that has the map: consumers learn about
  * new records through a descriptor that works with poll/epoll
@@ -65,41 +66,6 @@ HIVE_API int hive_ring_buffer__consume(struct hive_ring_buffer *rb);
 /** @brief A descriptor that becomes readable when records may be available. */
 HIVE_API int hive_ring_buffer__epoll_fd(const struct hive_ring_buffer *rb);
 HIVE_API void hive_ring_buffer__free(struct hive_ring_buffer *rb);
-
-/* ---- perf buffers (BPF_MAP_TYPE_PERF_EVENT_ARRAY) ---------------------- */
-
-/** Called per sample: the CPU the producer ran on, the raw data. */
-typedef void (*hive_perf_buffer_sample_fn)(void *ctx, int cpu, void *data, uint32_t size);
-/** Called when a CPU's buffer dropped @p cnt records since the last report. */
-typedef void (*hive_perf_buffer_lost_fn)(void *ctx, int cpu, uint64_t cnt);
-
-struct hive_perf_buffer;
-
-struct hive_perf_buffer_opts {
-	size_t sz; /**< sizeof(struct hive_perf_buffer_opts) */
-};
-#define HIVE_PERF_BUFFER_OPTS(name, ...) \
-	struct hive_perf_buffer_opts name = { .sz = sizeof(struct hive_perf_buffer_opts), __VA_ARGS__ }
-
-/**
- * @brief Consume perf event array @p map_fd: one buffer of @p page_cnt pages
- * (a power of two) per CPU slot of the map, installed into the map as
- * bpf_perf_event_output() targets.
- * @return a consumer, or NULL with errno (EINVAL: bad map or page_cnt).
- */
-HIVE_API struct hive_perf_buffer *hive_perf_buffer__new(int map_fd, size_t page_cnt,
-							 hive_perf_buffer_sample_fn sample_cb,
-							 hive_perf_buffer_lost_fn lost_cb, void *ctx,
-							 const struct hive_perf_buffer_opts *opts);
-/** @brief Wait up to @p timeout_ms, then consume. @return records consumed or -errno. */
-HIVE_API int hive_perf_buffer__poll(struct hive_perf_buffer *pb, int timeout_ms);
-/** @brief Consume without waiting. @return records consumed or -errno. */
-HIVE_API int hive_perf_buffer__consume(struct hive_perf_buffer *pb);
-/** @brief A descriptor that becomes readable when samples may be available. */
-HIVE_API int hive_perf_buffer__epoll_fd(const struct hive_perf_buffer *pb);
-/** @brief Number of per-CPU buffers. */
-HIVE_API size_t hive_perf_buffer__buffer_cnt(const struct hive_perf_buffer *pb);
-HIVE_API void hive_perf_buffer__free(struct hive_perf_buffer *pb);
 
 /* ---- trace log (bpf_trace_printk) ---------------------------------------- */
 

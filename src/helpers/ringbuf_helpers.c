@@ -1,0 +1,104 @@
+/*
+ * ringbuf_helpers.c - bpf_ringbuf_output/reserve/submit/discard/query on
+ * top of the map layer's ring buffer (maps/ringbuf.h).
+ *
+ * submit/discard get only the sample pointer, as in the kernel: the ring
+ * it came from is found in a small per-thread table of the rings this
+ * thread reserved from (a program run is single-threaded). Reserved
+ * samples are granted to unverified runs for the rest of the run.
+ */
+#include <errno.h>
+
+#include "helpers/helpers.h"
+#include "maps/ringbuf.h"
+#include "util/util.h"
+
+#define RINGS_PER_THREAD 8
+
+static __thread struct hive_map *rings[RINGS_PER_THREAD];
+static __thread unsigned next_ring;
+
+static bool in_ring(struct hive_map *m, const void *p)
+{
+	const uint8_t *b = m->data;
+
+	return (const uint8_t *)p >= b && (const uint8_t *)p < b + 2ull * m->max_entries;
+}
+
+static void remember(struct hive_map *m)
+{
+	for (unsigned i = 0; i < RINGS_PER_THREAD; i++)
+		if (rings[i] == m)
+			return;
+	rings[next_ring++ % RINGS_PER_THREAD] = m;
+}
+
+static struct hive_map *ring_of(const void *sample)
+{
+	for (unsigned i = 0; i < RINGS_PER_THREAD; i++)
+		if (rings[i] && in_ring(rings[i], sample))
+			return rings[i];
+	return NULL;
+}
+
+/* bpf_ringbuf_output(ringbuf, data, size, flags): 0 or -EAGAIN/-EINVAL. */
+uint64_t helper_ringbuf_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+			       uint64_t r5, struct hive_run *run)
+{
+	const void *data = (const void *)(uintptr_t)r2;
+
+	if (!helper_mem(run, data, r3, HIVE_PROT_READ, "ringbuf_output"))
+		return 0;
+	return (uint64_t)(int64_t)ringbuf_output((struct hive_map *)(uintptr_t)r1, data, r3, r4);
+}
+
+/* bpf_ringbuf_reserve(ringbuf, size, flags): sample pointer or NULL. */
+uint64_t helper_ringbuf_reserve(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				uint64_t r5, struct hive_run *run)
+{
+	struct hive_map *m = (struct hive_map *)(uintptr_t)r1;
+	void *p = ringbuf_reserve(m, r2, r3);
+
+	if (p) {
+		remember(m);
+		if (hive_run_check(run, p, r2, HIVE_PROT_RW))
+			hive_run_grant(run, p, r2, HIVE_PROT_RW);
+	}
+	return (uint64_t)(uintptr_t)p;
+}
+
+static uint64_t commit(uint64_t r1, uint64_t r2, struct hive_run *run, int discard,
+		       const char *who)
+{
+	struct hive_map *m = ring_of((void *)(uintptr_t)r1);
+
+	if (!m) {
+		hive_pr_warn("helper bpf_%s: %p is not a reserved ring buffer sample\n", who,
+			     (void *)(uintptr_t)r1);
+		hive_run_abort(run, -EINVAL);
+		return 0;
+	}
+	ringbuf_commit(m, (void *)(uintptr_t)r1, r2, discard);
+	return 0;
+}
+
+/* bpf_ringbuf_submit(sample, flags) */
+uint64_t helper_ringbuf_submit(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+			       uint64_t r5, struct hive_run *run)
+{
+	return commit(r1, r2, run, 0, "ringbuf_submit");
+}
+
+/* bpf_ringbuf_discard(sample, flags) */
+uint64_t helper_ringbuf_discard(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				uint64_t r5, struct hive_run *run)
+{
+	return commit(r1, r2, run, 1, "ringbuf_discard");
+}
+
+/* bpf_ringbuf_query(ringbuf, flags) */
+uint64_t helper_ringbuf_query(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+			      uint64_t r5, struct hive_run *run)
+{
+	return ringbuf_query((struct hive_map *)(uintptr_t)r1, r2);
+}
