@@ -579,3 +579,79 @@ TEST(prog_info_tag_and_maps)
 	close(kmap);
 	close(hmap);
 }
+
+/* Load @insns as XDP into kernel or hive; -errno on failure. */
+static int load_xdp(long (*bpf)(int, union bpf_attr *), const struct hive_insn *insns,
+		    uint32_t cnt)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_XDP;
+	a.insns = (uintptr_t)insns;
+	a.insn_cnt = cnt;
+	a.license = (uintptr_t)"GPL";
+	fd = (int)bpf(BPF_PROG_LOAD, &a);
+	return fd < 0 ? -errno : fd;
+}
+
+/* bpf_tail_call through a prog array: taken into slot 0, falls through on an empty slot. */
+static void tail_call(long (*bpf)(int, union bpf_attr *), uint32_t index, uint32_t *retval)
+{
+	static const struct hive_insn target[] = { HIVE_MOV64_IMM(0, 42), HIVE_EXIT_INSN() };
+	struct hive_insn prog[] = {
+		HIVE_LD_IMM64_LO(2, 1, 0),
+		HIVE_LD_IMM64_HI(0),
+		HIVE_MOV64_IMM(3, (int32_t)index),
+		HIVE_CALL_HELPER(BPF_FUNC_tail_call),
+		HIVE_MOV64_IMM(0, 1),
+		HIVE_EXIT_INSN(),
+	};
+	union bpf_attr a;
+	uint32_t key = 0;
+	int map, tfd, fd;
+
+	*retval = 0;
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_PROG_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 2;
+	map = (int)bpf(BPF_MAP_CREATE, &a);
+	tfd = load_xdp(bpf, target, 2);
+	if (map < 0 || tfd < 0)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.map_fd = map, a.key = (uintptr_t)&key, a.value = (uintptr_t)&tfd;
+	if (bpf(BPF_MAP_UPDATE_ELEM, &a))
+		return;
+	prog[0].imm = map;
+	fd = load_xdp(bpf, prog, 6);
+	if (fd >= 0) {
+		memset(&a, 0, sizeof(a));
+		a.test.prog_fd = fd;
+		a.test.data_in = (uintptr_t)pkt;
+		a.test.data_size_in = 64;
+		if (bpf(BPF_PROG_TEST_RUN, &a) == 0)
+			*retval = a.test.retval;
+		close(fd);
+	}
+	close(tfd);
+	close(map);
+}
+
+TEST(prog_run_tail_call)
+{
+	uint32_t k, h;
+
+	NEED_KERNEL();
+	tail_call(kbpf, 0, &k);
+	tail_call(hbpf, 0, &h);
+	CHECK_EQ(k, 42);
+	CHECK_EQ(h, k);
+	tail_call(kbpf, 1, &k);
+	tail_call(hbpf, 1, &h);
+	CHECK_EQ(k, 1);
+	CHECK_EQ(h, k);
+}
