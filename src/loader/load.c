@@ -73,23 +73,21 @@ void obj_close_fd(const struct hive_object *obj, int fd)
 static struct hive_btf *load_btf_file(const char *path)
 {
 	struct hive_object_open_opts opts = { .sz = sizeof(opts) };
-	struct hive_btf *btf = hive_btf__parse_raw(path);
 	struct hive_object *o;
+	struct hive_btf *btf;
 	char magic[4] = { 0 };
+	bool is_elf;
 	FILE *f;
-	int err;
 
-	if (btf || errno != HIVE_EBTF)
-		return btf;
 	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	err = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "\177ELF", 4) ? 0 : HIVE_EBTF;
-	fclose(f);
-	if (err) {
-		errno = err;
+	if (!f) {
+		hive_pr_warn("%s: cannot open: %s\n", path, strerror(errno));
 		return NULL;
 	}
+	is_elf = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "\177ELF", 4);
+	fclose(f);
+	if (!is_elf)
+		return hive_btf__parse_raw(path);
 	/* An ELF object: take its validated .BTF. */
 	o = hive_object__open_file(path, &opts);
 	if (!o)
@@ -97,8 +95,10 @@ static struct hive_btf *load_btf_file(const char *path)
 	btf = o->btf;
 	o->btf = NULL;
 	hive_object__close(o);
-	if (!btf)
+	if (!btf) {
+		hive_pr_warn("%s: no .BTF section\n", path);
 		errno = ENOENT;
+	}
 	return btf;
 }
 
@@ -205,6 +205,7 @@ static int emit_datasec(struct hive_object *obj, struct btf_buf *b, struct btf_b
 
 			vs[i].offset = e >= 0 ? obj->externs[e].data_off : 0;
 		}
+		qsort(vs, n, sizeof(*vs), cmp_secinfo);
 	} else if (!strcmp(name, ".ksyms")) {
 		/* Each extern becomes a 4-byte placeholder variable. */
 		for (i = 0; i < n; i++) {
@@ -389,16 +390,20 @@ static void explain_poison(struct hive_object *obj, struct hive_program *prog, c
 	while (p && (p = strstr(p, "unknown#195896080"))) {
 		const char *line = p;
 		unsigned long insn;
+		char *end;
 		uint32_t i;
 
+		/* Lines "N: (85) call unknown#195896080" name the instruction. */
 		while (line > log && line[-1] != '\n')
 			line--;
-		insn = strtoul(line, NULL, 10);
+		insn = strtoul(line, &end, 10);
+		p++;
+		if (end == line || *end != ':')
+			continue;
 		for (i = 0; i < prog->nr_lpoisons; i++)
 			if (prog->lpoisons[i].insn == insn)
 				obj_warn(obj, "prog '%s': insn #%lu: CO-RE relocation %s cannot be satisfied by the target BTF and the instruction is reachable (guard it with bpf_core_field_exists()/bpf_core_type_exists())",
 					 prog->name, insn, prog->lpoisons[i].desc);
-		p++;
 	}
 }
 

@@ -122,7 +122,7 @@ static int map_bad(const struct map_ctx *c, const char *fmt, ...)
 }
 
 static int parse_map_def(const struct map_ctx *c, struct hive_map *map, uint32_t def_id,
-			 bool is_inner, uint64_t *values_off);
+			 bool is_inner);
 
 /* __type(key/value, T): sets the type id and checks the size. */
 static int parse_type_field(const struct map_ctx *c, uint32_t mtype, const char *what,
@@ -156,6 +156,11 @@ static int parse_values(const struct map_ctx *c, struct hive_map *map, uint32_t 
 
 	if (is_inner)
 		return map_bad(c, "inner maps cannot have inner maps of their own");
+	/* Slots hold a map or program fd. */
+	if (map->value_size && map->value_size != 4)
+		return map_bad(c, "value_size %u: map-in-map and prog array values are 4 bytes",
+			       map->value_size);
+	map->value_size = 4;
 	if (hive_btf_kind(t) != BTF_KIND_ARRAY || btf_array(t)->nelems)
 		return map_bad(c, "values: expected __array(values, T)");
 	t = btf_skip_mods_typedefs(btf, btf_array(t)->type, NULL);
@@ -181,15 +186,11 @@ static int parse_values(const struct map_ctx *c, struct hive_map *map, uint32_t 
 		map->inner->name = NULL;
 		return -ENOMEM;
 	}
-	err = parse_map_def(c, map->inner, inner_id, true, NULL);
-	if (err)
-		return err;
-	map->value_size = map->value_size ? map->value_size : 4;
-	return 0;
+	return parse_map_def(c, map->inner, inner_id, true);
 }
 
 static int parse_map_def(const struct map_ctx *c, struct hive_map *map, uint32_t def_id,
-			 bool is_inner, uint64_t *values_off)
+			 bool is_inner)
 {
 	const struct hive_btf *btf = c->obj->btf;
 	const struct btf_type *def = btf_type(btf, def_id);
@@ -217,8 +218,6 @@ static int parse_map_def(const struct map_ctx *c, struct hive_map *map, uint32_t
 				if (!seen_type)
 					return map_bad(c, "values needs __uint(type, ...) first");
 				err = parse_values(c, map, m->type, is_inner);
-				if (values_off)
-					*values_off = hive_btf_member_bit_offset(def, i) / 8;
 			}
 			if (err)
 				return err;
@@ -319,7 +318,10 @@ static int collect_btf_maps(struct hive_object *obj)
 			return map_bad(&c, "no symbol in section '.maps'");
 		if (err)
 			return err;
+		/* The symbol covers initialized values[] past the struct. */
 		sz = btf_size_of(obj->btf, var_id);
+		if (sz == BTF_NO_SIZE || sym.size > sz)
+			sz = sym.size > UINT32_MAX ? UINT32_MAX : (uint32_t)sym.size;
 		if (sym.value > ms->size || sz > ms->size - sym.value)
 			return map_bad(&c, "offset 0x%llx size %u outside the section (%llu bytes)",
 				       (unsigned long long)sym.value, sz, (unsigned long long)ms->size);
@@ -335,7 +337,7 @@ static int collect_btf_maps(struct hive_object *obj)
 		map->real_name = strdup(c.name);
 		if (!map->name || !map->real_name)
 			return -ENOMEM;
-		err = parse_map_def(&c, map, def_id, false, NULL);
+		err = parse_map_def(&c, map, def_id, false);
 		if (err)
 			return err;
 		if (map->pinning == PIN_BY_NAME &&
