@@ -16,7 +16,8 @@
 
 #include "core/obj.h"
 
-#define HIVE_HDR_F_READY 1u /* fully initialised; others may map it */
+#define HIVE_HDR_F_READY 1u    /* fully initialised; others may map it */
+#define HIVE_HDR_F_ANCHORED 2u /* has an anchor link (not counted as a pin) */
 
 struct hive_kind_ops {
 	size_t obj_size;                       /* sizeof the per-process struct */

@@ -183,11 +183,19 @@ int obj_lock_handle(int fd)
 bool obj_fd_alive(int fd)
 {
 	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+	struct hive_obj_hdr hdr;
 	struct stat st;
 
 	if (!fcntl(fd, F_OFD_GETLK, &lk) && lk.l_type != F_UNLCK)
 		return true;
-	return !fstat(fd, &st) && st.st_nlink > 0;
+	if (fstat(fd, &st) || st.st_nlink == 0)
+		return false;
+	/* links besides the anchor: pins and references */
+	if (st.st_size >= (off_t)HIVE_HDR_SIZE &&
+	    pread(fd, &hdr, 64, st.st_size - HIVE_HDR_SIZE) == 64 &&
+	    (hdr.flags & HIVE_HDR_F_ANCHORED))
+		return st.st_nlink > 1;
+	return true;
 }
 
 /* ---- mapping ----------------------------------------------------------- */
@@ -459,6 +467,17 @@ err_free:
 	return err;
 }
 
+/* Collect dead anchors and references now and then (at most once a second
+ * per process), so that what dead processes left behind goes away. */
+static void maybe_gc(void)
+{
+	static _Atomic time_t last;
+	time_t now = time(NULL), prev = atomic_load(&last);
+
+	if (now != prev && atomic_compare_exchange_strong(&last, &prev, now))
+		reg_gc();
+}
+
 int obj_publish(struct hive_obj *obj, int fd)
 {
 	const struct hive_kind_ops *ops = hive_kind(obj->kind);
@@ -482,6 +501,7 @@ int obj_publish(struct hive_obj *obj, int fd)
 	reg_add_hint(obj->kind, obj->id, obj->hint_pid, obj->fd);
 	if (atomic_load(&table_count) > 64 && atomic_load(&table_count) % 16 == 0)
 		obj_sweep();
+	maybe_gc();
 	return 0;
 }
 

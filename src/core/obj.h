@@ -55,7 +55,7 @@ struct hive_obj_hdr {
 	uint32_t version;            /* 1 */
 	uint32_t kind;               /* enum hive_obj_kind */
 	uint32_t id;                 /* registry id (unique per kind and state dir) */
-	uint32_t flags;              /* HIVE_HDR_F_* */
+	_Atomic uint32_t flags;      /* HIVE_HDR_F_* (kinds.h) */
 	uint64_t payload_size;
 	_Atomic uint32_t nrefs;      /* reference links held by other objects */
 	_Atomic uint32_t restricted; /* a RDONLY/WRONLY handle was ever made */

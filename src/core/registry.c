@@ -115,6 +115,10 @@ static int setup_locked(void)
 	err = mkdir_p(sub, 0700);
 	if (err)
 		goto err_reset;
+	snprintf(sub, sizeof(sub), "%s/anchor", state_path);
+	err = mkdir_p(sub, 0700);
+	if (err)
+		goto err_reset;
 	snprintf(sub, sizeof(sub), "%s/ids", state_path);
 	fd = open(sub, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -308,6 +312,7 @@ int reg_open_id(enum hive_obj_kind kind, uint32_t id, int oflags)
 			continue;
 		}
 		if (!obj_fd_alive(f)) {
+			/* the anchor does not count: a dead object is pruned */
 			close(f);
 			dead_found = true;
 			continue;
@@ -375,6 +380,101 @@ out:
 	closedir(d);
 	free(ids);
 	return ret;
+}
+
+/* ---- anchors: linking an object file more than once --------------------- */
+
+/*
+ * An O_TMPFILE file can be linked only while it never had a link: once
+ * its links are all removed it could not be pinned again. So the first
+ * time an object is linked (pin, reference), it gets an anchor link
+ * <state>/anchor/<kind>.<id> first; obj_fd_alive() does not count it, and
+ * reg_gc() removes it once the object has no handle and no other link.
+ */
+static int anchor(struct hive_obj *obj)
+{
+	char p[PATH_MAX + 32], src[64];
+
+	if (atomic_load(&obj->hdr->flags) & HIVE_HDR_F_ANCHORED)
+		return 0;
+	snprintf(p, sizeof(p), "%s/anchor/%s.%u", state_path, kind_dir[obj->kind], obj->id);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", obj->fd);
+	if (linkat(AT_FDCWD, src, AT_FDCWD, p, AT_SYMLINK_FOLLOW) && errno != EEXIST)
+		return errno == EXDEV ? -EPERM : -errno;
+	atomic_fetch_or(&obj->hdr->flags, HIVE_HDR_F_ANCHORED);
+	return 0;
+}
+
+/* Whether the holder named "<kind><id>" at the start of a ref link name is
+ * alive. */
+static bool holder_alive(const char *name)
+{
+	unsigned k;
+
+	for (k = 1; k < HIVE_OBJ_NKINDS; k++) {
+		size_t l = strlen(kind_dir[k]);
+
+		if (!strncmp(name, kind_dir[k], l) && name[l] >= '0' && name[l] <= '9') {
+			uint32_t id = (uint32_t)strtoul(name + l, NULL, 10);
+			int fd = reg_open_id(k, id, O_RDONLY);
+
+			if (fd >= 0) {
+				close(fd);
+				return true;
+			}
+			return false;
+		}
+	}
+	return true; /* not ours: leave it */
+}
+
+int reg_gc(void)
+{
+	char dir[PATH_MAX], p[PATH_MAX + 300];
+	struct dirent *de;
+	int removed = 0, pass;
+	DIR *d;
+
+	if (setup())
+		return 0;
+	for (pass = 0; pass < 3; pass++) {
+		int before = removed;
+
+		/* references held by objects that are gone */
+		snprintf(dir, sizeof(dir), "%s/refs", state_path);
+		d = opendir(dir);
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.' || holder_alive(de->d_name))
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			if (!unlink(p))
+				removed++;
+		}
+		if (d)
+			closedir(d);
+		/* anchors of objects nothing holds any more */
+		snprintf(dir, sizeof(dir), "%s/anchor", state_path);
+		d = opendir(dir);
+		while (d && (de = readdir(d))) {
+			struct stat st;
+			int fd;
+
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			fd = open(p, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			if (!fstat(fd, &st) && st.st_nlink <= 1 && !obj_fd_alive(fd) && !unlink(p))
+				removed++;
+			close(fd);
+		}
+		if (d)
+			closedir(d);
+		if (removed == before)
+			break;
+	}
+	return removed;
 }
 
 /* ---- pinning ------------------------------------------------------------ */
@@ -449,6 +549,11 @@ int reg_pin(struct hive_obj *obj, int dirfd, const char *path)
 		close(pfd);
 		return -EEXIST;
 	}
+	err = anchor(obj);
+	if (err) {
+		close(pfd);
+		return err;
+	}
 	snprintf(src, sizeof(src), "/proc/self/fd/%d", obj->fd);
 	if (linkat(AT_FDCWD, src, pfd, base, AT_SYMLINK_FOLLOW)) {
 		err = errno == EXDEV ? -EPERM : -errno;
@@ -517,6 +622,9 @@ int reg_ref_add(enum hive_obj_kind hkind, uint32_t hid, uint64_t slot, struct hi
 	char p[PATH_MAX + 64], src[64], dir[PATH_MAX], hint[PATH_MAX + 80];
 	int err = setup();
 
+	if (err)
+		return err;
+	err = anchor(target);
 	if (err)
 		return err;
 	ref_path(p, sizeof(p), hkind, hid, slot, target);

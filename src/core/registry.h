@@ -52,4 +52,8 @@ int reg_open_pinned(int dirfd, const char *path, int oflags);
 int reg_ref_add(enum hive_obj_kind hkind, uint32_t hid, uint64_t slot, struct hive_obj *target);
 int reg_ref_del(enum hive_obj_kind hkind, uint32_t hid, uint64_t slot, struct hive_obj *target);
 
+/* Collect reference links of dead holders and anchors of dead objects;
+ * returns how many links were removed. */
+int reg_gc(void);
+
 #endif /* HIVE_CORE_REGISTRY_H */

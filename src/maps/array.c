@@ -41,21 +41,10 @@ int array_alloc_check(const union bpf_attr *attr)
 	return 0;
 }
 
-/* The spectre mask rounding of array_map_alloc: more than 2^31 entries
- * overflow the rounded count. */
-int array_check_entries(const union bpf_attr *attr)
-{
-	return attr->max_entries > (1u << 31) ? -E2BIG : 0;
-}
-
 static int array_layout(const union bpf_attr *attr, struct hive_map_def *def, size_t *payload)
 {
-	uint64_t size;
-	int err = array_check_entries(attr);
+	uint64_t size = (uint64_t)attr->max_entries * def->stride;
 
-	if (err)
-		return err;
-	size = (uint64_t)attr->max_entries * def->stride;
 	if (is_percpu(attr->map_type))
 		size *= def->ncpus;
 	else

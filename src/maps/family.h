@@ -12,7 +12,6 @@ const char *map_type_name(uint32_t type);
 
 /* array.c */
 int array_alloc_check(const union bpf_attr *attr);
-int array_check_entries(const union bpf_attr *attr);
 int array_get_next_key(struct hive_map *map, const void *key, void *next_key);
 
 /* hash.c */

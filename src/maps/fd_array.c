@@ -102,10 +102,8 @@ struct hive_map *inner_resolve(uint32_t id)
 
 static int fd_array_layout(const union bpf_attr *attr, struct hive_map_def *def, size_t *payload)
 {
-	int err = array_check_entries(attr);
+	int err;
 
-	if (err)
-		return err;
 	if (attr->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS) {
 		err = inner_template(attr, def);
 		if (err)

@@ -791,4 +791,6 @@ const struct hive_map_ops hive_hash_of_maps_ops = {
 	.update = htab_update,
 	.delete = htab_delete,
 	.get_next_key = htab_get_next_key,
+	.lookup_batch = htab_lookup_batch,
+	.batch = HIVE_BATCH_LOOKUP | HIVE_BATCH_LOOKUP_DEL | HIVE_BATCH_UPDATE | HIVE_BATCH_DELETE,
 };

@@ -298,12 +298,20 @@ int map_create(union bpf_attr *attr)
 
 /* ---- element commands ------------------------------------------------------ */
 
+/* A user pointer that cannot be valid: below the lowest address the kernel
+ * lets anyone map (vm.mmap_min_addr's default). hive cannot probe other
+ * pointers without a system call: it trusts them (see docs/bpf-abi.md). */
+static bool bad_uptr(uint64_t p)
+{
+	return p < 65536;
+}
+
 /* The kernel's __bpf_copy_key(): a NULL key for a map with keys faults; a
  * key for a map without keys is invalid. */
 static int user_key(const struct hive_map *map, uint64_t ukey, const void **key)
 {
 	if (map->key_size) {
-		if (!ukey)
+		if (bad_uptr(ukey))
 			return -EFAULT;
 		*key = (const void *)(uintptr_t)ukey;
 		return 0;
@@ -375,7 +383,7 @@ int map_cmd_lookup(union bpf_attr *attr)
 		goto out;
 	if (map->map_type == BPF_MAP_TYPE_BLOOM_FILTER) {
 		err = -EFAULT;
-		if (attr->value) {
+		if (!bad_uptr(attr->value)) {
 			memcpy(value, (void *)(uintptr_t)attr->value, vsize);
 			err = copy_value(map, key, value, attr->flags);
 		}
@@ -383,7 +391,7 @@ int map_cmd_lookup(union bpf_attr *attr)
 	}
 	err = copy_value(map, key, value, attr->flags);
 	if (!err) {
-		if (!attr->value)
+		if (bad_uptr(attr->value))
 			err = -EFAULT;
 		else
 			memcpy((void *)(uintptr_t)attr->value, value, vsize);
@@ -417,7 +425,7 @@ int map_cmd_update(union bpf_attr *attr)
 	if (err)
 		goto out;
 	err = -EFAULT;
-	if (!attr->value)
+	if (bad_uptr(attr->value))
 		goto out;
 	err = update_value(map, key, (const void *)(uintptr_t)attr->value, attr->flags);
 out:
@@ -477,7 +485,7 @@ int map_cmd_get_next_key(union bpf_attr *attr)
 		goto out;
 	err = map->ops->get_next_key ? map->ops->get_next_key(map, key, next) : -EINVAL;
 	if (!err) {
-		if (!attr->next_key && map->key_size)
+		if (bad_uptr(attr->next_key) && map->key_size)
 			err = -EFAULT;
 		else if (map->key_size)
 			memcpy((void *)(uintptr_t)attr->next_key, next, map->key_size);
@@ -525,7 +533,7 @@ int map_cmd_lookup_and_delete(union bpf_attr *attr)
 	else if (is_hash_family(map->map_type))
 		err = map->ops->lookup_and_delete(map, key, value, attr->flags);
 	if (!err) {
-		if (!attr->value)
+		if (bad_uptr(attr->value))
 			err = -EFAULT;
 		else
 			memcpy((void *)(uintptr_t)attr->value, value, vsize);
@@ -620,7 +628,7 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 		goto out;
 	attr->batch.count = cp;
 	if (cp) {
-		if (!attr->batch.out_batch)
+		if (bad_uptr(attr->batch.out_batch))
 			err = -EFAULT;
 		else
 			memcpy((void *)(uintptr_t)attr->batch.out_batch, prev, map->key_size);
