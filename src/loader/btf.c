@@ -488,6 +488,7 @@ struct hive_btf *btf_parse(const void *data, size_t size, const char *what)
 		err = resolve_all(btf);
 	if (err)
 		goto err;
+	btf->what = NULL; /* borrowed: only messages during parsing use it */
 	return btf;
 err:
 	hive_btf__free(btf);
@@ -562,8 +563,6 @@ struct hive_btf *hive_btf__parse_raw(const char *path)
 	btf = btf_parse(buf, got, path);
 	if (!btf)
 		err = errno;
-	else
-		btf->what = "raw BTF"; /* @path is not ours to keep */
 out:
 	free(buf);
 	close(fd);
@@ -574,11 +573,7 @@ out:
 
 struct hive_btf *hive_btf__load_vmlinux(void)
 {
-	struct hive_btf *btf = hive_btf__parse_raw("/sys/kernel/btf/vmlinux");
-
-	if (btf)
-		btf->what = "vmlinux BTF";
-	return btf;
+	return hive_btf__parse_raw("/sys/kernel/btf/vmlinux");
 }
 
 void hive_btf__free(struct hive_btf *btf)

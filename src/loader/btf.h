@@ -33,7 +33,7 @@ struct hive_btf {
 	uint32_t *idx_head;        /* bucket -> first id, 0 = empty */
 	uint32_t *idx_next;        /* id -> next id in the same bucket */
 	uint32_t idx_mask;
-	const char *what;          /* for messages: file or "vmlinux"; borrowed */
+	const char *what;          /* source named in messages, during btf_parse only */
 };
 
 /*

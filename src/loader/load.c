@@ -57,6 +57,26 @@ int obj_bpf(const struct hive_object *obj, int cmd, union bpf_attr *attr, unsign
 	return ret;
 }
 
+const char *obj_default_pin_root(const struct hive_object *obj)
+{
+#ifdef HAVE_HIVE_BPF
+	if (!obj->bpf && !obj->kernel && hive_fs_path())
+		return hive_fs_path();
+#endif
+	return "/sys/fs/bpf";
+}
+
+uint32_t obj_possible_cpus(void)
+{
+#ifdef HAVE_HIVE_BPF
+	int n = hive_num_possible_cpus();
+#else
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+#endif
+
+	return n > 0 ? (uint32_t)n : 1;
+}
+
 void obj_close_fd(const struct hive_object *obj, int fd)
 {
 	if (fd < 0)

@@ -341,7 +341,7 @@ static int collect_btf_maps(struct hive_object *obj)
 		if (err)
 			return err;
 		if (map->pinning == PIN_BY_NAME &&
-		    asprintf(&map->pin_path, "%s/%s", obj->pin_root ? obj->pin_root : "/sys/fs/bpf",
+		    asprintf(&map->pin_path, "%s/%s", obj->pin_root ? obj->pin_root : obj_default_pin_root(obj),
 			     map->name) < 0) {
 			map->pin_path = NULL;
 			return -ENOMEM;
@@ -558,11 +558,8 @@ static int create_one(struct hive_map *map, int inner_fd)
 			attr.key_size = 4;
 		if (!attr.value_size)
 			attr.value_size = 4;
-		if (!attr.max_entries) {
-			long n = sysconf(_SC_NPROCESSORS_CONF);
-
-			attr.max_entries = n > 0 ? (uint32_t)n : 1;
-		}
+		if (!attr.max_entries)
+			attr.max_entries = obj_possible_cpus();
 	}
 	with_btf = obj->btf_fd >= 0 && btf_kv_allowed(map->type) &&
 		   (map->btf_key_type_id || map->btf_value_type_id);

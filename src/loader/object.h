@@ -238,6 +238,10 @@ int core_relocate(struct hive_object *obj);
 /* ---- load.c */
 int obj_bpf(const struct hive_object *obj, int cmd, union bpf_attr *attr, unsigned int size);
 void obj_close_fd(const struct hive_object *obj, int fd);
+/* Where LIBBPF_PIN_BY_NAME maps go by default: the backend's bpffs. */
+const char *obj_default_pin_root(const struct hive_object *obj);
+/* Possible CPUs (per-CPU map sizes, perf event arrays). */
+uint32_t obj_possible_cpus(void);
 int obj_target_btf(struct hive_object *obj, struct hive_btf **out);
 int obj_load_btf(struct hive_object *obj);
 int prog_load(struct hive_object *obj, struct hive_program *prog);
