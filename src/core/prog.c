@@ -159,9 +159,16 @@ static int prog_build_vm(struct hive_prog *p)
 	uint32_t cnt = p->def->insn_cnt;
 	int err;
 
+	const char *engine = getenv("HIVE_ENGINE");
+
 	p->vm = hive_vm_create();
 	if (!p->vm)
 		return -ENOMEM;
+	/* HIVE_ENGINE=interp|jit forces an engine (benchmarks, debugging) */
+	if (engine && !strcmp(engine, "interp"))
+		hive_vm_set_engine(p->vm, HIVE_ENGINE_INTERP);
+	else if (engine && !strcmp(engine, "jit"))
+		hive_vm_set_engine(p->vm, HIVE_ENGINE_JIT);
 	for (uint32_t pc = 0; pc < cnt; pc++) {
 		struct helper_desc d;
 
