@@ -60,7 +60,7 @@ $(BUILD)/cli/%.o: cli/%.c
 $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CLI_CFLAGS) -c $< -o $@
-$(BUILD)/tests/%.o: tests/%.c
+$(TEST_OBJ): $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 # BPF programs: the same objects clang builds for the kernel. <linux/*.h>
