@@ -597,8 +597,14 @@ int asm_parse_call(struct asm_ctx *a)
 			a->p = a->end;
 		return 0;
 	}
-	if (!n)
-		return asm_get_imm32(a, &a->ins[0].imm);        /* helper by number */
+	if (!n) {
+		const char *at = a->p;
+		unsigned reg;
+
+		if (asm_try_reg(a, &reg, NULL) > 0)
+			return asm_perr(a, at, "call by register (callx) is not in RFC 9669");
+		return asm_get_imm32(a, &a->ins[0].imm);    /* helper by number */
+	}
 	name = a->p;
 	if (asm_ident_is(name, n, "kernel") && a->end - name >= 15 && !memcmp(name + 6, "-function", 9))
 		n += 9;                                     /* the kernel's unnamed kfunc */

@@ -519,6 +519,7 @@ static const struct bad bads[] = {
 	{ "w1 = (s32)w2", "line 1, column 6: no such sign extension" },
 	{ "42", "line 1, column 1: unexpected number at start of line" },
 	{ "%", "line 1, column 1: expected an instruction, found '%'" },
+	{ "call %r2", "line 1, column 6: call by register (callx) is not in RFC 9669" },
 };
 
 TEST(asm_errors_name_line_and_column)
