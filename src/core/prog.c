@@ -72,34 +72,40 @@ static uint32_t *prog_map_ids(struct hive_prog *p)
 	return (uint32_t *)(p->obj.base + p->def->maps_off);
 }
 
-static struct hive_map *map_by_id(uint32_t id)
+/* This process's view of object (@kind, @id), mapped on demand; referenced. */
+static struct hive_obj *obj_by_id(enum hive_obj_kind kind, uint32_t id)
 {
-	struct hive_obj *o = obj_find_mapped(HIVE_OBJ_MAP, id);
+	struct hive_obj *o = obj_find_mapped(kind, id);
 	int fd, err;
 
 	if (o)
-		return to_map(o);
-	fd = reg_open_id(HIVE_OBJ_MAP, id, O_RDWR);
+		return o;
+	fd = reg_open_id(kind, id, O_RDWR);
 	if (fd < 0)
 		return NULL;
 	err = obj_get_by_fd(fd, &o);
 	close(fd);
-	return err ? NULL : to_map(o);
+	if (err)
+		return NULL;
+	if (o->kind != kind) {
+		obj_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct hive_map *map_by_id(uint32_t id)
+{
+	struct hive_obj *o = obj_by_id(HIVE_OBJ_MAP, id);
+
+	return o ? to_map(o) : NULL;
 }
 
 struct hive_prog *prog_get_by_id(uint32_t id)
 {
-	struct hive_obj *o = obj_find_mapped(HIVE_OBJ_PROG, id);
-	int fd, err;
+	struct hive_obj *o = obj_by_id(HIVE_OBJ_PROG, id);
 
-	if (o)
-		return to_prog(o);
-	fd = reg_open_id(HIVE_OBJ_PROG, id, O_RDWR);
-	if (fd < 0)
-		return NULL;
-	err = obj_get_by_fd(fd, &o);
-	close(fd);
-	return err || o->kind != HIVE_OBJ_PROG ? NULL : to_prog(o);
+	return o ? to_prog(o) : NULL;
 }
 
 /* lddw resolver of the VM: map ids in the xlated code -> this process's maps. */
