@@ -207,6 +207,22 @@ static void count_blocks(struct jit_ctx *c)
 	c->block_len[lead] = len;
 }
 
+/* Checked runs: instructions of the block after each pc, given back to the
+ * budget when the run stops at pc (so insns_run matches the interpreter). */
+static void count_rest(struct jit_ctx *c)
+{
+	uint32_t pc = c->n;
+
+	while (pc-- > 0) {
+		uint32_t next;
+
+		if (c->pcflags[pc] & JF_LDDW2)
+			continue;
+		next = pc + (c->insns[pc].code == HIVE_OP_LDDW ? 2 : 1);
+		c->rest[pc] = next >= c->n || (c->pcflags[next] & JF_LEADER) ? 0 : c->rest[next] + 1;
+	}
+}
+
 /*
  * Liveness: backward dataflow over basic blocks (use/def summaries, then
  * rounds in reverse order until nothing changes), then one backward walk
@@ -341,12 +357,16 @@ int jit_analyze(struct jit_ctx *c)
 	c->pcflags = calloc(c->n, 1);
 	c->live = calloc(c->n, sizeof(*c->live));
 	c->block_len = calloc(c->n, sizeof(*c->block_len));
-	if (!c->pcflags || !c->live || !c->block_len)
+	if (c->checks)
+		c->rest = calloc(c->n, sizeof(*c->rest));
+	if (!c->pcflags || !c->live || !c->block_len || (c->checks && !c->rest))
 		return -ENOMEM;
 	err = mark_flow(c);
 	if (err)
 		return err;
 	count_blocks(c);
+	if (c->checks)
+		count_rest(c);
 	return compute_liveness(c);
 }
 
@@ -355,6 +375,8 @@ void jit_analysis_free(struct jit_ctx *c)
 	free(c->pcflags);
 	free(c->live);
 	free(c->block_len);
+	free(c->rest);
+	c->rest = NULL;
 	c->pcflags = NULL;
 	c->live = NULL;
 	c->block_len = NULL;

@@ -29,6 +29,8 @@
 
 _Static_assert(sizeof(struct jit_hdr) == JIT_HDR_SIZE, "image header size");
 
+int jit_fail_alloc;
+
 void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint32_t arg2,
 		  uint32_t back)
 {
@@ -272,7 +274,7 @@ int jit_compile(struct hive_vm *vm)
 			if (vm->nhelpers && vm->helpers[vm->nhelpers - 1].fn)
 				near = (const void *)vm->helpers[vm->nhelpers - 1].fn;
 			alloc = c->pos;
-			mem = jit_exec_alloc(alloc, near);
+			mem = jit_fail_alloc ? NULL : jit_exec_alloc(alloc, near);
 			if (!mem) {
 				err = -ENOMEM;
 				goto out;

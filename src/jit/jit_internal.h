@@ -64,12 +64,12 @@ enum jit_stub_kind {
 /* Shared routines placed after the stubs. */
 enum jit_common {
 	COMMON_ABORT,      /* unwind to the entry frame and return (eax = 0) */
-	COMMON_MEMCHECK,   /* r11 = addr, r10d = packed pc/size/prot */
+	COMMON_MEMCHECK,   /* r11 = addr, r10d = packed pc/size/prot, r9d = refund */
 	COMMON_DEPTH,      /* r10d = pc */
 	COMMON_BUDGET,     /* r10d = block pc, r11d = block length */
 	COMMON_HELPER_ERR, /* r10d = pc, run->err already set */
-	COMMON_MISALIGN,   /* r11 = addr, r10d = pc << 8 | size */
-	COMMON_ZERO,       /* zero the 512-byte frame at r11 */
+	COMMON_MISALIGN,   /* r11 = addr, r10d = pc << 8 | size, r9d = refund */
+	COMMON_ZERO,       /* zero the 512-byte frame below r11 (its r10) */
 	COMMON_TAIL_INTERP,/* tail call into an interpreted program */
 	COMMON_CB_ENTRY,   /* hive_run_call() entry (jit_call) */
 	COMMON_COUNT,
@@ -78,7 +78,8 @@ enum jit_common {
 struct jit_stub {
 	uint8_t kind;      /* enum jit_stub_kind */
 	uint32_t arg;      /* argument loaded into r10d */
-	uint32_t arg2;     /* second argument (r11d), BUDGET only */
+	uint32_t arg2;     /* BUDGET: block length (r11d); MEMCHECK, MISALIGN:
+			    * instructions charged after pc (r9d), refunded on failure */
 	uint32_t back;     /* offset to resume at (MEMCHECK) */
 };
 
@@ -108,6 +109,7 @@ struct jit_ctx {
 	uint8_t *pcflags;          /* n entries, JF_* */
 	uint16_t *live;            /* n entries: registers live after pc */
 	uint32_t *block_len;       /* n entries: insns of the block starting here */
+	uint32_t *rest;            /* checked runs: insns of the block after pc */
 
 	/* layout */
 	int pass;                  /* 1-based */
@@ -132,6 +134,13 @@ struct jit_ctx {
 	uint32_t ilen;
 	int err;                   /* first error of the pass (negative) */
 };
+
+/*
+ * Fault injection for tests (tests/unit/test_jit_rt.c): while non-zero,
+ * jit_compile fails with -ENOMEM where it maps code memory, as when mmap
+ * fails. Not exported from libhive.so.
+ */
+extern int jit_fail_alloc;
 
 /* analysis.c: fill pcflags, live, block_len, funcs. 0 or -errno
  * (-EOPNOTSUPP for control flow the JIT does not handle). */

@@ -35,9 +35,16 @@
 
 /* ---- runtime, called from generated code ------------------------------------ */
 
-static int jit_rt_memcheck(struct hive_run *run, uint64_t addr, uint32_t packed)
+/* A refused access stops the run: the rest of its block, charged on
+ * entry, was not executed. */
+static int jit_rt_memcheck(struct hive_run *run, uint64_t addr, uint32_t packed,
+			   uint32_t refund)
 {
-	return vm_check_access(run, addr, (packed >> 2) & 15, packed & 3, packed >> 8);
+	int err = vm_check_access(run, addr, (packed >> 2) & 15, packed & 3, packed >> 8);
+
+	if (err)
+		run->budget_left += refund;
+	return err;
 }
 
 static void jit_rt_depth(struct hive_run *run, uint32_t pc)
@@ -72,8 +79,10 @@ static void jit_rt_helper_err(struct hive_run *run, uint32_t pc)
 	}
 }
 
-static void jit_rt_misaligned(struct hive_run *run, uint64_t addr, uint32_t packed)
+static void jit_rt_misaligned(struct hive_run *run, uint64_t addr, uint32_t packed,
+			      uint32_t refund)
 {
+	run->budget_left += refund;
 	vm_run_fail(run, -HIVE_EMEM, packed >> 8, "misaligned atomic access at 0x%llx",
 		    (unsigned long long)addr);
 	run->fault_addr = addr;
@@ -366,8 +375,9 @@ static void emit_cb_entry(struct jit_ctx *c)
 uint32_t jit_stub_size(enum jit_stub_kind kind)
 {
 	switch (kind) {
-	case STUB_MEMCHECK: return 16;  /* mov r10d; call; jmp */
-	case STUB_BUDGET:   return 17;  /* mov r10d; mov r11d; jmp */
+	case STUB_MEMCHECK: return 22;  /* mov r10d; mov r9d; call; jmp */
+	case STUB_BUDGET:                /* mov r10d; mov r11d; jmp */
+	case STUB_MISALIGN: return 17;  /* mov r10d; mov r9d; jmp */
 	default:            return 11;  /* mov r10d; jmp / xor; epilogue */
 	}
 }
@@ -383,6 +393,10 @@ void jit_emit_stub(struct jit_ctx *c, const struct jit_stub *s, uint32_t at)
 	} else {
 		emit_prefix_op(c, 0, TMP2 >> 3, false, (uint8_t)(0xb8 | (TMP2 & 7)));
 		emit4(c, s->arg);                            /* mov r10d, arg */
+	}
+	if (s->kind == STUB_MEMCHECK || s->kind == STUB_MISALIGN) {
+		emit_prefix_op(c, 0, AUX >> 3, false, (uint8_t)(0xb8 | (AUX & 7)));
+		emit4(c, s->arg2);                           /* mov r9d, refund */
 	}
 	switch (s->kind) {
 	case STUB_MEMCHECK:
@@ -441,6 +455,7 @@ void jit_emit_common(struct jit_ctx *c, enum jit_common which)
 		emit_mov_rr(c, true, RDI, RUN_REG);
 		emit_mov_rr(c, true, RSI, TMP);              /* address */
 		emit_mov_rr(c, false, RDX, TMP2);            /* pc/size/prot */
+		emit_mov_rr(c, false, RCX, AUX);             /* refund */
 		emit_call_abs(c, (const void *)jit_rt_memcheck);
 		emit_test_rr(c, false, RAX, RAX);
 		for (i = 8; i >= 0; i--)
@@ -464,14 +479,15 @@ void jit_emit_common(struct jit_ctx *c, enum jit_common which)
 	case COMMON_MISALIGN:
 		emit_mov_rr(c, true, RSI, TMP);
 		emit_mov_rr(c, false, RDX, TMP2);
+		emit_mov_rr(c, false, RCX, AUX);
 		emit_fail_call(c, (const void *)jit_rt_misaligned);
 		break;
 	case COMMON_ZERO:
 		emit_op_rr(c, OP_66 | OP_0F, 0xef, 0, 0);    /* pxor xmm0, xmm0 */
 		emit_mov_imm64(c, TMP2, HIVE_STACK_SIZE);    /* mov r10d, 512 */
 		loop = c->ilen;
-		m = mem_bid(TMP, TMP2, 0, -16);
-		emit_op_rm(c, OP_F3 | OP_0F, 0x7f, 0, &m);   /* movdqu [r11 + r10 - 16], xmm0 */
+		m = mem_bid(TMP, TMP2, 0, -HIVE_STACK_SIZE - 16);
+		emit_op_rm(c, OP_F3 | OP_0F, 0x7f, 0, &m);   /* movdqu [r11 + r10 - 528], xmm0 */
 		emit_alu_ri(c, false, ALU_SUB, TMP2, 16);    /* sub r10d, 16 */
 		emit2(c, 0x70 | CC_NE, (uint8_t)(loop - (c->ilen + 2))); /* jnz .loop */
 		emit_ret(c);

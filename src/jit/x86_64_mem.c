@@ -46,7 +46,8 @@ struct x86_mem emit_access(struct jit_ctx *c, uint32_t pc, unsigned base, int16_
 	emit_lea(c, true, TMP2, &m);                         /* lea r10, [r11 + 512] */
 	emit_alu_rr(c, true, ALU_SUB, TMP2, RBP);            /* sub r10, rbp */
 	emit_alu_ri(c, true, ALU_CMP, TMP2, (int32_t)(HIVE_STACK_SIZE - size)); /* in frame? */
-	emit_jcc_stub(c, CC_A, STUB_MEMCHECK, pack_access(pc, size, prot), 0); /* ja slow */
+	emit_jcc_stub(c, CC_A, STUB_MEMCHECK, pack_access(pc, size, prot),
+		      c->rest[pc]);                          /* ja: full check */
 	return mem_bd(TMP, 0);
 }
 
@@ -97,7 +98,8 @@ void emit_atomic(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 	uint32_t loop;
 
 	emit_test_ri(c, false, TMP, (int32_t)(size - 1));    /* test r11b, size - 1 */
-	emit_jcc_stub(c, CC_NE, STUB_MISALIGN, pc << 8 | size, 0); /* jnz misaligned */
+	emit_jcc_stub(c, CC_NE, STUB_MISALIGN, pc << 8 | size,
+		      c->rest ? c->rest[pc] : 0);            /* jnz: misaligned */
 
 	switch (in->imm) {
 	case HIVE_ADD:
