@@ -346,7 +346,7 @@ int obj_load_btf(struct hive_object *obj)
 		size_t n = log ? strlen(log) : 0;
 
 		/* Not fatal (as in libbpf): maps and programs load without BTF. */
-		hive_pr_info("%s: BTF_LOAD failed (%s)%s%s; continuing without BTF\n", obj->path,
+		hive_print(n ? HIVE_INFO : HIVE_DEBUG, "%s: BTF_LOAD failed (%s)%s%s; continuing without BTF\n", obj->path,
 			     hive_strerror(fd), n ? ": " : "", n ? log + (n > 400 ? n - 400 : 0) : "");
 	} else {
 		obj->btf_fd = fd;
@@ -406,6 +406,7 @@ static void copy_prog_name(char *dst, const char *name)
 static void explain_poison(struct hive_object *obj, struct hive_program *prog, const char *log)
 {
 	const char *p = log;
+	bool named = false;
 
 	while (p && (p = strstr(p, "unknown#195896080"))) {
 		const char *line = p;
@@ -421,10 +422,18 @@ static void explain_poison(struct hive_object *obj, struct hive_program *prog, c
 		if (end == line || *end != ':')
 			continue;
 		for (i = 0; i < prog->nr_lpoisons; i++)
-			if (prog->lpoisons[i].insn == insn)
+			if (prog->lpoisons[i].insn == insn) {
 				obj_warn(obj, "prog '%s': insn #%lu: CO-RE relocation %s cannot be satisfied by the target BTF and the instruction is reachable (guard it with bpf_core_field_exists()/bpf_core_type_exists())",
 					 prog->name, insn, prog->lpoisons[i].desc);
+				named = true;
+			}
 	}
+	if (named || !strstr(log, "195896080"))
+		return;
+	/* The log does not say which one: name every candidate. */
+	for (uint32_t i = 0; i < prog->nr_lpoisons; i++)
+		obj_warn(obj, "prog '%s': insn #%u: CO-RE relocation %s cannot be satisfied by the target BTF; the verifier rejected a poisoned instruction",
+			 prog->name, prog->lpoisons[i].insn, prog->lpoisons[i].desc);
 }
 
 static void print_log_tail(const struct hive_object *obj, const struct hive_program *prog,

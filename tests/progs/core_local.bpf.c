@@ -41,7 +41,7 @@ enum hive_core_state {
 };
 
 __u64 out[32];
-struct hive_core_s sample;
+struct hive_core_s sample SEC(".data.sample");
 
 SEC("xdp")
 int core_values(struct xdp_md *ctx)
