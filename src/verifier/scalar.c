@@ -9,6 +9,9 @@
  * __reg_bound_offset, scalar*_min_max_* and the branch helpers) step for
  * step: a sharper or blunter result than the kernel's would flip verdicts.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "verifier/scalar.h"
 #include "isa/isa.h"
 
@@ -34,8 +37,8 @@ void reg_mark_known(struct reg_state *reg, uint64_t imm)
 {
 	/* Forget the offset and the type-specific payload, keep the type. */
 	reg->off = 0;
-	reg->map_ptr = NULL;
-	reg->map_uid = 0;
+	memset(&reg->map_ptr, 0, offsetof(struct reg_state, var_off) -
+				 offsetof(struct reg_state, map_ptr));
 	reg->id = 0;
 	reg->ref_obj_id = 0;
 	reg_set_known(reg, imm);
@@ -747,6 +750,13 @@ static void scalar64_arsh(struct reg_state *dst, const struct reg_state *src)
 	dst->umax_value = U64_MAX;
 	reg_mark32_unbounded(dst);
 	reg_update_bounds(dst);
+}
+
+void scalar_add_no_sync(struct reg_state *dst, const struct reg_state *src)
+{
+	scalar32_add(dst, src);
+	scalar64_add(dst, src);
+	dst->var_off = tnum_add(dst->var_off, src->var_off);
 }
 
 bool scalar_alu_computable(uint8_t code, const struct reg_state *src)

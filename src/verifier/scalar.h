@@ -63,6 +63,9 @@ bool scalar_alu_computable(uint8_t code, const struct reg_state *src);
  */
 void scalar_alu(struct reg_state *dst, const struct reg_state *src, uint8_t op, bool alu32);
 
+/* dst += src on all five views without re-syncing (linked registers). */
+void scalar_add_no_sync(struct reg_state *dst, const struct reg_state *src);
+
 /* Jump opcodes for the refinement helpers (BPF_OP values). */
 uint8_t jmp_rev_opcode(uint8_t op);   /* the condition of the other branch */
 uint8_t jmp_flip_opcode(uint8_t op);  /* swap the operands */

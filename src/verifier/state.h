@@ -120,6 +120,10 @@ struct vmap {
 	/* BTF-described special fields in the value (-1 when absent). */
 	int32_t spin_lock_off;
 	int32_t timer_off;
+	uint32_t btf_value_type_id;
+	bool frozen;
+	const void *value;
+	char name[16];
 };
 
 /* One register (struct bpf_reg_state). */

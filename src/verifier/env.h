@@ -1,0 +1,416 @@
+/*
+ * env.h - the verifier's working environment (struct venv) and the functions
+ * its modules share.
+ *
+ * One venv lives for one hive_verify() call. It owns a private copy of the
+ * instructions, the per-instruction auxiliary data, the subprogram table,
+ * the log, the current path state, the stack of pending branches and the
+ * explored states used for pruning. Modules:
+ *   verifier.c  entry, do_check loop, branch stack, pruning, exits
+ *   cfg.c       subprograms, DFS over the CFG, postorder, live registers
+ *   state.c     state allocation/copy/compare, stack growth
+ *   log.c       log buffer (kernel's log.c) and state printing
+ *   alu.c       ALU instructions, pointer arithmetic
+ *   jmp.c       conditional jumps: branch prediction and refinement
+ *   mem.c       loads/stores per pointer kind, stack slots, atomics
+ *   ctx.c       program types: context layout, return ranges, helpers allowed
+ *   call.c      helper calls and bpf-to-bpf calls
+ *   backtrack.c precision marking
+ */
+#ifndef HIVE_VERIFIER_ENV_H
+#define HIVE_VERIFIER_ENV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hive/hive_verifier.h"
+#include "verifier/scalar.h"
+#include "verifier/state.h"
+
+#define BPF_COMPLEXITY_LIMIT_INSNS    1000000
+#define BPF_COMPLEXITY_LIMIT_JMP_SEQ  8192
+#define BPF_COMPLEXITY_LIMIT_STATES   64
+#define BPF_MAX_SUBPROGS              256
+#define MAX_USED_MAPS                 64
+#define BPF_ID_MAP_SIZE               ((MAX_BPF_REG + MAX_BPF_STACK / BPF_REG_SIZE) * MAX_CALL_FRAMES)
+#define TMP_STR_BUF_LEN               320
+#define BPF_MAIN_FUNC                 (-1)
+#define BPF_REGMASK_ARGS              ((1U << 1) | (1U << 2) | (1U << 3) | (1U << 4) | (1U << 5))
+#define ALL_CALLER_SAVED_REGS         0x3fU   /* r0-r5 */
+
+/* Access kinds (enum bpf_access_type). */
+enum access_type { BPF_READ = 1, BPF_WRITE = 2 };
+
+/* The kernel's log (struct bpf_verifier_log). */
+struct vlog {
+	uint64_t start_pos;
+	uint64_t end_pos;
+	char *ubuf;
+	uint32_t level;
+	uint32_t len_total;
+	uint32_t len_max;
+	char kbuf[1024];
+};
+
+/* Per-instruction facts (struct bpf_insn_aux_data, the parts used). */
+struct insn_aux {
+	uint32_t ptr_type;          /* pointer type first seen by a load/store */
+	const struct vmap *map;     /* lddw of a map */
+	bool seen;
+	bool prune_point;
+	bool force_checkpoint;
+	bool jmp_point;
+	bool calls_callback;
+	bool is_ldimm64_value;      /* lddw of a map value address */
+	uint16_t live_regs_before;
+	uint32_t scc;
+	uint32_t map_off;           /* map value offset of a PSEUDO_MAP_VALUE */
+};
+
+struct subprog_info {
+	uint32_t start;
+	uint32_t stack_depth;
+	uint32_t postorder_start;
+	bool has_tail_call;
+	bool has_ld_abs;
+	bool is_cb;
+	bool is_async_cb;
+	bool changes_pkt_data;
+};
+
+/* A saved state for pruning (struct bpf_verifier_state_list). */
+struct state_list {
+	struct vstate state;
+	struct state_list *next;
+	uint32_t miss_cnt;
+	uint32_t hit_cnt;
+	bool in_free_list;
+};
+
+/* A pending branch (struct bpf_verifier_stack_elem). */
+struct stack_elem {
+	struct vstate st;
+	int insn_idx;
+	int prev_insn_idx;
+	struct stack_elem *next;
+	uint64_t log_pos;
+};
+
+struct id_pair {
+	uint32_t old;
+	uint32_t cur;
+};
+
+struct idmap {
+	uint32_t tmp_id_gen;
+	struct id_pair map[BPF_ID_MAP_SIZE];
+};
+
+/* Precision backtracking masks (struct backtrack_state). */
+struct backtrack {
+	uint32_t frame;
+	uint32_t reg_masks[MAX_CALL_FRAMES];
+	uint64_t stack_masks[MAX_CALL_FRAMES];
+};
+
+/* Linked registers recorded in jump history for precision propagation. */
+#define LINKED_REGS_MAX 6
+struct linked_reg {
+	uint8_t frameno;
+	union {
+		uint8_t spi;
+		uint8_t regno;
+	};
+	bool is_reg;
+};
+
+struct linked_regs {
+	int cnt;
+	struct linked_reg entries[LINKED_REGS_MAX];
+};
+
+struct venv {
+	/* program */
+	struct hive_insn *insns;     /* private copy, lddw immediates resolved */
+	uint32_t len;
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	bool gpl;
+	struct hive_verify_opts *opts;
+	/* privileges (always root here) */
+	bool bpf_capable;
+	bool allow_ptr_leaks;
+	bool allow_uninit_stack;
+	bool bypass_spec_v1;
+	bool bypass_spec_v4;
+	bool strict_alignment;
+	/* analysis tables */
+	struct insn_aux *aux;
+	struct subprog_info subprog_info[BPF_MAX_SUBPROGS + 2];
+	uint32_t subprog_cnt;
+	int *insn_postorder;
+	uint32_t cur_postorder;
+	struct vmap maps[MAX_USED_MAPS];
+	uint32_t used_map_cnt;
+	/* the walk */
+	struct vstate *cur_state;
+	struct stack_elem *head;
+	uint32_t stack_size;
+	struct state_list **explored;   /* per instruction */
+	uint32_t id_gen;
+	int insn_idx;
+	int prev_insn_idx;
+	bool seen_direct_write;
+	struct reg_state fake_reg[2];
+	struct idmap idmap_scratch;
+	struct backtrack bt;
+	struct jmp_history_entry *cur_hist_ent;
+	/* statistics */
+	uint32_t insn_processed;
+	uint32_t prev_insn_processed;
+	uint32_t jmps_processed;
+	uint32_t prev_jmps_processed;
+	uint32_t max_states_per_insn;
+	uint32_t total_states;
+	uint32_t peak_states;
+	uint32_t explored_states_size;
+	uint32_t free_list_size;
+	struct state_list *free_list;
+	uint32_t longest_mark_read_walk;
+	/* logging */
+	struct vlog log;
+	uint32_t scratched_regs;
+	uint64_t scratched_stack_slots;
+	uint64_t prev_log_pos;
+	uint64_t prev_insn_print_pos;
+	char tmp_str_buf[TMP_STR_BUF_LEN];
+};
+
+/* ---- log.c ---- */
+int vlog_init(struct vlog *log, uint32_t level, char *buf, uint32_t size);
+void vlog_write(struct vlog *log, const char *fmt, va_list ap);
+void vlog_reset(struct vlog *log, uint64_t new_pos);
+int vlog_finalize(struct vlog *log, uint32_t *true_size);
+static inline bool vlog_needed(const struct vlog *log)
+{
+	return log->level != 0;
+}
+void verbose(struct venv *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *reg_type_str(struct venv *env, uint32_t type);
+void print_verifier_state(struct venv *env, const struct vstate *vstate, uint32_t frameno,
+			  bool print_all);
+void print_insn_state(struct venv *env, const struct vstate *vstate, uint32_t frameno);
+void verbose_insn(struct venv *env, const struct hive_insn *insn);
+uint32_t vlog_alignment(uint64_t pos);
+
+static inline void mark_reg_scratched(struct venv *env, uint32_t regno)
+{
+	env->scratched_regs |= 1U << regno;
+}
+
+static inline void mark_stack_slot_scratched(struct venv *env, uint32_t spi)
+{
+	env->scratched_stack_slots |= 1ULL << spi;
+}
+
+static inline void mark_verifier_state_clean(struct venv *env)
+{
+	env->scratched_regs = 0;
+	env->scratched_stack_slots = 0;
+}
+
+static inline void mark_verifier_state_scratched(struct venv *env)
+{
+	env->scratched_regs = ~0U;
+	env->scratched_stack_slots = ~0ULL;
+}
+
+/* ---- state.c ---- */
+struct func_state *func_state_new(void);
+void free_func_state(struct func_state *state);
+void free_verifier_state(struct vstate *state, bool free_self);
+int copy_verifier_state(struct vstate *dst, const struct vstate *src);
+int grow_stack_state(struct venv *env, struct func_state *state, int size);
+void mark_reg_not_init_raw(struct reg_state *reg);
+void mark_reg_not_init(struct venv *env, struct reg_state *regs, uint32_t regno);
+void mark_reg_unknown(struct venv *env, struct reg_state *regs, uint32_t regno);
+void mark_reg_unknown_raw(struct venv *env, struct reg_state *reg);
+void mark_reg_known_zero(struct venv *env, struct reg_state *regs, uint32_t regno);
+void mark_reg_const_zero(struct venv *env, struct reg_state *reg);
+void init_func_state(struct venv *env, struct func_state *state, int callsite,
+		     uint32_t frameno, uint32_t subprogno);
+int push_jmp_history(struct venv *env, struct vstate *cur, uint32_t insn_flags,
+		     uint64_t linked_regs);
+bool states_equal(struct venv *env, struct vstate *old, struct vstate *cur, int exact);
+enum { NOT_EXACT, EXACT, RANGE_WITHIN };
+void clean_live_states(struct venv *env, int insn, struct vstate *cur);
+uint32_t frame_insn_idx(const struct vstate *st, uint32_t frame);
+
+static inline struct func_state *cur_func(struct venv *env)
+{
+	return env->cur_state->frame[env->cur_state->curframe];
+}
+
+static inline struct reg_state *cur_regs(struct venv *env)
+{
+	return cur_func(env)->regs;
+}
+
+/* Frame a PTR_TO_STACK register points into. */
+static inline struct func_state *reg_func(struct venv *env, const struct reg_state *reg)
+{
+	return env->cur_state->frame[reg->frameno];
+}
+
+static inline bool is_spilled_reg(const struct stack_slot *stack)
+{
+	return stack->slot_type[BPF_REG_SIZE - 1] == STACK_SPILL;
+}
+
+static inline bool is_spilled_scalar_reg(const struct stack_slot *stack)
+{
+	return is_spilled_reg(stack) && stack->spilled_ptr.type == SCALAR_VALUE;
+}
+
+static inline bool is_spilled_scalar_reg64(const struct stack_slot *stack)
+{
+	return is_spilled_scalar_reg(stack) && stack->slot_type[0] == STACK_SPILL;
+}
+
+/* ---- cfg.c ---- */
+int add_subprogs(struct venv *env);
+int check_subprogs(struct venv *env);
+int check_cfg(struct venv *env);
+int compute_postorder(struct venv *env);
+int compute_live_registers(struct venv *env);
+int find_subprog(struct venv *env, int off);
+bool bpf_is_ldimm64(const struct hive_insn *insn);
+bool bpf_pseudo_call(const struct hive_insn *insn);
+bool bpf_pseudo_func(const struct hive_insn *insn);
+bool bpf_helper_call(const struct hive_insn *insn);
+int check_max_stack_depth(struct venv *env);
+
+/* ---- alu.c ---- */
+int check_alu_op(struct venv *env, const struct hive_insn *insn);
+int check_reg_arg(struct venv *env, uint32_t regno, int t);
+enum { SRC_OP, DST_OP, DST_OP_NO_MARK };
+bool is_pointer_value(struct venv *env, int regno);
+void assign_scalar_id_before_mov(struct venv *env, struct reg_state *src);
+void copy_register_state(struct reg_state *dst, const struct reg_state *src);
+int check_ld_imm(struct venv *env, const struct hive_insn *insn);
+int check_ld_abs(struct venv *env, const struct hive_insn *insn);
+int reg_bounds_sanity_check(struct venv *env, struct reg_state *reg, const char *ctx);
+
+/* ---- jmp.c ---- */
+int check_cond_jmp_op(struct venv *env, const struct hive_insn *insn, int *insn_idx);
+struct vstate *push_stack(struct venv *env, int insn_idx, int prev_insn_idx, bool speculative);
+void mark_ptr_or_null_regs(struct vstate *vstate, uint32_t regno, bool is_null);
+
+/* What check_func_arg learns about a helper call (struct bpf_call_arg_meta). */
+struct call_meta {
+	const struct vmap *map_ptr;
+	uint32_t map_uid;
+	bool raw_mode;
+	bool pkt_access;
+	uint8_t release_regno;
+	int regno;
+	int access_size;
+	int mem_size;
+	uint64_t msize_max_value;
+	int ref_obj_id;
+	int func_id;
+	int64_t const_map_key;
+};
+
+/* ---- mem.c ---- */
+int check_mem_access(struct venv *env, int insn_idx, uint32_t regno, int off, int bpf_size,
+		     enum access_type t, int value_regno, bool strict_alignment_once,
+		     bool is_ldsx);
+int check_load_mem(struct venv *env, const struct hive_insn *insn, bool strict_once,
+		   bool is_ldsx, const char *ctx);
+int check_store_reg(struct venv *env, const struct hive_insn *insn, bool strict_once);
+int check_atomic(struct venv *env, const struct hive_insn *insn);
+int check_stack_range_initialized(struct venv *env, int regno, int off, int access_size,
+				  bool zero_size_allowed, enum access_type type,
+				  struct call_meta *meta);
+int check_mem_region_access(struct venv *env, uint32_t regno, int off, int size,
+			    uint32_t mem_size, bool zero_size_allowed);
+int check_map_access(struct venv *env, uint32_t regno, int off, int size,
+		     bool zero_size_allowed);
+int check_packet_access(struct venv *env, uint32_t regno, int off, int size,
+			bool zero_size_allowed);
+int save_aux_ptr_type(struct venv *env, uint32_t type);
+int check_ptr_off_reg(struct venv *env, const struct reg_state *reg, int regno);
+int __check_ptr_off_reg(struct venv *env, const struct reg_state *reg, int regno,
+			bool fixed_off_ok);
+bool may_access_direct_pkt_data(struct venv *env, bool helper, bool pkt_access,
+				enum access_type t);
+
+/* ---- ctx.c ---- */
+struct ctx_access {
+	uint32_t reg_type;       /* SCALAR_VALUE or a packet pointer type */
+	uint32_t ctx_field_size;
+};
+bool ctx_is_valid_access(struct venv *env, int off, int size, enum access_type t,
+			 struct ctx_access *info);
+bool prog_type_supported(uint32_t prog_type);
+bool prog_helper_allowed(struct venv *env, uint32_t func_id);
+int check_return_code(struct venv *env, int regno, const char *reg_name);
+bool prog_may_ld_abs(uint32_t prog_type);
+
+/* ---- call.c ---- */
+int check_helper_call(struct venv *env, const struct hive_insn *insn, int *insn_idx);
+int check_func_call(struct venv *env, const struct hive_insn *insn, int *insn_idx);
+int prepare_func_exit(struct venv *env, int *insn_idx);
+int check_resource_leak(struct venv *env, bool exception_exit, bool check_lock,
+			const char *prefix);
+const char *helper_func_name(uint32_t id);
+int helper_num_params(uint32_t id);
+
+/* ---- backtrack.c ---- */
+int mark_chain_precision(struct venv *env, int regno);
+int mark_chain_precision_batch(struct venv *env, struct vstate *starting_state);
+int propagate_precision(struct venv *env, const struct vstate *old, struct vstate *cur);
+void mark_all_scalars_imprecise(struct venv *env, struct vstate *st);
+void mark_all_scalars_precise(struct venv *env, struct vstate *st);
+void bt_set_frame_reg(struct backtrack *bt, uint32_t frame, uint32_t reg);
+void bt_set_frame_slot(struct backtrack *bt, uint32_t frame, uint32_t slot);
+uint64_t linked_regs_pack(const struct linked_regs *s);
+void linked_regs_unpack(uint64_t val, struct linked_regs *s);
+
+/* insn_flags for jmp history of stack accesses */
+static inline int insn_stack_access_flags(int frameno, int spi)
+{
+	return INSN_F_STACK_ACCESS | (spi << INSN_F_SPI_SHIFT) | frameno;
+}
+
+static inline int insn_stack_access_spi(int insn_flags)
+{
+	return (insn_flags >> INSN_F_SPI_SHIFT) & INSN_F_SPI_MASK;
+}
+
+static inline int insn_stack_access_frameno(int insn_flags)
+{
+	return insn_flags & INSN_F_FRAMENO_MASK;
+}
+
+/* Size in bytes of a BPF_SIZE field. */
+static inline int bpf_size_to_bytes(int bpf_size)
+{
+	switch (bpf_size) {
+	case HIVE_W:  return 4;
+	case HIVE_H:  return 2;
+	case HIVE_B:  return 1;
+	case HIVE_DW: return 8;
+	default:      return -22;
+	}
+}
+
+#define BPF_SIZE(code) ((code) & 0x18)
+#define BPF_MODE(code) ((code) & 0xe0)
+#define BPF_OP(code)   ((code) & 0xf0)
+#define BPF_SRC(code)  ((code) & 0x08)
+
+#endif /* HIVE_VERIFIER_ENV_H */
