@@ -146,10 +146,27 @@ err_reset:
 	return err;
 }
 
+static void reg_atfork_prepare(void)
+{
+	pthread_mutex_lock(&reg_lock);
+}
+
+static void reg_atfork_release(void)
+{
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static void reg_init(void)
+{
+	pthread_atfork(reg_atfork_prepare, reg_atfork_release, reg_atfork_release);
+}
+
 static int setup(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int err;
 
+	pthread_once(&once, reg_init);
 	pthread_mutex_lock(&reg_lock);
 	err = setup_locked();
 	pthread_mutex_unlock(&reg_lock);
@@ -365,7 +382,8 @@ int reg_next_id(enum hive_obj_kind kind, uint32_t start, uint32_t *next)
 		}
 		ids[n++] = (uint32_t)v;
 	}
-	qsort(ids, n, sizeof(*ids), cmp_u32);
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_u32);
 	for (i = 0; i < n; i++) {
 		int fd = reg_open_id(kind, ids[i], O_RDONLY);
 
