@@ -375,6 +375,28 @@ static int apply_host_config(struct hive_object *obj)
 	return err;
 }
 
+static int kallsyms_addr(const char *name, uint64_t *addr)
+{
+	char line[512], sym[256], type;
+	unsigned long long a;
+	FILE *f = fopen("/proc/kallsyms", "re");
+	int err = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3)
+			continue;
+		if (!strcmp(sym, name)) {
+			*addr = a;
+			err = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return err;
+}
+
 static uint32_t host_kernel_version(void)
 {
 	unsigned a = 0, b = 0, c = 0;
@@ -405,9 +427,13 @@ static int resolve_kconfig(struct hive_object *obj)
 			if (e->kcfg != KCFG_INT || e->sz != 4)
 				return ext_bad(obj, e, "must be a 32-bit integer");
 			err = set_num(obj, e, dst, host_kernel_version());
-		} else if (!strcmp(e->name, "LINUX_HAS_BPF_COOKIE") ||
-			   !strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+		} else if (!strcmp(e->name, "LINUX_HAS_BPF_COOKIE")) {
 			err = set_num(obj, e, dst, 1);
+		} else if (!strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+			uint64_t addr;
+
+			/* x86-64 kernels since 4.17 enter syscalls through __x64_sys_*(regs) */
+			err = set_num(obj, e, dst, kallsyms_addr("__x64_sys_bpf", &addr) == 0);
 		} else if (!strncmp(e->name, "CONFIG_", 7)) {
 			need_config = true;
 			err = 0;
@@ -428,28 +454,6 @@ static int resolve_kconfig(struct hive_object *obj)
 }
 
 /* ---------------------------------------------------------------- ksyms */
-
-static int kallsyms_addr(const char *name, uint64_t *addr)
-{
-	char line[512], sym[256], type;
-	unsigned long long a;
-	FILE *f = fopen("/proc/kallsyms", "re");
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &a, &type, sym) != 3)
-			continue;
-		if (!strcmp(sym, name)) {
-			*addr = a;
-			err = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return err;
-}
 
 static int resolve_ksyms(struct hive_object *obj)
 {

@@ -452,6 +452,30 @@ static void print_log_tail(const struct hive_object *obj, const struct hive_prog
 			     log[n - 1] == '\n' ? "" : "\n");
 }
 
+/*
+ * Bind every .rodata map to the program (BPF_PROG_BIND_MAP), as libbpf
+ * does, so tools find the object's read-only data (bpftool's metadata)
+ * even when the program does not reference it. Failure is not fatal.
+ */
+static void bind_rodata(struct hive_object *obj, struct hive_program *prog)
+{
+	union bpf_attr attr;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < obj->nr_maps; i++) {
+		if (obj->maps[i].kind != MAP_RODATA || obj->maps[i].fd < 0)
+			continue;
+		memset(&attr, 0, sizeof(attr));
+		attr.prog_bind_map.prog_fd = (uint32_t)prog->fd;
+		attr.prog_bind_map.map_fd = (uint32_t)obj->maps[i].fd;
+		err = obj_bpf(obj, BPF_PROG_BIND_MAP, &attr, sizeof(attr));
+		if (err)
+			hive_pr_debug("%s: prog '%s': binding map '%s' failed: %s\n", obj->path, prog->name,
+				      obj->maps[i].name, hive_strerror(err));
+	}
+}
+
 int prog_load(struct hive_object *obj, struct hive_program *prog)
 {
 	union bpf_attr attr;
@@ -522,6 +546,7 @@ int prog_load(struct hive_object *obj, struct hive_program *prog)
 		}
 	} else {
 		prog->fd = fd;
+		bind_rodata(obj, prog);
 		if (own_log && (prog->log_level || obj->log_level) && own_log[0])
 			hive_pr_info("-- verifier log of '%s' --\n%s\n", prog->name, own_log);
 	}

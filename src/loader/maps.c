@@ -19,6 +19,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -662,6 +663,8 @@ static int create_map(struct hive_map *map)
 	union bpf_attr attr;
 	int err, zero = 0;
 
+	if (map->reused)
+		return 0; /* hive_map__reuse_fd */
 	if (map->pin_path) {
 		err = reuse_pinned(map);
 		if (err)
@@ -897,6 +900,43 @@ uint32_t hive_map__map_flags(const struct hive_map *map)
 static int map_busy(const struct hive_map *map)
 {
 	return map->obj->state != OBJ_OPENED ? -EBUSY : 0;
+}
+
+int hive_map__reuse_fd(struct hive_map *map, int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	int err = map_busy(map), nfd;
+
+	if (err)
+		return err;
+	if (fd < 0)
+		return -EBADF;
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (uint32_t)fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uint64_t)(uintptr_t)&info;
+	err = map_bpf(map, BPF_OBJ_GET_INFO_BY_FD, &attr);
+	if (err < 0) {
+		obj_warn(map->obj, "map '%s': cannot reuse fd %d: %s", map->name, fd,
+			 hive_strerror(err));
+		return err;
+	}
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (nfd < 0)
+		return -errno;
+	if (map->fd >= 0)
+		obj_close_fd(map->obj, map->fd);
+	/* the map takes the attributes of the one it stands for (libbpf too) */
+	map->fd = nfd;
+	map->reused = true;
+	map->type = info.type;
+	map->key_size = info.key_size;
+	map->value_size = info.value_size;
+	map->max_entries = info.max_entries;
+	map->map_flags = info.map_flags;
+	return 0;
 }
 
 int hive_map__set_type(struct hive_map *map, enum bpf_map_type type)

@@ -334,63 +334,103 @@ static int append(struct linker *l, struct hive_program *f)
 	return 0;
 }
 
-/* Rewrite the calls and function addresses of @f (already in l->buf). */
-static int link_calls(struct linker *l, struct hive_program *f)
+/*
+ * The function called (or whose address is taken) by insn @j of @f, or
+ * NULL when @j is neither; <0 in *err on a bad target.
+ */
+static struct hive_program *call_target(struct linker *l, struct hive_program *f, uint32_t j,
+					int *err)
 {
 	struct hive_object *obj = l->obj;
-	uint32_t j;
-	int err;
+	const struct hive_insn *insn = &l->buf[f->sub_insn_off + j];
+	const struct reloc *r = find_reloc(f, j);
+	struct hive_program *sub;
+	uint32_t tsec;
+	int64_t t;
 
-	for (j = 0; j < f->sec_insn_cnt; j++) {
-		struct hive_insn *insn = &l->buf[f->sub_insn_off + j];
-		const struct reloc *r = find_reloc(f, j);
-		uint32_t tsec, tidx;
-		struct hive_program *sub;
-		int64_t t;
+	*err = 0;
+	if (r && r->type == RELO_CALL) {
+		/* call imm counts from the next insn, relative to the symbol */
+		t = (int64_t)(r->sym_off / 8) + insn->imm + 1;
+		tsec = obj->text_shndx;
+	} else if (r && r->type == RELO_SUBPROG_ADDR) {
+		/* lddw imm is a byte offset from the symbol */
+		t = ((int64_t)r->sym_off + insn->imm) / 8;
+		tsec = obj->text_shndx;
+	} else if (!r && is_call(insn) && insn->src == HIVE_PSEUDO_CALL) {
+		/* static call within the section, no relocation */
+		t = (int64_t)f->sec_insn_off + j + insn->imm + 1;
+		tsec = f->sec_idx;
+	} else {
+		return NULL;
+	}
+	sub = t >= 0 && t <= UINT32_MAX ? obj_prog_at(obj, tsec, (uint32_t)t) : NULL;
+	if (!sub || sub->sec_insn_off != t) {
+		*err = rel_bad(obj, f, j, "call target insn %lld of section %u is not the start of a function",
+			       (long long)t, tsec);
+		return NULL;
+	}
+	if (!sub->is_subprog) {
+		*err = rel_bad(obj, f, j, "call to program '%s': only .text functions can be called",
+			       sub->name);
+		return NULL;
+	}
+	return sub;
+}
 
-		if (r && r->type == RELO_CALL) {
-			/* call imm counts from the next insn, relative to the symbol */
-			t = (int64_t)(r->sym_off / 8) + insn->imm + 1;
-			tsec = obj->text_shndx;
-		} else if (r && r->type == RELO_SUBPROG_ADDR) {
-			/* lddw imm is a byte offset from the symbol */
-			t = ((int64_t)r->sym_off + insn->imm) / 8;
-			tsec = obj->text_shndx;
-		} else if (!r && is_call(insn) && insn->src == HIVE_PSEUDO_CALL) {
-			/* static call within the section, no relocation */
-			t = (int64_t)f->sec_insn_off + j + insn->imm + 1;
-			tsec = f->sec_idx;
-		} else if (!r && is_lddw(insn) && insn->src == HIVE_PSEUDO_FUNC) {
-			t = (int64_t)f->sec_insn_off + j + insn->imm + 1;
-			tsec = f->sec_idx;
-		} else {
-			if (is_lddw(insn))
-				j++;
+struct link_frame {
+	struct hive_program *f;
+	uint32_t j;          /* next instruction of f to look at */
+};
+
+/*
+ * Append and relocate every function reachable from l->queue[0] (the
+ * program), depth first: a function is appended at its first call and
+ * processed right away, its caller resumed afterwards - libbpf's order,
+ * so the final programs (and the kernel's translation of them) are
+ * identical. An explicit stack keeps deep call chains off the C stack.
+ */
+static int link_calls(struct linker *l)
+{
+	struct link_frame *stack = calloc(l->obj->nr_progs + 1, sizeof(*stack));
+	uint32_t sp = 0;
+	int err = 0;
+
+	if (!stack)
+		return -ENOMEM;
+	stack[sp++] = (struct link_frame){ l->queue[0], 0 };
+	while (sp && !err) {
+		struct link_frame *fr = &stack[sp - 1];
+		struct hive_program *f = fr->f, *sub;
+		uint32_t j = fr->j;
+		struct hive_insn *insn;
+
+		if (j >= f->sec_insn_cnt) {
+			sp--;
 			continue;
 		}
-		if (t < 0 || t > UINT32_MAX)
-			return rel_bad(obj, f, j, "call target out of range");
-		tidx = (uint32_t)t;
-		sub = obj_prog_at(obj, tsec, tidx);
-		if (!sub || sub->sec_insn_off != tidx)
-			return rel_bad(obj, f, j, "call target insn %u of section %u is not the start of a function",
-				       tidx, tsec);
-		if (!sub->is_subprog)
-			return rel_bad(obj, f, j, "call to program '%s': only .text functions can be called",
-				       sub->name);
+		insn = &l->buf[f->sub_insn_off + j];
+		sub = call_target(l, f, j, &err);
+		if (!sub) {
+			fr->j += is_lddw(insn) ? 2 : 1;
+			continue;
+		}
 		if (!sub->linked) {
+			/* Append, then relocate the callee before resuming here. */
 			err = append(l, sub);
 			if (err)
-				return err;
-			insn = &l->buf[f->sub_insn_off + j];
+				break;
+			stack[sp++] = (struct link_frame){ sub, 0 };
+			continue;
 		}
+		insn = &l->buf[f->sub_insn_off + j];
 		insn->imm = (int32_t)((int64_t)sub->sub_insn_off - (f->sub_insn_off + j) - 1);
-		if (is_lddw(insn)) {
+		if (is_lddw(insn))
 			insn->src = HIVE_PSEUDO_FUNC;
-			j++;
-		}
+		fr->j += is_lddw(insn) ? 2 : 1;
 	}
-	return 0;
+	free(stack);
+	return err;
 }
 
 /* ----------------------------------------------- func_info and line_info */
@@ -525,7 +565,7 @@ static int link_poisons(struct hive_program *prog, struct linker *l)
 static int link_prog(struct hive_object *obj, struct hive_program *prog)
 {
 	struct linker l = { .obj = obj };
-	uint32_t i, q;
+	uint32_t i;
 	int err;
 
 	for (i = 0; i < obj->nr_progs; i++) {
@@ -536,8 +576,8 @@ static int link_prog(struct hive_object *obj, struct hive_program *prog)
 	if (!l.queue)
 		return -ENOMEM;
 	err = append(&l, prog);
-	for (q = 0; !err && q < l.nq; q++)
-		err = link_calls(&l, l.queue[q]);
+	if (!err)
+		err = link_calls(&l);
 	if (!err)
 		err = build_ext_info(obj, prog, &l);
 	if (!err)
