@@ -316,13 +316,13 @@ static int parse_xinsn(struct asm_ctx *a, const char *m, size_t n)
 {
 	unsigned dst;
 	int64_t delta;
-	int pseudo, r;
+	int r;
 
 	a->p = m + n;
 	if (asm_ident_is(m, n, "lddw")) {
 		if (get_xreg(a, &dst) || asm_expect(a, ","))
 			return -HIVE_EPARSE;
-		return asm_parse_ld_value(a, dst, &pseudo);
+		return asm_parse_ld_value(a, dst);
 	}
 	if (asm_ident_is(m, n, "ja") || asm_ident_is(m, n, "ja32")) {
 		int j32 = n == 4;

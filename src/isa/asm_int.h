@@ -117,7 +117,7 @@ int asm_parse_target(struct asm_ctx *a, int64_t min, int64_t max, int64_t *delta
 int asm_parse_addr(struct asm_ctx *a, unsigned *reg, int16_t *off);
 int asm_parse_ptr_type(struct asm_ctx *a, int *sign);
 int asm_mem_code(struct asm_ctx *a, const char *at, uint32_t kinds, int width);
-int asm_parse_ld_value(struct asm_ctx *a, unsigned dst, int *pseudo);
+int asm_parse_ld_value(struct asm_ctx *a, unsigned dst);
 int asm_parse_call(struct asm_ctx *a);
 
 /* kernel / LLVM syntax (asm_kern.c): lines starting with if, lock *, *, a register */

@@ -306,7 +306,7 @@ static int parse_kassign(struct asm_ctx *a, unsigned dst, int w32)
 	const char *at;
 	unsigned src;
 	int cls = w32 ? HIVE_ALU : HIVE_ALU64;
-	int r, ws, pseudo;
+	int r, ws;
 	int32_t imm;
 	size_t n;
 
@@ -365,7 +365,7 @@ static int parse_kassign(struct asm_ctx *a, unsigned dst, int w32)
 			return parse_katomic(a, dst, a->p, n);
 		if (w32)
 			return asm_perr(a, at, "lddw needs a 64-bit register");
-		if (asm_parse_ld_value(a, dst, &pseudo))
+		if (asm_parse_ld_value(a, dst))
 			return -HIVE_EPARSE;
 		return 0;
 	}

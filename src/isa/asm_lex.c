@@ -501,9 +501,9 @@ static int parse_map_ref(struct asm_ctx *a, unsigned *src, int32_t *imm, int val
  * map[id:N][0]+OFF and subprog[+N], or the RFC 9669 notation map_by_fd(N),
  * map_val(map_by_fd(N)) + OFF, var_addr(N), code_addr(N|label),
  * map_by_idx(N), map_val(map_by_idx(N)) + OFF. The RFC forms may carry
- * "+ N" for the second immediate. Returns 1 if a pseudo form was read.
+ * "+ N" for the second immediate.
  */
-int asm_parse_ld_value(struct asm_ctx *a, unsigned dst, int *pseudo)
+int asm_parse_ld_value(struct asm_ctx *a, unsigned dst)
 {
 	unsigned src = 0;
 	int32_t imm = 0, next = 0;
@@ -511,7 +511,6 @@ int asm_parse_ld_value(struct asm_ctx *a, unsigned dst, int *pseudo)
 	uint64_t v;
 	int r = 0, rfc = 1;
 
-	*pseudo = 1;
 	if (asm_accept_word(a, "map")) {                       /* bpftool */
 		rfc = 0;
 		if (asm_expect(a, "[") || !asm_accept_word(a, "id") || asm_expect(a, ":") ||
@@ -547,7 +546,6 @@ int asm_parse_ld_value(struct asm_ctx *a, unsigned dst, int *pseudo)
 	} else if (asm_peek_ident(a) > 6 && !memcmp(a->p, "map_by", 6)) {
 		r = parse_map_ref(a, &src, &imm, 0);
 	} else {
-		*pseudo = 0;
 		if (asm_get_imm64(a, &v))
 			return -HIVE_EPARSE;
 		asm_set_lddw(a, dst, 0, v);
