@@ -68,6 +68,40 @@ const char *map_type_name(uint32_t type)
 
 /* ---- the map kind of object ---------------------------------------------- */
 
+/*
+ * A map file may come from anywhere in the hive fs: before trusting its
+ * offsets, lay the map out again from its attributes and check the file
+ * agrees (same offsets, payload large enough).
+ */
+static int check_layout(struct hive_obj *obj, const struct hive_map_def *def,
+			const struct hive_map_ops *ops)
+{
+	struct hive_map_def copy = *def;
+	union bpf_attr attr;
+	size_t payload = 0;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = def->map_type;
+	/* map-in-map: the same layout as the plain family, no template fd */
+	if (def->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS)
+		attr.map_type = BPF_MAP_TYPE_PROG_ARRAY;
+	if (def->map_type == BPF_MAP_TYPE_HASH_OF_MAPS)
+		attr.map_type = BPF_MAP_TYPE_HASH;
+	attr.key_size = def->key_size;
+	attr.value_size = def->value_size;
+	attr.max_entries = def->max_entries;
+	attr.map_flags = def->map_flags;
+	attr.map_extra = def->map_extra;
+	if (def->ncpus == 0 || def->ncpus > 4096 || def->stride != round_up8(def->value_size) ||
+	    ops->layout(&attr, &copy, &payload))
+		return -EINVAL;
+	if (copy.ctl_off != def->ctl_off || copy.data_off != def->data_off ||
+	    copy.n_buckets != def->n_buckets || copy.max_entries != def->max_entries ||
+	    payload > obj->hdr->payload_size || def->data_size > obj->hdr->payload_size)
+		return -EINVAL;
+	return 0;
+}
+
 static int map_attach(struct hive_obj *obj)
 {
 	struct hive_map *map = to_map(obj);
@@ -77,8 +111,10 @@ static int map_attach(struct hive_obj *obj)
 	map->ops = type_ops(def->map_type);
 	if (!map->ops)
 		return -EINVAL;
-	if (def->ctl_off > obj->hdr->payload_size || def->data_off > obj->hdr->payload_size)
+	if (check_layout(obj, def, map->ops)) {
+		hive_pr_warn("hive: map file of type %u has an inconsistent layout\n", def->map_type);
 		return -EINVAL;
+	}
 	map->base = obj->base;
 	map->ctl = obj->base + def->ctl_off;
 	map->data = obj->base + def->data_off;

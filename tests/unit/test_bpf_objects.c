@@ -483,3 +483,28 @@ TEST(bpf_obj_percpu_values)
 	close(fd);
 	cleanup_fs();
 }
+
+/* A corrupted object file in the hive fs is refused, not trusted. */
+TEST(bpf_obj_corrupt_file_refused)
+{
+	struct stat st;
+	uint64_t bogus = 1ull << 40;
+	hive_print_fn old;
+	int fd, f;
+
+	private_fs();
+	fd = hash_map(16);
+	REQUIRE(fd >= 0);
+	REQUIRE(!hive_obj_pin(fd, fs_path("victim")));
+	close(fd);
+	f = open(fs_path("victim"), O_RDWR);
+	REQUIRE(f >= 0);
+	REQUIRE(!fstat(f, &st));
+	/* struct hive_map_def sits at offset 1024 of the last page; ctl_off at 72 */
+	REQUIRE(pwrite(f, &bogus, 8, st.st_size - 4096 + 1024 + 72) == 8);
+	close(f);
+	old = hive_set_print(NULL);
+	CHECK_EQ(hive_obj_get(fs_path("victim")), -EACCES);
+	hive_set_print(old);
+	cleanup_fs();
+}
