@@ -311,11 +311,25 @@ static int parse_xoperands(struct asm_ctx *a, const char *m, size_t n, int off_s
 	return 0;
 }
 
+/* ja/goto TARGET (16-bit off) or ja32/gotol TARGET (32-bit imm), both syntaxes. */
+static int parse_ja(struct asm_ctx *a, int j32)
+{
+	int64_t delta;
+
+	if (asm_parse_target(a, j32 ? INT32_MIN : INT16_MIN, j32 ? INT32_MAX : INT16_MAX, &delta,
+			     j32 ? FIX_IMM : FIX_OFF))
+		return -HIVE_EPARSE;
+	if (j32)
+		asm_set1(a, HIVE_OP_JA32, 0, 0, 0, (int32_t)delta);   /* pc += imm */
+	else
+		asm_set1(a, HIVE_OP_JA, 0, 0, (int16_t)delta, 0);     /* pc += off */
+	return 0;
+}
+
 /* A line that starts with a mnemonic. */
 static int parse_xinsn(struct asm_ctx *a, const char *m, size_t n)
 {
 	unsigned dst;
-	int64_t delta;
 	int r;
 
 	a->p = m + n;
@@ -324,18 +338,8 @@ static int parse_xinsn(struct asm_ctx *a, const char *m, size_t n)
 			return -HIVE_EPARSE;
 		return asm_parse_ld_value(a, dst);
 	}
-	if (asm_ident_is(m, n, "ja") || asm_ident_is(m, n, "ja32")) {
-		int j32 = n == 4;
-
-		if (asm_parse_target(a, j32 ? INT32_MIN : INT16_MIN, j32 ? INT32_MAX : INT16_MAX,
-				 &delta, j32 ? FIX_IMM : FIX_OFF))
-			return -HIVE_EPARSE;
-		if (j32)
-			asm_set1(a, HIVE_OP_JA32, 0, 0, 0, (int32_t)delta);
-		else
-			asm_set1(a, HIVE_OP_JA, 0, 0, (int16_t)delta, 0);
-		return 0;
-	}
+	if (asm_ident_is(m, n, "ja") || asm_ident_is(m, n, "ja32"))
+		return parse_ja(a, n == 4);
 	if (n > 5 && !memcmp(m, "movsx", 5))
 		return parse_xmovsx(a, m, n);
 	r = parse_xend(a, m, n);
@@ -472,19 +476,10 @@ static int parse_insn(struct asm_ctx *a)
 		return asm_perr(a, at, "expected an instruction, found '%.*s'", asm_tok_len(a, at), at);
 	if (asm_accept_word(a, "if"))
 		return asm_parse_kif(a);
-	if (asm_accept_word(a, "goto") || asm_accept_word(a, "gotol")) {
-		int l = a->p - at == 5;
-		int64_t delta;
-
-		if (asm_parse_target(a, l ? INT32_MIN : INT16_MIN, l ? INT32_MAX : INT16_MAX, &delta,
-				 l ? FIX_IMM : FIX_OFF))
-			return -HIVE_EPARSE;
-		if (l)
-			asm_set1(a, HIVE_OP_JA32, 0, 0, 0, (int32_t)delta);
-		else
-			asm_set1(a, HIVE_OP_JA, 0, 0, (int16_t)delta, 0);
-		return 0;
-	}
+	if (asm_accept_word(a, "goto"))
+		return parse_ja(a, 0);
+	if (asm_accept_word(a, "gotol"))
+		return parse_ja(a, 1);
 	if (asm_accept_word(a, "call"))
 		return asm_parse_call(a);
 	if (asm_accept_word(a, "exit")) {
