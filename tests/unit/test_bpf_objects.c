@@ -489,28 +489,27 @@ TEST(bpf_obj_corrupt_file_refused)
 {
 	struct stat st;
 	uint64_t bogus = 1ull << 40;
-	hive_print_fn old = NULL;
-	int fd, f;
+	hive_print_fn old;
 	pid_t pid;
+	int f;
 
 	private_fs();
-	fd = hash_map(16);
-	REQUIRE(fd >= 0);
-	REQUIRE(!hive_obj_pin(fd, fs_path("victim")));
-	close(fd);
+	/* made by a child, so this process has never mapped it */
+	pid = fork();
+	if (pid == 0) {
+		int m = hash_map(16);
+
+		_exit(m >= 0 && !hive_obj_pin(m, fs_path("victim")) ? 0 : 1);
+	}
+	REQUIRE(wait_ok(pid));
 	f = open(fs_path("victim"), O_RDWR);
 	REQUIRE(f >= 0);
 	REQUIRE(!fstat(f, &st));
 	/* struct hive_map_def sits at offset 1024 of the last page; ctl_off at 72 */
 	REQUIRE(pwrite(f, &bogus, 8, st.st_size - 4096 + 1024 + 72) == 8);
 	close(f);
-	/* a process that never mapped it has to validate the file */
-	pid = fork();
-	if (pid == 0) {
-		old = hive_set_print(NULL);
-		_exit(hive_obj_get(fs_path("victim")) == -EACCES ? 0 : 1);
-	}
-	CHECK(wait_ok(pid));
-	(void)old;
+	old = hive_set_print(NULL);
+	CHECK_EQ(hive_obj_get(fs_path("victim")), -EACCES);
+	hive_set_print(old);
 	cleanup_fs();
 }
