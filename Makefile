@@ -123,6 +123,23 @@ test-asan:
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
 
+# libFuzzer targets: each tests/fuzz/fuzz_*.c linked with libhive compiled
+# by clang with coverage and ASan+UBSan, then run for FUZZ_TIME seconds.
+FUZZ_TIME  ?= 60
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Iinclude -Isrc -Itests \
+              -fsanitize=fuzzer-no-link,address,undefined
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+fuzz: $(FUZZ_BIN)
+	$(Q)for f in $(FUZZ_BIN); do mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f) && \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		$(BUILD)/fuzz/corpus/$$(basename $$f) || exit 1; done
+
 clean:
 	rm -rf build
 
