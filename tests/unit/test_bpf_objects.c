@@ -513,3 +513,26 @@ TEST(bpf_obj_corrupt_file_refused)
 	hive_set_print(old);
 	cleanup_fs();
 }
+
+/* Maps a process created and closed are unmapped again (obj_sweep). */
+TEST(bpf_obj_closed_maps_unmapped)
+{
+	char line[1024];
+	int i, n = 0;
+	FILE *f;
+
+	private_fs();
+	for (i = 0; i < 300; i++) {
+		int fd = hash_map(64);
+
+		REQUIRE(fd >= 0);
+		close(fd);
+	}
+	f = fopen("/proc/self/maps", "r");
+	REQUIRE(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, fsdir) != NULL;
+	fclose(f);
+	CHECK(n < 100);
+	cleanup_fs();
+}
