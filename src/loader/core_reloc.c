@@ -972,27 +972,13 @@ static int relocate_sec(struct core_ctx *c, const struct btf_ext_sec *es)
 	uint32_t k;
 	int err;
 
-	if (!s || c->obj->secs[s->idx].kind != SEC_PROG) {
-		obj_warn(c->obj, ".BTF.ext: CO-RE records for section '%s', which is not a code section",
-			 es->name);
-		return -HIVE_ERELOC;
-	}
+	/* Records were checked at open (object.c): inside code, in a function. */
 	for (k = 0; k < es->num; k++) {
 		struct core_relo relo;
 		struct hive_program *prog;
 
 		memcpy(&relo, es->recs + (size_t)k * c->obj->btf_ext->core.rec_size, sizeof(relo));
-		if (relo.insn_off % 8 || relo.insn_off >= s->size) {
-			obj_warn(c->obj, ".BTF.ext: CO-RE record %u of section '%s' at offset 0x%x is outside the code",
-				 k, es->name, relo.insn_off);
-			return -HIVE_ERELOC;
-		}
 		prog = obj_prog_at(c->obj, s->idx, relo.insn_off / 8);
-		if (!prog) {
-			obj_warn(c->obj, ".BTF.ext: CO-RE record %u of section '%s' at offset 0x%x is not inside a function",
-				 k, es->name, relo.insn_off);
-			return -HIVE_ERELOC;
-		}
 		if (!prog->autoload && !prog->is_subprog)
 			continue; /* not loaded: its relocations need not resolve */
 		err = relocate_one(c, prog, k, relo.insn_off / 8 - prog->sec_insn_off, &relo);

@@ -323,6 +323,67 @@ static int collect_progs(struct hive_object *obj)
 	return 0;
 }
 
+/* --------------------------------------------------------- .BTF.ext records */
+
+static int ext_bad(const struct hive_object *obj, const char *table, const struct btf_ext_sec *es,
+		   uint32_t k, uint32_t off, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int ext_bad(const struct hive_object *obj, const char *table, const struct btf_ext_sec *es,
+		   uint32_t k, uint32_t off, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	obj_warn(obj, "section '.BTF.ext': %s record %u for section '%s' (insn offset 0x%x): %s", table,
+		 k, es->name, off, msg);
+	return -HIVE_EBTF;
+}
+
+/*
+ * Check every func_info, line_info and CO-RE record against the ELF and
+ * the BTF: its section is code, its instruction is inside a function, the
+ * type ids and strings it names exist. Later stages rely on this.
+ */
+static int check_btf_ext(struct hive_object *obj)
+{
+	const struct btf_ext_info *tabs[3] = { &obj->btf_ext->func, &obj->btf_ext->line,
+					       &obj->btf_ext->core };
+	static const char *const names[3] = { "func_info", "line_info", "CO-RE" };
+	const struct hive_btf *btf = obj->btf;
+	uint32_t t, i, k;
+
+	for (t = 0; t < 3; t++) {
+		for (i = 0; i < tabs[t]->nsecs; i++) {
+			const struct btf_ext_sec *es = &tabs[t]->secs[i];
+			const struct elf_sec *s = elf_sec_by_name(&obj->elf, es->name);
+
+			if (!s || obj->secs[s->idx].kind != SEC_PROG)
+				return ext_bad(obj, names[t], es, 0, 0, "not a code section");
+			for (k = 0; k < es->num; k++) {
+				const uint8_t *rec = es->recs + (size_t)k * tabs[t]->rec_size;
+				uint32_t w[4];
+
+				memcpy(w, rec, t ? 16 : 8);
+				if (w[0] % 8 || w[0] >= s->size || !obj_prog_at(obj, s->idx, w[0] / 8))
+					return ext_bad(obj, names[t], es, k, w[0], "not an instruction of a function");
+				if (t == 0 && (w[1] >= btf->nr_types ||
+					       hive_btf_kind(btf_type(btf, w[1])) != BTF_KIND_FUNC))
+					return ext_bad(obj, names[t], es, k, w[0], "type %u is not a BTF FUNC", w[1]);
+				if (t == 1 && (!btf_str(btf, w[1]) || !btf_str(btf, w[2])))
+					return ext_bad(obj, names[t], es, k, w[0], "string offsets 0x%x/0x%x out of range",
+						       w[1], w[2]);
+				if (t == 2 && (w[1] >= btf->nr_types || !btf_str(btf, w[2]) ||
+					       !btf_str(btf, w[2])[0] || w[3] >= CORE_KIND_MAX))
+					return ext_bad(obj, names[t], es, k, w[0], "type %u, accessor 0x%x, kind %u invalid",
+						       w[1], w[2], w[3]);
+			}
+		}
+	}
+	return 0;
+}
+
 struct hive_program *obj_prog_at(const struct hive_object *obj, uint32_t sec_idx, uint32_t insn_idx)
 {
 	uint32_t i;
@@ -414,6 +475,8 @@ static struct hive_object *open_buf(uint8_t *buf, size_t size, const char *path,
 	err = collect_sections(obj);
 	if (!err)
 		err = collect_progs(obj);
+	if (!err && obj->btf_ext)
+		err = check_btf_ext(obj);
 	if (!err)
 		err = maps_collect(obj);
 	if (!err)

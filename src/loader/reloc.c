@@ -486,30 +486,6 @@ static int gather(struct hive_object *obj, struct hive_program *prog, struct lin
 	return 0;
 }
 
-static int check_ext_records(struct hive_object *obj, struct hive_program *prog)
-{
-	uint32_t i;
-
-	for (i = 0; i < prog->func_info_cnt; i++) {
-		uint32_t id = prog->func_info[i].type_id;
-
-		if (id >= obj->btf->nr_types || hive_btf_kind(btf_type(obj->btf, id)) != BTF_KIND_FUNC)
-			return rel_bad(obj, prog, prog->func_info[i].insn_off,
-				       "func_info type %u is not a BTF FUNC", id);
-	}
-	for (i = 0; i < prog->line_info_cnt; i++) {
-		const struct bpf_line_info *li = &prog->line_info[i];
-
-		if (!btf_str(obj->btf, li->file_name_off) || !btf_str(obj->btf, li->line_off))
-			return rel_bad(obj, prog, li->insn_off,
-				       "line_info string offsets 0x%x/0x%x outside the BTF strings",
-				       li->file_name_off, li->line_off);
-		if (i && li->insn_off < prog->line_info[i - 1].insn_off)
-			return rel_bad(obj, prog, li->insn_off, "line_info records out of order");
-	}
-	return 0;
-}
-
 static int build_ext_info(struct hive_object *obj, struct hive_program *prog, struct linker *l)
 {
 	void *fi = NULL, *li = NULL;
@@ -533,7 +509,7 @@ static int build_ext_info(struct hive_object *obj, struct hive_program *prog, st
 			return err;
 		prog->line_info = li;
 	}
-	return check_ext_records(obj, prog);
+	return 0;
 }
 
 /* Poisoned CO-RE instructions of every linked function, in final indexes. */
