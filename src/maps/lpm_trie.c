@@ -157,6 +157,8 @@ static void *lpm_lookup(struct hive_map *map, const void *key)
 	struct lpm_node *found;
 
 	memcpy(&kplen, key, 4);
+	if (kplen > max_prefixlen(map))
+		return NULL; /* as the kernel: no match for an impossible prefix */
 	do {
 		s = seq_read_begin(&c->seq);
 		found = NULL;
