@@ -166,6 +166,22 @@ static bool check_reg_sane_offset(struct venv *env, const struct reg_state *reg,
 	return true;
 }
 
+/* The resulting pointer: fixed and minimum variable offsets stay below 2^29. */
+static bool check_ptr_sane_offset(struct venv *env, const struct reg_state *reg, uint32_t type)
+{
+	if (reg->off >= BPF_MAX_VAR_OFF || reg->off <= -BPF_MAX_VAR_OFF) {
+		verbose(env, "%s pointer offset %d is not allowed\n", reg_type_str(env, type),
+			reg->off);
+		return false;
+	}
+	if (reg->smin_value >= BPF_MAX_VAR_OFF || reg->smin_value <= -BPF_MAX_VAR_OFF) {
+		verbose(env, "%s pointer offset %lld is not allowed\n", reg_type_str(env, type),
+			(long long)reg->smin_value);
+		return false;
+	}
+	return true;
+}
+
 static bool reg_is_pkt_pointer(const struct reg_state *reg)
 {
 	return reg->type == PTR_TO_PACKET || reg->type == PTR_TO_PACKET_META;
@@ -341,7 +357,7 @@ static int adjust_ptr_min_max_vals(struct venv *env, const struct hive_insn *ins
 			alu_string[opcode >> 4]);
 		return -EACCES;
 	}
-	if (!check_reg_sane_offset(env, dst_reg, ptr.type))
+	if (!check_ptr_sane_offset(env, dst_reg, ptr.type))
 		return -EINVAL;
 	reg_bounds_sync(dst_reg);
 	return 0;
@@ -365,7 +381,8 @@ static int adjust_reg_min_max_vals(struct venv *env, const struct hive_insn *ins
 {
 	struct reg_state *regs = cur_regs(env), *dst_reg = &regs[insn->dst], *src_reg;
 	struct reg_state *ptr_reg = NULL, off_reg;
-	bool alu32 = HIVE_CLASS(insn->code) != HIVE_ALU64;
+	bool alu32 = HIVE_CLASS(insn->code) != HIVE_ALU64, src_const;
+	uint64_t val, dst_umax;
 	uint8_t opcode = BPF_OP(insn->code);
 	int err;
 
@@ -415,24 +432,39 @@ static int adjust_reg_min_max_vals(struct venv *env, const struct hive_insn *ins
 		if (ptr_reg)
 			return adjust_ptr_min_max_vals(env, insn, ptr_reg, src_reg);
 	}
+	/* the link needs the source's constness and dst's width before the op */
+	src_const = reg_is_const(src_reg, alu32);
+	val = reg_const_value(src_reg, alu32);
+	dst_umax = dst_reg->umax_value;
 	err = adjust_scalar_min_max_vals(env, insn, dst_reg, *src_reg);
 	if (err)
 		return err;
-	/* r1 = r2; r1 += K keeps r1 linked to r2 with a known delta */
-	if (env->bpf_capable && opcode == HIVE_ADD && !alu32 && dst_reg->id &&
-	    reg_is_const(src_reg, false)) {
-		uint64_t val = reg_const_value(src_reg, false);
+	/* r1 = r2; r1 += K (or -= K, 32-bit too) keeps r1 linked to r2 */
+	if (env->bpf_capable && (opcode == HIVE_ADD || opcode == HIVE_SUB) && dst_reg->id &&
+	    src_const) {
+		int32_t off;
 
-		if ((dst_reg->id & BPF_ADD_CONST) || val > (uint32_t)S32_MAX) {
-			dst_reg->off = 0;
-			dst_reg->id = 0;
-		} else {
-			dst_reg->id |= BPF_ADD_CONST;
-			dst_reg->off = (int32_t)val;
+		if (!alu32 && ((int64_t)val < S32_MIN || (int64_t)val > S32_MAX))
+			goto clear_id;
+		/* a 32-bit op only keeps the link if the upper half was 0 */
+		if (alu32 && dst_umax > U32_MAX)
+			goto clear_id;
+		off = (int32_t)val;
+		if (opcode == HIVE_SUB) {
+			if (off == S32_MIN)
+				goto clear_id;
+			off = -off;
 		}
-	} else {
-		dst_reg->id = 0;
+		/* only one delta per link */
+		if (dst_reg->id & BPF_ADD_CONST)
+			goto clear_id;
+		dst_reg->id |= alu32 ? BPF_ADD_CONST32 : BPF_ADD_CONST64;
+		dst_reg->off = off;
+		return 0;
 	}
+clear_id:
+	dst_reg->off = 0;
+	dst_reg->id = 0;
 	return 0;
 }
 

@@ -401,7 +401,7 @@ static const struct jmp_history_entry *get_jmp_hist_entry(const struct vstate *s
 	return NULL;
 }
 
-static int mark_chain(struct venv *env, struct vstate *starting_state, int regno)
+static int mark_chain(struct venv *env, struct vstate *starting_state, int regno, bool *changed)
 {
 	struct backtrack *bt = &env->bt;
 	struct vstate *st = starting_state;
@@ -481,10 +481,12 @@ static int mark_chain(struct venv *env, struct vstate *starting_state, int regno
 					bt_clear_frame_reg(bt, fr, (uint32_t)k);
 					continue;
 				}
-				if (reg->precise)
+				if (reg->precise) {
 					bt_clear_frame_reg(bt, fr, (uint32_t)k);
-				else
+				} else {
 					reg->precise = true;
+					*changed = true;
+				}
 			}
 			for (k = 0; k < 64; k++) {
 				if (!(smask & (1ULL << k)))
@@ -499,10 +501,12 @@ static int mark_chain(struct venv *env, struct vstate *starting_state, int regno
 					continue;
 				}
 				reg = &func->stack[k].spilled_ptr;
-				if (reg->precise)
+				if (reg->precise) {
 					bt_clear_frame_slot(bt, fr, (uint32_t)k);
-				else
+				} else {
 					reg->precise = true;
+					*changed = true;
+				}
 			}
 			if (env->log.level & HIVE_LOG_LEVEL2) {
 				fmt_reg_mask(env->tmp_str_buf, TMP_STR_BUF_LEN, bt->reg_masks[fr]);
@@ -529,16 +533,23 @@ static int mark_chain(struct venv *env, struct vstate *starting_state, int regno
 
 int mark_chain_precision(struct venv *env, int regno)
 {
-	return mark_chain(env, env->cur_state, regno);
+	bool changed;
+
+	return mark_chain(env, env->cur_state, regno, &changed);
 }
 
 int mark_chain_precision_batch(struct venv *env, struct vstate *starting_state)
 {
-	return mark_chain(env, starting_state, -1);
+	bool changed;
+
+	return mark_chain(env, starting_state, -1, &changed);
 }
 
-int propagate_precision(struct venv *env, const struct vstate *old, struct vstate *cur)
+int propagate_precision(struct venv *env, const struct vstate *old, struct vstate *cur,
+			bool *changed)
 {
+	bool tmp;
+
 	const struct func_state *state;
 	const struct reg_state *r;
 	bool first;
@@ -578,5 +589,5 @@ int propagate_precision(struct venv *env, const struct vstate *old, struct vstat
 		if (!first)
 			verbose(env, "\n");
 	}
-	return mark_chain(env, cur, -1);
+	return mark_chain(env, cur, -1, changed ? changed : &tmp);
 }

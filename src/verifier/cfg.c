@@ -552,6 +552,85 @@ int compute_live_registers(struct venv *env)
 	return 0;
 }
 
+/* ---- strongly connected components -------------------------------------- */
+
+/*
+ * Tarjan's algorithm in the iterative form of the kernel's compute_scc():
+ * instructions on a cycle get a component number (1, 2, ...), others 0.
+ * A single instruction is a component only if it jumps to itself.
+ */
+int compute_scc(struct venv *env)
+{
+	const uint32_t not_on_stack = UINT32_MAX;
+	uint32_t n = env->len, *stack, *pre, *low, *dfs;
+	uint32_t next_pre = 1, next_scc = 1, i, j, t, w, succ[2];
+	int stack_sz, dfs_sz, succ_cnt, err = 0;
+	bool assign;
+
+	stack = calloc(n, sizeof(*stack));
+	pre = calloc(n, sizeof(*pre));
+	low = calloc(n, sizeof(*low));
+	dfs = calloc(n, sizeof(*dfs));
+	if (!stack || !pre || !low || !dfs) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (pre[i])
+			continue;
+		stack_sz = 0;
+		dfs_sz = 1;
+		dfs[0] = i;
+dfs_continue:
+		while (dfs_sz) {
+			w = dfs[dfs_sz - 1];
+			if (pre[w] == 0) {
+				low[w] = next_pre;
+				pre[w] = next_pre;
+				next_pre++;
+				stack[stack_sz++] = w;
+			}
+			succ_cnt = insn_successors(env, w, succ);
+			for (j = 0; j < (uint32_t)succ_cnt; j++) {
+				if (succ[j] >= n)
+					continue;
+				if (pre[succ[j]]) {
+					if (low[succ[j]] < low[w])
+						low[w] = low[succ[j]];
+				} else {
+					dfs[dfs_sz++] = succ[j];
+					goto dfs_continue;
+				}
+			}
+			/* something below on the stack reaches w: keep it */
+			if (low[w] < pre[w]) {
+				dfs_sz--;
+				goto dfs_continue;
+			}
+			assign = stack[stack_sz - 1] != w;
+			for (j = 0; j < (uint32_t)succ_cnt; j++)
+				if (succ[j] == w)
+					assign = true;
+			do {
+				t = stack[--stack_sz];
+				low[t] = not_on_stack;
+				if (assign)
+					env->aux[t].scc = next_scc;
+			} while (t != w);
+			if (assign)
+				next_scc++;
+			dfs_sz--;
+		}
+	}
+	env->num_scc = next_scc;
+out:
+	free(stack);
+	free(pre);
+	free(low);
+	free(dfs);
+	return err;
+}
+
 /* ---- stack depth -------------------------------------------------------------- */
 
 static bool priv_stack_prog_type(uint32_t t)

@@ -88,6 +88,30 @@ struct state_list {
 	bool in_free_list;
 };
 
+/* Loops: states that closed a cycle in an SCC, kept until every path
+ * entering the SCC is explored (struct bpf_scc_backedge / visit / info). */
+struct scc_backedge {
+	struct scc_backedge *next;
+	struct vstate state;
+};
+
+struct scc_callchain {
+	uint32_t callsites[MAX_CALL_FRAMES - 1];
+	uint32_t scc;
+};
+
+struct scc_visit {
+	struct scc_callchain callchain;
+	struct vstate *entry_state;
+	struct scc_backedge *backedges;
+	uint32_t num_backedges;
+};
+
+struct scc_info {
+	uint32_t num_visits;
+	struct scc_visit visits[];
+};
+
 /* A pending branch (struct bpf_verifier_stack_elem). */
 struct stack_elem {
 	struct vstate st;
@@ -152,6 +176,9 @@ struct venv {
 	uint32_t subprog_cnt;
 	int *insn_postorder;
 	uint32_t cur_postorder;
+	uint32_t num_scc;
+	struct scc_info **scc_info;     /* per SCC number: the visits */
+	uint32_t num_backedges;
 	struct vmap maps[MAX_USED_MAPS];
 	uint32_t used_map_cnt;
 	/* the walk */
@@ -246,6 +273,7 @@ int push_jmp_history(struct venv *env, struct vstate *cur, uint32_t insn_flags,
 bool states_equal(struct venv *env, struct vstate *old, struct vstate *cur, int exact);
 enum { NOT_EXACT, EXACT, RANGE_WITHIN };
 void clean_live_states(struct venv *env, int insn, struct vstate *cur);
+bool incomplete_read_marks(struct venv *env, const struct vstate *st);
 uint32_t frame_insn_idx(const struct vstate *st, uint32_t frame);
 
 static inline struct func_state *cur_func(struct venv *env)
@@ -285,6 +313,7 @@ int check_subprogs(struct venv *env);
 int check_cfg(struct venv *env);
 int compute_postorder(struct venv *env);
 int compute_live_registers(struct venv *env);
+int compute_scc(struct venv *env);
 int find_subprog(struct venv *env, int off);
 bool bpf_is_ldimm64(const struct hive_insn *insn);
 bool bpf_pseudo_call(const struct hive_insn *insn);
@@ -372,7 +401,8 @@ int helper_num_params(uint32_t id);
 /* ---- backtrack.c ---- */
 int mark_chain_precision(struct venv *env, int regno);
 int mark_chain_precision_batch(struct venv *env, struct vstate *starting_state);
-int propagate_precision(struct venv *env, const struct vstate *old, struct vstate *cur);
+int propagate_precision(struct venv *env, const struct vstate *old, struct vstate *cur,
+			bool *changed);
 void mark_all_scalars_imprecise(struct venv *env, struct vstate *st);
 void mark_all_scalars_precise(struct venv *env, struct vstate *st);
 void bt_set_frame_reg(struct backtrack *bt, uint32_t frame, uint32_t reg);

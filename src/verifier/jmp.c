@@ -402,6 +402,7 @@ static void sync_linked_regs(struct vstate *vstate, struct reg_state *known_reg,
 		struct reg_state *reg = e->is_reg ? &vstate->frame[e->frameno]->regs[e->regno] :
 			&vstate->frame[e->frameno]->stack[e->spi].spilled_ptr;
 		int32_t saved_subreg_def, saved_off;
+		uint32_t saved_id;
 
 		if (reg->type != SCALAR_VALUE || reg == known_reg)
 			continue;
@@ -416,13 +417,19 @@ static void sync_linked_regs(struct vstate *vstate, struct reg_state *known_reg,
 		}
 		/* reg = known_reg + (reg's delta - known's delta) */
 		saved_off = reg->off;
+		saved_id = reg->id;
 		memset(&fake, 0, sizeof(fake));
 		fake.type = SCALAR_VALUE;
-		reg_mark_known(&fake, (uint64_t)(int64_t)(saved_off - known_reg->off));
+		reg_mark_known(&fake, (uint64_t)((int64_t)saved_off - (int64_t)known_reg->off));
 		copy_register_state(reg, known_reg);
 		reg->off = saved_off;
+		reg->id = saved_id;
 		reg->subreg_def = saved_subreg_def;
 		scalar_add_no_sync(reg, &fake);
+		/* a 32-bit delta wraps in the subregister */
+		if (reg->id & BPF_ADD_CONST32)
+			reg_zext_32_to_64(reg);
+		reg_bounds_sync(reg);
 	}
 }
 

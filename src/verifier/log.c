@@ -307,8 +307,13 @@ static void print_scalar_ranges(struct venv *env, const struct reg_state *reg, c
 		{ "smax",   (uint64_t)reg->smax_value,          reg->smax_value == S64_MAX },
 		{ "umin",   reg->umin_value,                    reg->umin_value == 0 },
 		{ "umax",   reg->umax_value,                    reg->umax_value == U64_MAX },
-		{ "smin32", (uint64_t)(int64_t)reg->s32_min_value, reg->s32_min_value == S32_MIN },
-		{ "smax32", (uint64_t)(int64_t)reg->s32_max_value, reg->s32_max_value == S32_MAX },
+		/* s32 bounds outside the decimal range print as u32 hex */
+		{ "smin32", scalar_snum_decimal(reg->s32_min_value) ?
+			    (uint64_t)(int64_t)reg->s32_min_value : (uint32_t)reg->s32_min_value,
+		  reg->s32_min_value == S32_MIN },
+		{ "smax32", scalar_snum_decimal(reg->s32_max_value) ?
+			    (uint64_t)(int64_t)reg->s32_max_value : (uint32_t)reg->s32_max_value,
+		  reg->s32_max_value == S32_MAX },
 		{ "umin32", reg->u32_min_value,                 reg->u32_min_value == 0 },
 		{ "umax32", reg->u32_max_value,                 reg->u32_max_value == U32_MAX },
 	};

@@ -1179,5 +1179,5 @@ bool scalar_snum_decimal(int64_t num)
 
 bool scalar_unum_decimal(uint64_t num)
 {
-	return num <= 32767;
+	return num <= 65535;
 }

@@ -549,6 +549,8 @@ void clean_live_states(struct venv *env, int insn, struct vstate *cur)
 			continue;
 		if (sl->state.cleaned)
 			continue;
+		if (incomplete_read_marks(env, &sl->state))
+			continue;
 		sl->state.cleaned = true;
 		for (i = 0; i <= sl->state.curframe; i++)
 			clean_func_state(env, sl->state.frame[i], frame_insn_idx(&sl->state, i));

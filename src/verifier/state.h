@@ -26,7 +26,9 @@
 #define BPF_MAX_VAR_OFF     (1 << 29)
 #define BPF_MAX_VAR_SIZ     (1 << 29)
 #define DEF_NOT_SUBREG      0
-#define BPF_ADD_CONST       (1U << 31)
+#define BPF_ADD_CONST64     (1U << 31)
+#define BPF_ADD_CONST32     (1U << 30)
+#define BPF_ADD_CONST       (BPF_ADD_CONST64 | BPF_ADD_CONST32)
 
 #define S64_MIN ((int64_t)(1ULL << 63))
 #define S64_MAX ((int64_t)((1ULL << 63) - 1))

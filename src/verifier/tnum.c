@@ -184,7 +184,10 @@ bool tnum_in(struct tnum a, struct tnum b)
 
 int tnum_strn(char *str, size_t size, struct tnum a)
 {
-	/* The kernel prints with %#llx: 0 prints as "0x0". */
+	/* As Linux 6.18 prints it: a constant as a plain number, otherwise
+	 * "(%#llx; %#llx)" where the kernel's %#llx prints 0 as "0x0". */
+	if (tnum_is_const(a))
+		return snprintf(str, size, "%lld", (long long)a.value);
 	return snprintf(str, size, "(0x%llx; 0x%llx)", (unsigned long long)a.value,
 			(unsigned long long)a.mask);
 }

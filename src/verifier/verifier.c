@@ -12,6 +12,7 @@
  * or when pruned; the verdict is the first error of any path.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -209,17 +210,209 @@ static struct state_list **explored_bucket(struct venv *env, int idx)
 
 static void update_peak_states(struct venv *env)
 {
-	uint32_t cur = env->explored_states_size + env->free_list_size;
+	uint32_t cur = env->explored_states_size + env->free_list_size + env->num_backedges;
 
 	if (cur > env->peak_states)
 		env->peak_states = cur;
+}
+
+/* ---- loops: SCC visits ------------------------------------------------------------ */
+
+/* The call sites leading to the innermost frame inside an SCC. */
+static bool compute_scc_callchain(struct venv *env, const struct vstate *st,
+				  struct scc_callchain *cc)
+{
+	uint32_t i, scc, insn_idx;
+
+	memset(cc, 0, sizeof(*cc));
+	for (i = 0; i <= st->curframe; i++) {
+		insn_idx = frame_insn_idx(st, i);
+		scc = env->aux[insn_idx].scc;
+		if (scc) {
+			cc->scc = scc;
+			break;
+		} else if (i < st->curframe) {
+			cc->callsites[i] = insn_idx;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static struct scc_visit *scc_visit_lookup(struct venv *env, const struct scc_callchain *cc)
+{
+	struct scc_info *info = env->scc_info[cc->scc];
+	uint32_t i;
+
+	if (!info)
+		return NULL;
+	for (i = 0; i < info->num_visits; i++)
+		if (!memcmp(cc, &info->visits[i].callchain, sizeof(*cc)))
+			return &info->visits[i];
+	return NULL;
+}
+
+static struct scc_visit *scc_visit_alloc(struct venv *env, const struct scc_callchain *cc)
+{
+	struct scc_info *info = env->scc_info[cc->scc];
+	uint32_t n = info ? info->num_visits : 0;
+	struct scc_visit *visit;
+
+	info = realloc(info, sizeof(*info) + sizeof(struct scc_visit) * (n + 1));
+	if (!info)
+		return NULL;
+	env->scc_info[cc->scc] = info;
+	info->num_visits = n + 1;
+	visit = &info->visits[n];
+	memset(visit, 0, sizeof(*visit));
+	visit->callchain = *cc;
+	return visit;
+}
+
+/* "(callsite,...,scc)" */
+static const char *format_callchain(struct venv *env, const struct scc_callchain *cc)
+{
+	char *buf = env->tmp_str_buf;
+	int d = 0;
+	uint32_t i;
+
+	d += snprintf(buf + d, TMP_STR_BUF_LEN - (size_t)d, "(");
+	for (i = 0; i < MAX_CALL_FRAMES - 1 && cc->callsites[i]; i++)
+		d += snprintf(buf + d, TMP_STR_BUF_LEN - (size_t)d, "%u,", cc->callsites[i]);
+	snprintf(buf + d, TMP_STR_BUF_LEN - (size_t)d, "%u)", cc->scc);
+	return buf;
+}
+
+static int maybe_enter_scc(struct venv *env, struct vstate *st)
+{
+	struct scc_callchain cc;
+	struct scc_visit *visit;
+
+	if (!compute_scc_callchain(env, st, &cc))
+		return 0;
+	visit = scc_visit_lookup(env, &cc);
+	if (!visit)
+		visit = scc_visit_alloc(env, &cc);
+	if (!visit)
+		return -ENOMEM;
+	if (!visit->entry_state) {
+		visit->entry_state = st;
+		if (env->log.level & HIVE_LOG_LEVEL2)
+			verbose(env, "SCC enter %s\n", format_callchain(env, &cc));
+	}
+	return 0;
+}
+
+static void free_backedges(struct scc_visit *visit)
+{
+	struct scc_backedge *b, *next;
+
+	for (b = visit->backedges; b; b = next) {
+		next = b->next;
+		free_verifier_state(&b->state, false);
+		free(b);
+	}
+	visit->backedges = NULL;
+}
+
+/* Loop states match while their marks are incomplete; when the loop is done
+ * the precision found afterwards flows back through every backedge. */
+static int propagate_backedges(struct venv *env, struct scc_visit *visit)
+{
+	struct scc_backedge *b;
+	bool changed;
+	int i = 0, err;
+
+	do {
+		if (i++ > 64) {
+			if (env->log.level & HIVE_LOG_LEVEL2)
+				verbose(env, "%s: too many iterations\n", "propagate_backedges");
+			for (b = visit->backedges; b; b = b->next)
+				mark_all_scalars_precise(env, &b->state);
+			break;
+		}
+		changed = false;
+		for (b = visit->backedges; b; b = b->next) {
+			err = propagate_precision(env, b->state.equal_state, &b->state, &changed);
+			if (err)
+				return err;
+		}
+	} while (changed);
+	free_backedges(visit);
+	return 0;
+}
+
+static int maybe_exit_scc(struct venv *env, struct vstate *st)
+{
+	struct scc_callchain cc;
+	struct scc_visit *visit;
+
+	if (!compute_scc_callchain(env, st, &cc))
+		return 0;
+	visit = scc_visit_lookup(env, &cc);
+	if (!visit) {
+		if (!st->speculative) {
+			verbose(env, "verifier bug: scc exit: no visit info for call chain %s\n",
+				format_callchain(env, &cc));
+			return -EFAULT;
+		}
+		return 0;
+	}
+	if (visit->entry_state != st)
+		return 0;
+	if (env->log.level & HIVE_LOG_LEVEL2)
+		verbose(env, "SCC exit %s\n", format_callchain(env, &cc));
+	visit->entry_state = NULL;
+	env->num_backedges -= visit->num_backedges;
+	visit->num_backedges = 0;
+	update_peak_states(env);
+	return propagate_backedges(env, visit);
+}
+
+static int add_scc_backedge(struct venv *env, struct vstate *st, struct scc_backedge *b)
+{
+	struct scc_callchain cc;
+	struct scc_visit *visit;
+
+	if (!compute_scc_callchain(env, st, &cc)) {
+		verbose(env, "verifier bug: add backedge: no SCC in verification path, insn_idx %d\n",
+			st->insn_idx);
+		return -EFAULT;
+	}
+	visit = scc_visit_lookup(env, &cc);
+	if (!visit) {
+		verbose(env, "verifier bug: add backedge: no visit info for call chain %s\n",
+			format_callchain(env, &cc));
+		return -EFAULT;
+	}
+	if (env->log.level & HIVE_LOG_LEVEL2)
+		verbose(env, "SCC backedge %s\n", format_callchain(env, &cc));
+	b->next = visit->backedges;
+	visit->backedges = b;
+	visit->num_backedges++;
+	env->num_backedges++;
+	update_peak_states(env);
+	return 0;
+}
+
+/* A state in an SCC still being explored: its precision marks are not final. */
+bool incomplete_read_marks(struct venv *env, const struct vstate *st)
+{
+	struct scc_callchain cc;
+	struct scc_visit *visit;
+
+	if (!compute_scc_callchain(env, st, &cc))
+		return false;
+	visit = scc_visit_lookup(env, &cc);
+	return visit && visit->backedges;
 }
 
 static void maybe_free_state(struct venv *env, struct state_list *sl)
 {
 	struct state_list **p;
 
-	if (!sl->in_free_list || sl->state.branches != 0)
+	if (!sl->in_free_list || sl->state.branches != 0 || incomplete_read_marks(env, &sl->state))
 		return;
 	for (p = &env->free_list; *p; p = &(*p)->next) {
 		if (*p == sl) {
@@ -235,12 +428,16 @@ static void maybe_free_state(struct venv *env, struct state_list *sl)
 static int update_branch_counts(struct venv *env, struct vstate *st)
 {
 	struct state_list *sl = NULL, *parent_sl;
+	int err;
 
 	while (st) {
 		uint32_t br = --st->branches;
 
 		if (br)
 			break;
+		err = maybe_exit_scc(env, st);
+		if (err)
+			return err;
 		/* parents are always saved states */
 		parent_sl = st->parent ? (struct state_list *)st->parent : NULL;
 		if (sl)
@@ -274,7 +471,7 @@ static int is_state_visited(struct venv *env, int insn_idx)
 {
 	struct vstate *cur = env->cur_state;
 	struct state_list **head = explored_bucket(env, insn_idx), **pp, *sl, *new_sl;
-	bool force_new_state, add_new_state;
+	bool force_new_state, add_new_state, loop;
 	uint32_t states_cnt = 0, n;
 	int err;
 
@@ -312,16 +509,34 @@ static int is_state_visited(struct venv *env, int insn_idx)
 				add_new_state = false;
 			goto miss;
 		}
-		if (states_equal(env, &sl->state, cur, NOT_EXACT)) {
+		/* inside a loop still being explored, compare exactly by range */
+		loop = incomplete_read_marks(env, &sl->state);
+		if (states_equal(env, &sl->state, cur, loop ? RANGE_WITHIN : NOT_EXACT)) {
 			sl->hit_cnt++;
 			/* the continuation's precise registers are ours too */
 			err = 0;
 			if (env->aux[env->insn_idx].jmp_point)
 				err = push_jmp_history(env, cur, 0, 0);
 			if (!err)
-				err = propagate_precision(env, &sl->state, cur);
+				err = propagate_precision(env, &sl->state, cur, NULL);
 			if (err)
 				return err;
+			if (loop) {
+				struct scc_backedge *b = calloc(1, sizeof(*b));
+
+				if (!b)
+					return -ENOMEM;
+				err = copy_verifier_state(&b->state, cur);
+				b->state.equal_state = &sl->state;
+				b->state.insn_idx = (uint32_t)insn_idx;
+				if (!err)
+					err = add_scc_backedge(env, &sl->state, b);
+				if (err) {
+					free_verifier_state(&b->state, false);
+					free(b);
+					return err;
+				}
+			}
 			return 1;
 		}
 miss:
@@ -366,6 +581,12 @@ miss:
 		return err;
 	}
 	new_sl->state.insn_idx = (uint32_t)insn_idx;
+	err = maybe_enter_scc(env, &new_sl->state);
+	if (err) {
+		free_verifier_state(&new_sl->state, false);
+		free(new_sl);
+		return err;
+	}
 	cur->parent = &new_sl->state;
 	cur->first_insn_idx = (uint32_t)insn_idx;
 	cur->dfs_depth = new_sl->state.dfs_depth + 1;
@@ -802,6 +1023,13 @@ int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_
 	if (!ret)
 		ret = check_attach(env);
 	if (!ret)
+		ret = compute_scc(env);
+	if (!ret) {
+		env->scc_info = calloc(env->num_scc ? env->num_scc : 1, sizeof(*env->scc_info));
+		if (!env->scc_info)
+			ret = -ENOMEM;
+	}
+	if (!ret)
 		ret = compute_live_registers(env);
 	if (!ret)
 		ret = do_check_main(env);
@@ -819,6 +1047,16 @@ int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_
 	opts->log_true_size = true_size;
 out:
 	free_states(env);
+	if (env->scc_info) {
+		for (i = 0; i < env->num_scc; i++) {
+			if (!env->scc_info[i])
+				continue;
+			for (uint32_t v = 0; v < env->scc_info[i]->num_visits; v++)
+				free_backedges(&env->scc_info[i]->visits[v]);
+			free(env->scc_info[i]);
+		}
+		free(env->scc_info);
+	}
 	free(env->insn_postorder);
 	free(env->explored);
 	free(env->aux);
