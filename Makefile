@@ -135,7 +135,8 @@ $(BUILD)/fuzz/obj/%.o: %.c
 	$(Q)$(CLANG) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 	$(Q)$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN) $(BPF_OBJ)
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus/fuzz_object && cp $(BPF_OBJ) $(BUILD)/fuzz/corpus/fuzz_object/
 	$(Q)for f in $(FUZZ_BIN); do mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f) && \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 		$(BUILD)/fuzz/corpus/$$(basename $$f) || exit 1; done
