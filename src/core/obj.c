@@ -26,6 +26,9 @@
 #define TMPFS_MAGIC_ 0x01021994
 
 static struct hive_obj *_Atomic table[TABLE_BUCKETS];
+/* Swept entries: unlinked from the table but never freed (a lock-free
+ * reader may still stand on one); kept reachable here. */
+static struct hive_obj *graveyard;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int table_count;
 static pid_t cur_pid;
@@ -548,6 +551,8 @@ int obj_sweep(void)
 			 * pointer; the struct itself is never freed). */
 			atomic_store(link, o->next);
 			atomic_fetch_sub(&table_count, 1);
+			o->grave_next = graveyard;
+			graveyard = o;
 			ops = hive_kind(o->kind);
 			if (ops && ops->detach)
 				ops->detach(o);

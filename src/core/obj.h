@@ -80,6 +80,7 @@ struct hive_obj {
 	_Atomic int refcnt;          /* 0: dead, being unmapped */
 	pid_t hint_pid;              /* pid that registered this process's hint */
 	struct hive_obj *_Atomic next; /* table chain (entries are never freed) */
+	struct hive_obj *grave_next;   /* swept entries (obj.c) */
 	void (*release)(struct hive_obj *obj); /* kind hook before unmapping */
 };
 

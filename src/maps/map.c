@@ -391,6 +391,7 @@ static int update_value(struct hive_map *map, const void *key, const void *value
 
 int map_cmd_lookup(union bpf_attr *attr)
 {
+	uint64_t small[32];
 	struct hive_map *map;
 	const void *key;
 	uint32_t vsize;
@@ -413,7 +414,7 @@ int map_cmd_lookup(union bpf_attr *attr)
 	if (err)
 		goto out;
 	vsize = map_sys_value_size(map);
-	value = malloc(vsize ? vsize : 1);
+	value = vsize <= sizeof(small) ? small : malloc(vsize);
 	err = -ENOMEM;
 	if (!value)
 		goto out;
@@ -433,7 +434,8 @@ int map_cmd_lookup(union bpf_attr *attr)
 			memcpy((void *)(uintptr_t)attr->value, value, vsize);
 	}
 out_free:
-	free(value);
+	if (value != small)
+		free(value);
 out:
 	map_put(map);
 	return err;

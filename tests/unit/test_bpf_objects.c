@@ -536,3 +536,39 @@ TEST(bpf_obj_closed_maps_unmapped)
 	CHECK(n < 100);
 	cleanup_fs();
 }
+
+/* An inner map lives as long as an outer map stores it, across processes. */
+TEST(bpf_obj_inner_map_lifetime)
+{
+	uint32_t k = 0, inner_id = 0, next;
+	pid_t pid;
+	int outer, fd;
+
+	private_fs();
+	pid = fork();
+	if (pid == 0) {
+		int in = hive_map_create(BPF_MAP_TYPE_HASH, "in", 4, 8, 4, NULL), out;
+		HIVE_MAP_CREATE_OPTS(o, .inner_map_fd = (uint32_t)in);
+
+		out = hive_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "out", 4, 4, 2, &o);
+		if (in < 0 || out < 0 || set(in, 1, 123) || hive_map_update_elem(out, &k, &in, 0) ||
+		    hive_obj_pin(out, fs_path("outer")))
+			_exit(1);
+		_exit(0); /* the inner map's only handle dies here */
+	}
+	REQUIRE(wait_ok(pid));
+	outer = hive_obj_get(fs_path("outer"));
+	REQUIRE(outer >= 0);
+	CHECK_EQ(hive_map_lookup_elem(outer, &k, &inner_id), 0);
+	fd = hive_map_get_fd_by_id(inner_id);
+	CHECK(fd >= 0);
+	CHECK_EQ(get(fd, 1), 123);
+	close(fd);
+	/* removed from the slot and no handle left: gone */
+	CHECK_EQ(hive_map_delete_elem(outer, &k), 0);
+	CHECK_EQ(hive_map_get_fd_by_id(inner_id), -ENOENT);
+	CHECK_EQ(hive_map_get_next_id(inner_id - 1, &next), 0);
+	CHECK(next != inner_id); /* the outer map is listed, the inner one not */
+	close(outer);
+	cleanup_fs();
+}
