@@ -67,6 +67,9 @@ void emit_alu_op(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
  * checked-run fast/slow path emitted first. @prot: HIVE_PROT_*. */
 struct x86_mem emit_access(struct jit_ctx *c, uint32_t pc, unsigned base, int16_t off,
 			   unsigned size, unsigned prot, bool want_tmp);
+/* The same for an arbitrary address expression (fused address arithmetic). */
+struct x86_mem emit_access_mem(struct jit_ctx *c, uint32_t pc, struct x86_mem m, unsigned size,
+			       unsigned prot, bool want_tmp);
 void emit_ldx(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
 void emit_st(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
 void emit_atomic(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);

@@ -22,26 +22,25 @@ static uint32_t pack_access(uint32_t pc, unsigned size, unsigned prot)
 	return pc << 8 | size << 2 | prot;
 }
 
-struct x86_mem emit_access(struct jit_ctx *c, uint32_t pc, unsigned base, int16_t off,
-			   unsigned size, unsigned prot, bool want_tmp)
+struct x86_mem emit_access_mem(struct jit_ctx *c, uint32_t pc, struct x86_mem m, unsigned size,
+			       unsigned prot, bool want_tmp)
 {
-	int b = xreg(base);
-	struct x86_mem m = mem_bd(b, off);
-	bool in_frame = base == HIVE_REG_FP && off >= -HIVE_STACK_SIZE && off <= -(int)size;
+	bool in_frame = m.base == RBP && m.index == X86_NOREG && m.disp >= -HIVE_STACK_SIZE &&
+			m.disp <= -(int)size;
 
 	if (!c->checks || in_frame) {
 		if (!want_tmp)
 			return m;
-		if (off)
-			emit_lea(c, true, TMP, &m);          /* lea r11, [base + off] */
+		if (m.disp || m.index != X86_NOREG)
+			emit_lea(c, true, TMP, &m);          /* lea r11, [mem] */
 		else
-			emit_mov_rr(c, true, TMP, b);        /* mov r11, base */
+			emit_mov_rr(c, true, TMP, m.base);   /* mov r11, base */
 		return mem_bd(TMP, 0);
 	}
-	if (off)
-		emit_lea(c, true, TMP, &m);                  /* lea r11, [base + off] */
+	if (m.disp || m.index != X86_NOREG)
+		emit_lea(c, true, TMP, &m);                  /* lea r11, [mem] */
 	else
-		emit_mov_rr(c, true, TMP, b);                /* mov r11, base */
+		emit_mov_rr(c, true, TMP, m.base);           /* mov r11, base */
 	m = mem_bd(TMP, HIVE_STACK_SIZE);
 	emit_lea(c, true, TMP2, &m);                         /* lea r10, [r11 + 512] */
 	emit_alu_rr(c, true, ALU_SUB, TMP2, RBP);            /* sub r10, rbp */
@@ -49,6 +48,12 @@ struct x86_mem emit_access(struct jit_ctx *c, uint32_t pc, unsigned base, int16_
 	emit_jcc_stub(c, CC_A, STUB_MEMCHECK, pack_access(pc, size, prot),
 		      c->rest[pc]);                          /* ja: full check */
 	return mem_bd(TMP, 0);
+}
+
+struct x86_mem emit_access(struct jit_ctx *c, uint32_t pc, unsigned base, int16_t off,
+			   unsigned size, unsigned prot, bool want_tmp)
+{
+	return emit_access_mem(c, pc, mem_bd(xreg(base), off), size, prot, want_tmp);
 }
 
 void emit_ldx(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
