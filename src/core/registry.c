@@ -173,7 +173,8 @@ static int setup(void)
 	return err;
 }
 
-const char *reg_root(void)
+/* @path once set up, else NULL with errno */
+static const char *ready(const char *path)
 {
 	int err = setup();
 
@@ -181,18 +182,17 @@ const char *reg_root(void)
 		errno = -err;
 		return NULL;
 	}
-	return root_path;
+	return path;
+}
+
+const char *reg_root(void)
+{
+	return ready(root_path);
 }
 
 const char *reg_state(void)
 {
-	int err = setup();
-
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	return state_path;
+	return ready(state_path);
 }
 
 static void id_dir(char *buf, size_t len, enum hive_obj_kind kind, uint32_t id)

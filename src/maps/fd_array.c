@@ -318,16 +318,8 @@ int perf_array_get(struct hive_map *map, uint32_t index, int *pid, int *fd)
 	return 0;
 }
 
-const struct hive_map_ops hive_prog_array_ops = {
-	.alloc_check = fd_array_alloc_check,
-	.layout = fd_array_layout,
-	.sys_lookup = fd_array_sys_lookup,
-	.update = fd_array_update,
-	.delete = fd_array_delete,
-	.get_next_key = array_get_next_key,
-};
-
-const struct hive_map_ops hive_perf_array_ops = {
+/* PROG_ARRAY and PERF_EVENT_ARRAY */
+const struct hive_map_ops hive_fd_array_ops = {
 	.alloc_check = fd_array_alloc_check,
 	.layout = fd_array_layout,
 	.sys_lookup = fd_array_sys_lookup,

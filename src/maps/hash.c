@@ -409,7 +409,9 @@ static void inner_release(struct hive_map *map, const void *key, uint32_t id)
 
 /* ---- ops ----------------------------------------------------------------- */
 
-static struct elem *lookup_elem(struct hive_map *map, const void *key)
+/* Find @key without a lock; with @out, copy its syscall value inside the
+ * same read section (so the copy is never torn). */
+static struct elem *lookup_elem_copy(struct hive_map *map, const void *key, void *out)
 {
 	uint32_t hash = key_hash(map, key), b = hash & (map->def->n_buckets - 1), s;
 	struct bucket *bk = &buckets(map)[b];
@@ -418,8 +420,15 @@ static struct elem *lookup_elem(struct hive_map *map, const void *key)
 	do {
 		s = seq_read_begin(&bk->seq);
 		e = chain_find(map, b, hash, key, NULL);
+		if (e && out)
+			load_value(map, e, out);
 	} while (seq_read_retry(&bk->seq, s));
 	return e;
+}
+
+static struct elem *lookup_elem(struct hive_map *map, const void *key)
+{
+	return lookup_elem_copy(map, key, NULL);
 }
 
 static void *htab_lookup(struct hive_map *map, const void *key)
@@ -455,19 +464,11 @@ void *htab_percpu_ptr(struct hive_map *map, const void *key, uint32_t cpu)
 	return e ? elem_value(map, e) + (size_t)cpu * map->stride : NULL;
 }
 
-/* Syscall lookup: copy inside the bucket's read section. */
+/* Syscall lookup: the value copied inside the bucket's read section. */
 static int htab_sys_lookup(struct hive_map *map, const void *key, void *value, uint64_t flags)
 {
-	uint32_t hash = key_hash(map, key), b = hash & (map->def->n_buckets - 1), s;
-	struct bucket *bk = &buckets(map)[b];
-	struct elem *e;
+	struct elem *e = lookup_elem_copy(map, key, value);
 
-	do {
-		s = seq_read_begin(&bk->seq);
-		e = chain_find(map, b, hash, key, NULL);
-		if (e)
-			load_value(map, e, value);
-	} while (seq_read_retry(&bk->seq, s));
 	if (!e)
 		return -ENOENT;
 	if (is_lru(map->map_type))

@@ -389,24 +389,43 @@ static int update_value(struct hive_map *map, const void *key, const void *value
 	return ops->update(map, key, value, flags, true);
 }
 
+/*
+ * The common start of a map command: unused attr bytes zero (EINVAL), the
+ * descriptor a map (EBADF/EINVAL), the access @need granted (EPERM; a
+ * frozen map grants no syscall writes). On success *mapp is referenced.
+ */
+static int cmd_begin(const union bpf_attr *attr, size_t end, uint32_t fd, unsigned need,
+		     struct hive_map **mapp)
+{
+	unsigned acc;
+	int err;
+
+	if (attr_tail_nonzero(attr, end))
+		return -EINVAL;
+	err = map_get((int)fd, mapp, &acc);
+	if (err)
+		return err;
+	if ((acc & need) != need) {
+		map_put(*mapp);
+		return -EPERM;
+	}
+	return 0;
+}
+
 int map_cmd_lookup(union bpf_attr *attr)
 {
 	uint64_t small[32];
 	struct hive_map *map;
 	const void *key;
 	uint32_t vsize;
-	unsigned acc;
 	void *value;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END) || (attr->flags & ~(uint64_t)BPF_F_LOCK))
+	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	err = map_get((int)attr->map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_ELEM_END, attr->map_fd, HIVE_ACC_READ, &map);
 	if (err)
 		return err;
-	err = -EPERM;
-	if (!(acc & HIVE_ACC_READ))
-		goto out;
 	err = -EINVAL;
 	if (attr->flags & BPF_F_LOCK) /* no value has a bpf_spin_lock without BTF */
 		goto out;
@@ -445,17 +464,11 @@ int map_cmd_update(union bpf_attr *attr)
 {
 	struct hive_map *map;
 	const void *key;
-	unsigned acc;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END))
-		return -EINVAL;
-	err = map_get((int)attr->map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_ELEM_END, attr->map_fd, HIVE_ACC_WRITE, &map);
 	if (err)
 		return err;
-	err = -EPERM;
-	if (!(acc & HIVE_ACC_WRITE))
-		goto out;
 	err = -EINVAL;
 	if (attr->flags & BPF_F_LOCK)
 		goto out;
@@ -475,17 +488,11 @@ int map_cmd_delete(union bpf_attr *attr)
 {
 	struct hive_map *map;
 	const void *key;
-	unsigned acc;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END))
-		return -EINVAL;
-	err = map_get((int)attr->map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_ELEM_END, attr->map_fd, HIVE_ACC_WRITE, &map);
 	if (err)
 		return err;
-	err = -EPERM;
-	if (!(acc & HIVE_ACC_WRITE))
-		goto out;
 	err = user_key(map, attr->key, &key);
 	if (err)
 		goto out;
@@ -501,17 +508,11 @@ int map_cmd_get_next_key(union bpf_attr *attr)
 	const void *key = NULL;
 	unsigned char small[64];
 	void *next;
-	unsigned acc;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_GET_NEXT_KEY_END))
-		return -EINVAL;
-	err = map_get((int)attr->map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_GET_NEXT_KEY_END, attr->map_fd, HIVE_ACC_READ, &map);
 	if (err)
 		return err;
-	err = -EPERM;
-	if (!(acc & HIVE_ACC_READ))
-		goto out;
 	if (attr->key) {
 		err = user_key(map, attr->key, &key);
 		if (err)
@@ -540,18 +541,15 @@ int map_cmd_lookup_and_delete(union bpf_attr *attr)
 	struct hive_map *map;
 	const void *key;
 	uint32_t vsize;
-	unsigned acc;
 	void *value;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_ELEM_END) || (attr->flags & ~(uint64_t)BPF_F_LOCK))
+	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	err = map_get((int)attr->map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_ELEM_END, attr->map_fd, HIVE_ACC_READ | HIVE_ACC_WRITE,
+			&map);
 	if (err)
 		return err;
-	err = -EPERM;
-	if (!(acc & HIVE_ACC_READ) || !(acc & HIVE_ACC_WRITE))
-		goto out;
 	err = -EINVAL;
 	if (attr->flags && (map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK))
 		goto out;
@@ -585,21 +583,13 @@ out:
 int map_cmd_freeze(union bpf_attr *attr)
 {
 	struct hive_map *map;
-	unsigned acc;
+	uint32_t zero = 0;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_FREEZE_END))
-		return -EINVAL;
-	err = map_get((int)attr->map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_FREEZE_END, attr->map_fd, HIVE_ACC_WRITE, &map);
 	if (err)
 		return err;
-	if (!(acc & HIVE_ACC_WRITE)) {
-		err = -EPERM;
-	} else {
-		uint32_t zero = 0;
-
-		err = atomic_compare_exchange_strong(&map->def->frozen, &zero, 1) ? 0 : -EBUSY;
-	}
+	err = atomic_compare_exchange_strong(&map->def->frozen, &zero, 1) ? 0 : -EBUSY;
 	map_put(map);
 	return err;
 }
@@ -735,17 +725,13 @@ int map_cmd_batch(int cmd, union bpf_attr *attr)
 	bool has_read = cmd == BPF_MAP_LOOKUP_BATCH || cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH;
 	bool has_write = cmd != BPF_MAP_LOOKUP_BATCH;
 	struct hive_map *map;
-	unsigned acc, need;
+	unsigned need;
 	int err;
 
-	if (attr_tail_nonzero(attr, HIVE_MAP_BATCH_END))
-		return -EINVAL;
-	err = map_get((int)attr->batch.map_fd, &map, &acc);
+	err = cmd_begin(attr, HIVE_MAP_BATCH_END, attr->batch.map_fd,
+			(has_read ? HIVE_ACC_READ : 0) | (has_write ? HIVE_ACC_WRITE : 0), &map);
 	if (err)
 		return err;
-	err = -EPERM;
-	if ((has_read && !(acc & HIVE_ACC_READ)) || (has_write && !(acc & HIVE_ACC_WRITE)))
-		goto out;
 	need = cmd == BPF_MAP_LOOKUP_BATCH ? HIVE_BATCH_LOOKUP :
 	       cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH ? HIVE_BATCH_LOOKUP_DEL :
 	       cmd == BPF_MAP_UPDATE_BATCH ? HIVE_BATCH_UPDATE : HIVE_BATCH_DELETE;

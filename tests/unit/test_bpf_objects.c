@@ -20,25 +20,7 @@
 
 #include "harness.h"
 #include "hive/hive_bpf.h"
-
-static char fsdir[256];
-
-static void private_fs(void)
-{
-	snprintf(fsdir, sizeof(fsdir), "/tmp/hive-test-XXXXXX");
-	if (!mkdtemp(fsdir))
-		return;
-	setenv("HIVE_FS", fsdir, 1);
-}
-
-static void cleanup_fs(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fsdir);
-	if (system(cmd))
-		return;
-}
+#include "test_bpf_fs.h"
 
 static const char *fs_path(const char *name)
 {

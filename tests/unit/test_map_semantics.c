@@ -14,26 +14,9 @@
 
 #include "harness.h"
 #include "hive/hive_bpf.h"
+#include "test_bpf_fs.h"
 #include "maps/map.h"
 #include "maps/ringbuf.h"
-
-static char fsdir[256];
-
-static void private_fs(void)
-{
-	snprintf(fsdir, sizeof(fsdir), "/tmp/hive-test-XXXXXX");
-	if (mkdtemp(fsdir))
-		setenv("HIVE_FS", fsdir, 1);
-}
-
-static void cleanup_fs(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fsdir);
-	if (system(cmd))
-		return;
-}
 
 static struct hive_map *map_of(int fd)
 {
