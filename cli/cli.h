@@ -15,6 +15,9 @@ struct cli_opts {
 	bool debug;      /* -d/--debug */
 	bool interpret;  /* --interpret: never JIT */
 	const char *bpffs; /* --bpffs DIR */
+	bool show_pinned; /* -f (bpftool's -f/--bpffs): list pinned paths */
+	bool nomount;     /* -n/--nomount: never create the hive filesystem */
+	bool mapcompat;   /* -m/--mapcompat: relaxed legacy map sections */
 };
 extern struct cli_opts cli_opts;
 

@@ -9,3 +9,8 @@
  */
 CMD(asm, cmd_asm, "assemble eBPF text into raw instructions")
 CMD(disasm, cmd_disasm, "print raw eBPF instructions as text (bpftool xlated format)")
+CMD(prog, cmd_prog, "inspect, load, pin and test-run programs (bpftool prog)")
+CMD(map, cmd_map, "create, inspect and edit maps (bpftool map)")
+CMD(btf, cmd_btf, "list BTF objects, dump BTF as raw types or C (bpftool btf)")
+CMD(gen, cmd_gen, "generate a C skeleton header for an object file (bpftool gen)")
+CMD(run, cmd_run, "load and test-run a program in one step (.c sources compiled first)")

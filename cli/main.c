@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "hive/hive.h"
+#include "json.h"
 
 struct cli_opts cli_opts;
 
@@ -28,18 +29,6 @@ bool cli_is_prefix(const char *arg, const char *keyword)
 	return arg && *arg && !strncmp(keyword, arg, strlen(arg));
 }
 
-static void json_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, f);
-	}
-}
-
 int cli_error(const char *fmt, ...)
 {
 	char buf[1024];
@@ -49,9 +38,15 @@ int cli_error(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (cli_opts.json) {
-		fputs("{\"error\":\"", stdout);
-		json_escape(stdout, buf);
-		fputs("\"}\n", stdout);
+		struct json_writer *w = json_wtr ? json_wtr : jw_new(stdout, cli_opts.pretty);
+
+		if (w) {
+			jw_start_object(w);
+			jw_string_field(w, "error", buf);
+			jw_end_object(w);
+			if (w != json_wtr)
+				jw_destroy(w);
+		}
 	} else {
 		fprintf(stderr, "Error: %s\n", buf);
 	}
@@ -112,9 +107,42 @@ static void usage(FILE *f)
 		   "  -d, --debug      print library debug messages\n"
 		   "  -V, --version    print the version\n"
 		   "  -h, --help       this help; 'hive OBJECT help' for an object's commands\n"
+		   "  -f               with show/list: print the paths objects are pinned at\n"
+		   "  -n, --nomount    do not create the hive filesystem when it is missing\n"
+		   "  -m, --mapcompat  accepted for bpftool compatibility (legacy map sections\n"
+		   "                   are not supported by hive's loader)\n"
 		   "      --interpret  run programs on the interpreter, never the JIT\n"
 		   "      --bpffs DIR  hive filesystem root (default: $HIVE_FS, /run/hive, or\n"
-		   "                   $XDG_RUNTIME_DIR/hive)\n");
+		   "                   $XDG_RUNTIME_DIR/hive); '--bpffs' followed by an OBJECT\n"
+		   "                   word means bpftool's -f\n"
+		   "\nPaths under /sys/fs/bpf name the same paths under the hive filesystem.\n");
+}
+
+/* Whether @word names a command family (for the two meanings of --bpffs). */
+static bool is_object(const char *word)
+{
+	size_t c;
+
+	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(word, commands[c].name))
+			return true;
+	return false;
+}
+
+/* Run a family with the -j/-p writer around it (bpftool's json_wtr). */
+static int run_family(size_t c, int argc, char **argv)
+{
+	int ret;
+
+	if (cli_opts.json) {
+		json_wtr = jw_new(stdout, cli_opts.pretty);
+		if (!json_wtr)
+			return cli_error("out of memory");
+	}
+	ret = commands[c].fn(argc, argv);
+	jw_destroy(json_wtr);
+	json_wtr = NULL;
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -134,10 +162,22 @@ int main(int argc, char **argv)
 			setenv("HIVE_DEBUG", "1", 1);
 		} else if (!strcmp(o, "--interpret")) {
 			cli_opts.interpret = true;
+			setenv("HIVE_ENGINE", "interp", 1);
+		} else if (!strcmp(o, "-f")) {
+			cli_opts.show_pinned = true;
+		} else if (!strcmp(o, "-n") || !strcmp(o, "--nomount")) {
+			cli_opts.nomount = true;
+		} else if (!strcmp(o, "-m") || !strcmp(o, "--mapcompat")) {
+			cli_opts.mapcompat = true;
 		} else if (!strcmp(o, "--bpffs")) {
+			if (i + 1 < argc && is_object(argv[i + 1])) {
+				cli_opts.show_pinned = true; /* bpftool's --bpffs */
+				continue;
+			}
 			if (i + 1 >= argc)
 				return cli_error("--bpffs needs a directory");
 			cli_opts.bpffs = argv[++i];
+			setenv("HIVE_FS", cli_opts.bpffs, 1);
 		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
 			printf("hive v%s\n", hive_version());
 			return 0;
@@ -161,6 +201,6 @@ int main(int argc, char **argv)
 	}
 	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (cli_is_prefix(argv[i], commands[c].name))
-			return commands[c].fn(argc - i - 1, argv + i + 1);
+			return run_family(c, argc - i - 1, argv + i + 1);
 	return cli_error("unknown object '%s'", argv[i]);
 }

@@ -128,6 +128,23 @@ HIVE_API const char *hive_fs_path(void);
 /** @brief Number of possible CPUs (the per-CPU value count of per-CPU maps). */
 HIVE_API int hive_num_possible_cpus(void);
 
+/**
+ * @brief The lines the kernel shows in /proc/PID/fdinfo for a bpf handle,
+ *        for a hive handle: "map_type:\t1\nkey_size:\t4\n...memlock:\t8192\n
+ *        map_id:\t3\nfrozen:\t0\n" for a map, "prog_type:...prog_jited:...
+ *        prog_tag:...memlock:...prog_id:..." for a program, "btf_id:" or
+ *        "link_id:" for the other kinds (memlock: bytes of the object's file).
+ * @param buf receives the NUL-terminated text (cut to fit, as snprintf).
+ * @return the full length (as snprintf), or -EBADF / -EINVAL (not a hive handle).
+ */
+HIVE_API int hive_obj_fdinfo(int fd, char *buf, size_t size);
+
+/** @brief bpftool's name of a map type ("hash", "percpu_array"), or NULL. */
+HIVE_API const char *hive_map_type_str(enum bpf_map_type type);
+
+/** @brief libbpf's name of a program type ("xdp", "sched_cls"), or NULL. */
+HIVE_API const char *hive_prog_type_str(enum bpf_prog_type type);
+
 #ifdef __cplusplus
 }
 #endif

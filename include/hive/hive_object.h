@@ -171,6 +171,15 @@ HIVE_API int hive_object__pin_maps(struct hive_object *obj, const char *path);
 /** @brief Unpin what hive_object__pin_maps pinned (same @p path). */
 HIVE_API int hive_object__unpin_maps(struct hive_object *obj, const char *path);
 
+/**
+ * @brief Program type and expected attach type that a section name selects,
+ *        by the naming convention the loader applies (libbpf's SEC() names:
+ *        "xdp", "socket", "kprobe/do_unlinkat", "classifier", ...).
+ * @return 0, -ESRCH when no program section has that name, -EINVAL.
+ */
+HIVE_API int hive_prog_type_by_name(const char *name, enum bpf_prog_type *type,
+				    enum bpf_attach_type *attach);
+
 /* ------------------------------------------------------------ programs */
 
 /** @brief Function name of the program. */
@@ -268,6 +277,15 @@ HIVE_API uint32_t hive_map__key_size(const struct hive_map *map);
 HIVE_API uint32_t hive_map__value_size(const struct hive_map *map);
 HIVE_API uint32_t hive_map__max_entries(const struct hive_map *map);
 HIVE_API uint32_t hive_map__map_flags(const struct hive_map *map);
+
+/**
+ * @brief Use the existing map behind @p fd instead of creating one (libbpf's
+ *        bpf_map__reuse_fd): the fd is duplicated, the map takes that map's
+ *        type, sizes, entries and flags, and its initial contents are not
+ *        written. Before prepare only.
+ * @return 0, -EBUSY after prepare, -EBADF, or the backend's error on @p fd.
+ */
+HIVE_API int hive_map__reuse_fd(struct hive_map *map, int fd);
 
 /** @brief Setters: allowed before prepare, else -EBUSY. */
 HIVE_API int hive_map__set_type(struct hive_map *map, enum bpf_map_type type);
