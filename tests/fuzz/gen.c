@@ -15,6 +15,13 @@
  * reload a valid base pointer, some use whatever a register holds, so
  * faults happen too.
  *
+ * Safe programs (gen_program's @safe) follow the rules of verified code
+ * as well, so they also run unchecked: every register and stack byte is
+ * written before it is read, r1-r5 are rewritten after calls, accesses
+ * stay in bounds, loops are counted and calls go to later functions only.
+ * Idiom items produce the instruction patterns the JIT fuses (src/jit/
+ * fuse.c), with their temporaries dead or alive.
+ *
  * The decision bytes come from the fuzz input, then from a PRNG seeded
  * with it, so every input (even empty) yields a program.
  */
@@ -52,6 +59,7 @@ struct gen {
 	uint32_t ncalls;
 	uint32_t fstart[GEN_MAX_FUNCS];
 	unsigned nfuncs, cur_func, loop_depth;
+	bool safe;
 };
 
 static uint8_t gen_byte(struct gen *g)
@@ -186,18 +194,22 @@ static void gen_mem(struct gen *g)
 	unsigned size = 1u << gen_below(g, 4), what = gen_below(g, 16), base, kind;
 	int off;
 
+	if (g->safe && what >= 15)
+		what = 10;
 	if (what < 9) {                 /* ctx */
 		base = 1 + gen_below(g, 9);
 		emit(g, HIVE_LDX_MEM(HIVE_DW, base, HIVE_REG_FP, -8));
 		off = (int)gen_below(g, GEN_CTX_SIZE / size) * (int)size;
-		if (gen_below(g, 4) == 0)
+		if (gen_below(g, 4) == 0 && off + 2 * (int)size <= (int)GEN_CTX_SIZE)
 			off += (int)gen_below(g, size);         /* unaligned */
-		if (gen_below(g, 24) == 0)
+		if (gen_below(g, 24) == 0 && !g->safe)
 			off = (int)gen_below(g, 300) - 20;      /* maybe out of bounds */
 	} else if (what < 15) {         /* stack, away from the reserved slots */
 		base = HIVE_REG_FP;
 		off = -32 - (int)gen_below(g, 480 / size) * (int)size;
-		if (gen_below(g, 30) == 0)
+		if (g->safe)            /* the region the prologue initialised */
+			off = -96 + (int)gen_below(g, 64 / size) * (int)size;
+		if (gen_below(g, 30) == 0 && !g->safe)
 			off = -(int)gen_below(g, 530);
 	} else {                        /* whatever the register holds */
 		base = gen_reg(g);
@@ -223,8 +235,12 @@ static void gen_mem(struct gen *g)
 		};
 		unsigned asize = gen_below(g, 2) ? 8 : 4;
 
-		if (base != HIVE_REG_FP && what < 9 && gen_below(g, 8))
+		if ((base != HIVE_REG_FP && what < 9 && gen_below(g, 8)) || g->safe)
 			off &= ~(int)(asize - 1);
+		if (g->safe && base != HIVE_REG_FP && off + (int)asize > (int)GEN_CTX_SIZE)
+			off = 0;
+		if (g->safe && base == HIVE_REG_FP && off + (int)asize > -32)
+			off = -40;
 		emit(g, HIVE_INSN(HIVE_STX | size_code(asize) | HIVE_ATOMIC, base, gen_reg(g),
 				  (int16_t)off, ops[gen_below(g, 10)]));
 	}
@@ -256,15 +272,30 @@ static void gen_jump(struct gen *g)
 	emit(g, in);
 }
 
+/* Safe programs: after a call r1-r5 hold nothing readable (kernel rules). */
+static void reinit_args(struct gen *g)
+{
+	unsigned r;
+
+	for (r = 1; r <= 5; r++)
+		emit(g, HIVE_MOV64_IMM(r, gen_imm(g)));
+}
+
 static void gen_call(struct gen *g)
 {
 	unsigned k = gen_below(g, 10);
 
+	if (g->safe && k >= 9)
+		k = 5;
+	if (g->safe && k < 4 && g->cur_func + 1 >= g->nfuncs)
+		k = 5;
 	if (k < 4) {                    /* local call, r1 = the ctx pointer */
 		unsigned f = gen_below(g, GEN_MAX_FUNCS);
 
 		if (f >= g->nfuncs || (f <= g->cur_func && gen_below(g, 4)))
 			f = g->cur_func + 1 < g->nfuncs ? g->cur_func + 1 : 0;
+		if (g->safe && f <= g->cur_func)
+			f = g->cur_func + 1;
 		emit(g, HIVE_LDX_MEM(HIVE_DW, 1, HIVE_REG_FP, -8));
 		g->calls[g->ncalls].pc = g->n;
 		g->calls[g->ncalls++].func = f;
@@ -272,9 +303,13 @@ static void gen_call(struct gen *g)
 	} else if (k < 7) {             /* mix: a pure function of r1-r5 */
 		emit(g, HIVE_CALL_HELPER(1));
 	} else if (k < 8) {             /* grant: r0 = a 64-byte buffer, use it */
+		unsigned v = gen_reg(g);
+
+		if (g->safe && v >= 1 && v <= 5)
+			v += 5;         /* r1-r5 are unreadable after a call */
 		emit(g, HIVE_CALL_HELPER(2));
-		emit(g, HIVE_INSN(HIVE_STX | HIVE_DW | HIVE_MEM, 0, gen_reg(g),
-				  (int16_t)(8 * gen_below(g, 9)), 0));
+		emit(g, HIVE_INSN(HIVE_STX | HIVE_DW | HIVE_MEM, 0, v,
+				  (int16_t)(8 * gen_below(g, 8)), 0));
 	} else if (k < 9) {             /* stop the run when r1's low byte is 0x5a */
 		emit(g, HIVE_CALL_HELPER(3));
 	} else if (g->nfuncs > 1) {     /* callbacks through hive_run_call */
@@ -290,6 +325,8 @@ static void gen_call(struct gen *g)
 		 * of the code, different in each run: drop it */
 		emit(g, HIVE_MOV64_IMM(1, 0));
 	}
+	if (g->safe)
+		reinit_args(g);
 }
 
 static void gen_pkt(struct gen *g)
@@ -305,7 +342,7 @@ static void gen_pkt(struct gen *g)
 
 static void gen_items(struct gen *g, unsigned count);
 
-/* for (counter = n; counter; counter--) body, the counter at r10-16-8k */
+/* for (counter = n; counter > 0; counter--) body, the counter at r10-16-8k */
 static void gen_loop(struct gen *g)
 {
 	int16_t slot = (int16_t)(-16 - 8 * (int)g->loop_depth);
@@ -322,7 +359,180 @@ static void gen_loop(struct gen *g)
 	emit(g, HIVE_LDX_MEM(HIVE_DW, t, HIVE_REG_FP, slot));
 	emit(g, HIVE_ALU64_IMM(HIVE_SUB, t, 1));
 	emit(g, HIVE_STX_MEM(HIVE_DW, HIVE_REG_FP, t, slot));
-	emit(g, HIVE_JMP_IMM(HIVE_JNE, t, 0, (int16_t)((int64_t)head - (g->n + 1))));
+	/* s> 0: a jump into the body finds the counter at 0 (function
+	 * prologue) and leaves after one pass */
+	emit(g, HIVE_JMP_IMM(HIVE_JSGT, t, 0, (int16_t)((int64_t)head - (g->n + 1))));
+}
+
+/* A register other than @a and @b. */
+static unsigned other_reg(struct gen *g, unsigned a, unsigned b)
+{
+	unsigned r = gen_reg(g);
+
+	while (r == a || r == b)
+		r = (r + 1) % 10;
+	return r;
+}
+
+/* Overwrite @r (so a fused temporary is dead), or not. */
+static void maybe_kill(struct gen *g, unsigned r)
+{
+	if (gen_below(g, 4))
+		emit(g, HIVE_MOV64_IMM(r, gen_imm(g)));
+}
+
+/* Word recomposed from byte loads at ctx + o, little or big endian. */
+static void gen_bytes(struct gen *g)
+{
+	unsigned w = 2u << gen_below(g, 3), p = gen_reg(g), acc, t, i, order[8];
+	int o = (int)gen_below(g, GEN_CTX_SIZE - 8);
+	bool be = gen_below(g, 2), wide32 = w <= 4 && gen_below(g, 3) == 0;
+
+	acc = other_reg(g, p, 99);
+	t = other_reg(g, p, acc);
+	emit(g, HIVE_LDX_MEM(HIVE_DW, p, HIVE_REG_FP, -8));
+	for (i = 0; i < w; i++)
+		order[i] = i;
+	for (i = w; i > 1; i--) {       /* any load order */
+		unsigned j = gen_below(g, i), x = order[i - 1];
+
+		order[i - 1] = order[j];
+		order[j] = x;
+	}
+	for (i = 0; i < w; i++) {
+		unsigned lane = order[i], dst = i ? t : acc;
+		int32_t sh = (int32_t)(8 * (be ? w - 1 - lane : lane));
+
+		emit(g, HIVE_LDX_MEM(HIVE_B, dst, p, (int16_t)(o + (int)lane)));
+		if (sh)
+			emit(g, wide32 ? HIVE_ALU32_IMM(HIVE_LSH, dst, sh) : HIVE_ALU64_IMM(HIVE_LSH, dst, sh));
+		if (i)
+			emit(g, wide32 ? HIVE_ALU32_REG(HIVE_OR, acc, t) : HIVE_ALU64_REG(HIVE_OR, acc, t));
+	}
+	maybe_kill(g, t);
+	if (p != acc)
+		maybe_kill(g, p);
+}
+
+/* The patterns src/jit/fuse.c looks for, on random registers. */
+static void gen_idiom(struct gen *g)
+{
+	unsigned a = gen_reg(g), b = other_reg(g, a, 99), c = other_reg(g, a, b);
+	unsigned k = gen_below(g, 9);
+	static const uint8_t ops[] = { HIVE_ADD, HIVE_SUB, HIVE_AND, HIVE_OR, HIVE_XOR, HIVE_MUL,
+				       HIVE_LSH, HIVE_RSH, HIVE_ARSH };
+	static const uint8_t jops[] = { HIVE_JEQ, HIVE_JGT, HIVE_JGE, HIVE_JSET, HIVE_JNE,
+					HIVE_JSGT, HIVE_JSGE, HIVE_JLT, HIVE_JLE, HIVE_JSLT,
+					HIVE_JSLE };
+
+	switch (k) {
+	case 0: {               /* address chain, then an access through it */
+		int off = (int)gen_below(g, 64), disp = (int)gen_below(g, 64);
+		unsigned size = 1u << gen_below(g, 4);
+
+		if (gen_below(g, 2)) {
+			emit(g, HIVE_LDX_MEM(HIVE_DW, b, HIVE_REG_FP, -8));
+			emit(g, HIVE_MOV64_REG(a, b));
+		} else {        /* inside the initialised [r10-96, r10-32) */
+			emit(g, HIVE_MOV64_REG(a, HIVE_REG_FP));
+			disp = -96;
+			off = (int)gen_below(g, 16);
+		}
+		emit(g, HIVE_ALU64_IMM(HIVE_ADD, a, disp));
+		if (gen_below(g, 2)) {
+			emit(g, HIVE_MOV64_IMM(c, gen_below(g, disp < 0 ? 16 : 64)));
+			emit(g, HIVE_ALU64_REG(HIVE_ADD, a, c));
+		}
+		if (gen_below(g, 2))
+			emit(g, HIVE_LDX_MEM(size_code(size), gen_below(g, 2) ? a : c, a, (int16_t)off));
+		else
+			emit(g, HIVE_STX_MEM(size_code(size), a, c, (int16_t)off));
+		maybe_kill(g, a);
+		break;
+	}
+	case 1: {               /* zero / sign extension by a shift pair */
+		static const int32_t sh[] = { 32, 48, 56 };
+		int32_t n = sh[gen_below(g, 3)];
+
+		if (gen_below(g, 2))
+			emit(g, HIVE_MOV64_REG(a, b));
+		emit(g, HIVE_ALU64_IMM(HIVE_LSH, a, n));
+		emit(g, HIVE_ALU64_IMM(gen_below(g, 2) ? HIVE_RSH : HIVE_ARSH, a, n));
+		break;
+	}
+	case 2: {               /* load then use */
+		bool w64 = gen_below(g, 2);
+
+		emit(g, HIVE_LDX_MEM(w64 ? HIVE_DW : HIVE_W, b, HIVE_REG_FP,
+				     (int16_t)(-96 + 8 * (int)gen_below(g, 8))));
+		if (gen_below(g, 3))
+			emit(g, HIVE_INSN((w64 ? HIVE_ALU64 : HIVE_ALU) | HIVE_X | ops[gen_below(g, 6)],
+					  a, b, 0, 0));
+		else
+			emit(g, HIVE_INSN((w64 ? HIVE_JMP : HIVE_JMP32) | HIVE_X |
+					  jops[gen_below(g, 11)], gen_below(g, 2) ? a : b,
+					  gen_below(g, 2) ? b : a, 1, 0));
+		/* one slot for the +1 jumps to skip */
+		emit(g, HIVE_MOV64_IMM(b, gen_imm(g)));
+		break;
+	}
+	case 3: {               /* constant then use */
+		int32_t imm = gen_below(g, 2) ? gen_imm(g) : (int32_t)gen_below(g, 70) - 5;
+		bool w64 = gen_below(g, 2);
+
+		emit(g, w64 ? HIVE_MOV64_IMM(b, imm) : HIVE_MOV32_IMM(b, imm));
+		switch (gen_below(g, 3)) {
+		case 0:
+			emit(g, HIVE_INSN((gen_below(g, 2) ? HIVE_ALU64 : HIVE_ALU) | HIVE_X |
+					  ops[gen_below(g, 9)], a, b, 0, 0));
+			break;
+		case 1:
+			emit(g, HIVE_INSN((gen_below(g, 2) ? HIVE_JMP : HIVE_JMP32) | HIVE_X |
+					  jops[gen_below(g, 11)], gen_below(g, 2) ? a : b,
+					  gen_below(g, 2) ? b : a, 1, 0));
+			break;
+		default:
+			emit(g, HIVE_STX_MEM(size_code(1u << gen_below(g, 4)), HIVE_REG_FP, b,
+					     (int16_t)(-96 + 8 * (int)gen_below(g, 8))));
+			break;
+		}
+		emit(g, HIVE_MOV64_IMM(b, gen_imm(g)));    /* one slot for +1 jumps */
+		break;
+	}
+	case 4:                 /* three-operand forms */
+		emit(g, gen_below(g, 2) ? HIVE_MOV64_REG(a, b) : HIVE_ALU32_REG(HIVE_MOV, a, b));
+		if (gen_below(g, 2))
+			emit(g, HIVE_INSN(HIVE_ALU64 | HIVE_K | HIVE_MUL, a, 0, 0, gen_imm(g)));
+		else if (gen_below(g, 2))
+			emit(g, HIVE_ALU64_IMM(HIVE_LSH, a, 1 + (int32_t)gen_below(g, 3)));
+		else
+			emit(g, HIVE_INSN(HIVE_ALU64 | HIVE_X | ops[6 + gen_below(g, 3)], a, c, 0, 0));
+		break;
+	case 5: {               /* rotate */
+		int32_t n = 1 + (int32_t)gen_below(g, 63);
+		bool right_first = gen_below(g, 2);
+
+		emit(g, HIVE_MOV64_REG(b, a));
+		emit(g, HIVE_ALU64_IMM(right_first ? HIVE_RSH : HIVE_LSH, b, 64 - n));
+		emit(g, HIVE_ALU64_IMM(right_first ? HIVE_LSH : HIVE_RSH, a, n));
+		emit(g, HIVE_ALU64_REG(HIVE_OR, a, b));
+		maybe_kill(g, b);
+		break;
+	}
+	case 6: {               /* conditional move */
+		uint8_t cls = gen_below(g, 3) ? HIVE_JMP : HIVE_JMP32;
+
+		if (gen_below(g, 2))
+			emit(g, HIVE_INSN(cls | HIVE_X | jops[gen_below(g, 11)], a, b, 1, 0));
+		else
+			emit(g, HIVE_INSN(cls | HIVE_K | jops[gen_below(g, 11)], a, 0, 1, gen_imm(g)));
+		emit(g, gen_below(g, 2) ? HIVE_MOV64_REG(c, b) : HIVE_MOV64_IMM(c, gen_imm(g)));
+		break;
+	}
+	default:
+		gen_bytes(g);
+		break;
+	}
 }
 
 static void gen_items(struct gen *g, unsigned count)
@@ -331,7 +541,9 @@ static void gen_items(struct gen *g, unsigned count)
 		unsigned k = gen_below(g, 100);
 
 		item(g);
-		if (k < 40)
+		if (k < 12)
+			gen_idiom(g);
+		else if (k < 40)
 			gen_alu(g);
 		else if (k < 46)
 			emit_lddw(g, gen_reg(g), gen_value(g));
@@ -345,7 +557,7 @@ static void gen_items(struct gen *g, unsigned count)
 			gen_pkt(g);
 		else if (k < 93 && g->loop_depth < 3)
 			gen_loop(g);
-		else if (k < 94)        /* an uncounted back edge: budget-bounded */
+		else if (k < 94 && !g->safe) /* an uncounted back edge: budget-bounded */
 			emit(g, HIVE_JMP_IMM(HIVE_JGT, gen_reg(g), gen_imm(g),
 					     (int16_t)-(int)(1 + gen_below(g, 6))));
 		else
@@ -394,7 +606,7 @@ static void resolve_jumps(struct gen *g, uint32_t fstart)
  * Build a program from @data. Returns the instruction count (the array
  * is malloc'd into *out), or 0 on allocation failure.
  */
-static uint32_t gen_program(const uint8_t *data, size_t len, struct hive_insn **out)
+static uint32_t gen_program(const uint8_t *data, size_t len, bool safe, struct hive_insn **out)
 {
 	struct gen *g = calloc(1, sizeof(*g));
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
@@ -409,6 +621,7 @@ static uint32_t gen_program(const uint8_t *data, size_t len, struct hive_insn **
 	g->data = data;
 	g->len = len;
 	g->rng = seed | 1;
+	g->safe = safe;
 	g->p = calloc(GEN_MAX_INSNS + 8, sizeof(*g->p));
 	if (!g->p) {
 		free(g);
@@ -419,8 +632,20 @@ static uint32_t gen_program(const uint8_t *data, size_t len, struct hive_insn **
 		g->cur_func = f;
 		g->fstart[f] = g->n;
 		g->nitems = 0;
-		/* every function keeps its ctx pointer at r10-8 */
+		/* every function keeps its ctx pointer at r10-8, loop counters
+		 * at -16..-32 start at 0 */
 		emit(g, HIVE_STX_MEM(HIVE_DW, HIVE_REG_FP, 1, -8));
+		for (i = 16; i <= 32; i += 8)
+			emit(g, HIVE_ST_MEM(HIVE_DW, HIVE_REG_FP, -(int16_t)i, 0));
+		if (safe) {     /* every register and the stack region written */
+			unsigned r;
+
+			for (r = 0; r < 10; r++)
+				if (r != 1)
+					emit_lddw(g, r, gen_value(g));
+			for (i = 40; i <= 96; i += 8)
+				emit(g, HIVE_ST_MEM(HIVE_DW, HIVE_REG_FP, -(int16_t)i, gen_imm(g)));
+		}
 		gen_items(g, (f ? 4 : 10) + gen_below(g, f ? 30 : 80));
 		item(g);
 		emit(g, HIVE_EXIT_INSN());
@@ -499,7 +724,7 @@ struct gen_outcome {
 	uint8_t granted[sizeof(gen_granted)];
 };
 
-static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engine,
+static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engine, bool checks,
 		    struct gen_outcome *o)
 {
 	static _Alignas(16) uint8_t ctx[GEN_CTX_SIZE];
@@ -520,7 +745,7 @@ static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engi
 		return;
 	}
 	hive_vm_set_engine(vm, engine);
-	hive_vm_set_checks(vm, true);
+	hive_vm_set_checks(vm, checks);
 	hive_vm_set_budget(vm, GEN_BUDGET);
 	hive_vm_register_helper(vm, 1, "mix", gen_h_mix);
 	hive_vm_register_helper(vm, 2, "grant", gen_h_grant);
@@ -541,51 +766,69 @@ static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engi
 }
 
 /*
- * Run on both engines (checked) and compare. Returns 0 when they agree,
- * 1 with a description in @why otherwise. A JIT run charges a basic block
- * on entry, so when the budget runs out it stops at the right pc but
+ * Compare two outcomes of the same program. A JIT run charges a basic
+ * block on entry, so when the budget runs out it stops at the right pc but
  * without the side effects of the block's first instructions, and an
  * access fault among those is reported by the interpreter instead: those
- * two differences are accepted.
+ * two differences are accepted. Unchecked runs do not count instructions.
  */
-static int gen_compare(const struct hive_insn *p, uint32_t n, char *why, size_t whylen)
+static int gen_diff(const struct gen_outcome *a, const struct gen_outcome *b, bool checks,
+		    char *why, size_t whylen)
 {
-	static struct gen_outcome a, b;
-	hive_print_fn old = hive_set_print(NULL);   /* faults are expected */
-	bool budget;
+	bool budget = a->rc == -HIVE_EBUDGET || b->rc == -HIVE_EBUDGET;
+	const char *mode = checks ? "checked" : "unchecked";
 
-	gen_run(p, n, HIVE_ENGINE_INTERP, &a);
-	gen_run(p, n, HIVE_ENGINE_JIT, &b);
-	hive_set_print(old);
-	if (a.load || b.load || b.engine != HIVE_ENGINE_JIT) {
-		snprintf(why, whylen, "load: interp %d, jit %d (engine %d)", a.load, b.load,
-			 b.engine);
+	if (a->load || b->load || b->engine != HIVE_ENGINE_JIT) {
+		snprintf(why, whylen, "%s load: interp %d, jit %d (engine %d)", mode, a->load,
+			 b->load, b->engine);
 		return 1;
 	}
-	budget = a.rc == -HIVE_EBUDGET || b.rc == -HIVE_EBUDGET;
-	if (b.rc == -HIVE_EBUDGET && a.rc == -HIVE_EMEM && a.fault_pc < b.fault_pc)
+	if (b->rc == -HIVE_EBUDGET && a->rc == -HIVE_EMEM && a->fault_pc < b->fault_pc)
 		return 0;
-	if (a.rc != b.rc || a.r0 != b.r0 || a.fault_pc != b.fault_pc ||
-	    a.fault_addr != b.fault_addr || a.fault_size != b.fault_size ||
-	    a.insns_run != b.insns_run) {
-		snprintf(why, whylen, "interp rc %d r0 %#llx fault pc %u addr %#llx size %u insns %llu"
-			 " / jit rc %d r0 %#llx fault pc %u addr %#llx size %u insns %llu",
-			 a.rc, (unsigned long long)a.r0, a.fault_pc,
-			 (unsigned long long)a.fault_addr, a.fault_size,
-			 (unsigned long long)a.insns_run, b.rc, (unsigned long long)b.r0,
-			 b.fault_pc, (unsigned long long)b.fault_addr, b.fault_size,
-			 (unsigned long long)b.insns_run);
+	if (a->rc != b->rc || a->r0 != b->r0 || a->fault_pc != b->fault_pc ||
+	    a->fault_addr != b->fault_addr || a->fault_size != b->fault_size ||
+	    (checks && a->insns_run != b->insns_run)) {
+		snprintf(why, whylen, "%s: interp rc %d r0 %#llx fault pc %u addr %#llx size %u "
+			 "insns %llu / jit rc %d r0 %#llx fault pc %u addr %#llx size %u insns %llu",
+			 mode, a->rc, (unsigned long long)a->r0, a->fault_pc,
+			 (unsigned long long)a->fault_addr, a->fault_size,
+			 (unsigned long long)a->insns_run, b->rc, (unsigned long long)b->r0,
+			 b->fault_pc, (unsigned long long)b->fault_addr, b->fault_size,
+			 (unsigned long long)b->insns_run);
 		return 1;
 	}
-	if (!budget && memcmp(a.ctx, b.ctx, sizeof(a.ctx))) {
-		snprintf(why, whylen, "ctx memory differs (rc %d)", a.rc);
+	if (!budget && memcmp(a->ctx, b->ctx, sizeof(a->ctx))) {
+		snprintf(why, whylen, "%s: ctx memory differs (rc %d)", mode, a->rc);
 		return 1;
 	}
-	if (!budget && memcmp(a.granted, b.granted, sizeof(a.granted))) {
-		snprintf(why, whylen, "granted memory differs (rc %d)", a.rc);
+	if (!budget && memcmp(a->granted, b->granted, sizeof(a->granted))) {
+		snprintf(why, whylen, "%s: granted memory differs (rc %d)", mode, a->rc);
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Run on both engines, checked, and for safe programs unchecked too.
+ * Returns 0 when they agree, 1 with a description in @why otherwise.
+ */
+static int gen_compare(const struct hive_insn *p, uint32_t n, bool safe, char *why,
+		       size_t whylen)
+{
+	static struct gen_outcome a, b;
+	hive_print_fn old = hive_set_print(NULL);   /* faults are expected */
+	int bad;
+
+	gen_run(p, n, HIVE_ENGINE_INTERP, true, &a);
+	gen_run(p, n, HIVE_ENGINE_JIT, true, &b);
+	bad = gen_diff(&a, &b, true, why, whylen);
+	if (!bad && safe) {
+		gen_run(p, n, HIVE_ENGINE_INTERP, false, &a);
+		gen_run(p, n, HIVE_ENGINE_JIT, false, &b);
+		bad = gen_diff(&a, &b, false, why, whylen);
+	}
+	hive_set_print(old);
+	return bad;
 }
 
 /* The program as text, for reports (malloc'd, or NULL). */
