@@ -859,6 +859,27 @@ static void clear_all_pkt_pointers(struct venv *env)
 	}
 }
 
+/*
+ * bpf_tail_call's map must be a prog array; a constant in-range index is
+ * marked precise (the kernel uses it to turn the tail call into a direct
+ * jump, so states with other indexes must not be pruned against it).
+ */
+static int record_func_key(struct venv *env, const struct call_meta *meta, int func_id)
+{
+	const struct reg_state *r3 = &cur_regs(env)[3];
+
+	if (func_id != FN_tail_call)
+		return 0;
+	if (!meta->map_ptr || meta->map_ptr->type != MT_PROG_ARRAY) {
+		verbose(env, "expected prog array map for tail call");
+		return -EINVAL;
+	}
+	if (!(r3->type == SCALAR_VALUE && tnum_is_const(r3->var_off) &&
+	      r3->var_off.value < meta->map_ptr->max_entries))
+		return 0;
+	return mark_chain_precision(env, 3);
+}
+
 int check_helper_call(struct venv *env, const struct hive_insn *insn, int *insn_idx)
 {
 	static const uint32_t caller_saved[] = { 0, 1, 2, 3, 4, 5 };
@@ -899,6 +920,9 @@ int check_helper_call(struct venv *env, const struct hive_insn *insn, int *insn_
 		if (err)
 			return err;
 	}
+	err = record_func_key(env, &meta, func_id);
+	if (err)
+		return err;
 	/* write-protected maps */
 	if (meta.map_ptr && (meta.map_ptr->flags & (1U << 7)) &&
 	    (func_id == FN_map_delete_elem || func_id == FN_map_update_elem ||

@@ -208,6 +208,40 @@ static int resolve_insn(void *ctx, const struct hive_insn *insn, char *buf, size
 	return 0;
 }
 
+/*
+ * Instructions the ISA disassembler refuses but the kernel's print_bpf_insn
+ * still prints before the verifier rejects them: atomics of any size (the
+ * operand size is checked after printing) and, for anything else, "BUG_xx".
+ */
+static void print_odd_insn(const struct hive_insn *insn, char *buf, size_t len)
+{
+	static const char *const sz[] = { "u32", "u16", "u8", "u64" };
+	static const char *const alu[] = { [0x0] = "+=", [0x4] = "|=", [0x5] = "&=", [0xa] = "^=" };
+	static const char *const fetch[] = { [0x0] = "add", [0x4] = "or", [0x5] = "and", [0xa] = "xor" };
+	const char *size = sz[(insn->code >> 3) & 3];
+	const char *dw = (insn->code & 0x18) == HIVE_DW ? "64" : "";
+	uint32_t op = ((uint32_t)insn->imm & 0xf0) >> 4;
+	int imm = insn->imm;
+
+	if (insn->code != (HIVE_STX | HIVE_ATOMIC | (insn->code & 0x18)) || (imm & ~0xf1) ||
+	    (op <= 0xa && !alu[op]) || op == 0xb || op == 0xc || op == 0xd)
+		snprintf(buf, len, "BUG_%02x", insn->code);
+	else if (imm == HIVE_XCHG)        /* src = xchg(*(dst + off), src) */
+		snprintf(buf, len, "(%02x) r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", insn->code,
+			 insn->src, dw, size, insn->dst, insn->off, insn->src);
+	else if (imm == HIVE_CMPXCHG)     /* r0 = cmpxchg(*(dst + off), r0, src) */
+		snprintf(buf, len, "(%02x) r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)",
+			 insn->code, dw, size, insn->dst, insn->off, insn->src);
+	else if (op >= 0xe)               /* xchg/cmpxchg without FETCH */
+		snprintf(buf, len, "BUG_%02x", insn->code);
+	else if (imm & HIVE_FETCH)        /* src = fetch_op(*(dst + off), src) */
+		snprintf(buf, len, "(%02x) r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)", insn->code,
+			 insn->src, dw, fetch[op], size, insn->dst, insn->off, insn->src);
+	else                              /* *(dst + off) op= src */
+		snprintf(buf, len, "(%02x) lock *(%s *)(r%d %+d) %s r%d", insn->code, size, insn->dst,
+			 insn->off, alu[op], insn->src);
+}
+
 void verbose_insn(struct venv *env, const struct hive_insn *insn)
 {
 	char buf[160], addr[64];
@@ -219,7 +253,7 @@ void verbose_insn(struct venv *env, const struct hive_insn *insn)
 	} else {
 		n = hive_disasm_insn(env->insns, env->len, pc, HIVE_DISASM_XLATED, buf, sizeof(buf));
 		if (n < 0)
-			snprintf(buf, sizeof(buf), "(%02x) unknown", insn->code);
+			print_odd_insn(insn, buf, sizeof(buf));
 	}
 	verbose(env, "%s\n", buf);
 }

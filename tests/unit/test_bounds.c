@@ -460,8 +460,8 @@ TEST(bounds_kernel_cases)
 		CHECK_EQ(f1.s32_max_value, 1000000);
 		CHECK_EQ(f1.var_off.mask, 0xfffff);
 	}
-	CHECK(scalar_unum_decimal(32767));
-	CHECK(!scalar_unum_decimal(32768));
+	CHECK(scalar_unum_decimal(65535));
+	CHECK(!scalar_unum_decimal(65536));
 	CHECK(scalar_snum_decimal(-32768));
 	CHECK(!scalar_snum_decimal(-32769));
 }

@@ -1,0 +1,205 @@
+/*
+ * test_verifier_common.c - helpers shared by the verifier tests (vtest.h):
+ * kernel maps, the kernel and hive loaders, log normalisation.
+ */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "verifier/vtest.h"
+
+int vt_map_fd[VT_NMAPS];
+static int maps_in_kernel;
+
+struct vt_map_def {
+	uint32_t type, key, value, entries, flags;
+};
+
+static const struct vt_map_def defs[VT_NMAPS] = {
+	[VT_MAP_HASH]       = { BPF_MAP_TYPE_HASH, 4, 8, 16, 0 },
+	[VT_MAP_ARRAY]      = { BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0 },
+	[VT_MAP_ARRAY48]    = { BPF_MAP_TYPE_ARRAY, 4, 48, 1, 0 },
+	[VT_MAP_RINGBUF]    = { BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0 },
+	[VT_MAP_PERF]       = { BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 2, 0 },
+	[VT_MAP_PROG_ARRAY] = { BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0 },
+	[VT_MAP_RDONLY]     = { BPF_MAP_TYPE_ARRAY, 4, 8, 1, BPF_F_RDONLY_PROG },
+};
+
+int vt_maps_open(void)
+{
+	union bpf_attr attr;
+	int i;
+
+	maps_in_kernel = test_kernel_bpf_available();
+	for (i = 0; i < VT_NMAPS; i++) {
+		if (!maps_in_kernel) {
+			vt_map_fd[i] = 1000 + i;
+			continue;
+		}
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = defs[i].type;
+		attr.key_size = defs[i].key;
+		attr.value_size = defs[i].value;
+		attr.max_entries = defs[i].entries;
+		attr.map_flags = defs[i].flags;
+		vt_map_fd[i] = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+		if (vt_map_fd[i] < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+void vt_maps_close(void)
+{
+	int i;
+
+	for (i = 0; i < VT_NMAPS; i++)
+		if (maps_in_kernel && vt_map_fd[i] >= 0)
+			close(vt_map_fd[i]);
+}
+
+int vt_resolve_map(void *ctx, int kind, int32_t ref, struct hive_verify_map *out)
+{
+	int i;
+
+	(void)ctx;
+	(void)kind;
+	for (i = 0; i < VT_NMAPS; i++) {
+		if (vt_map_fd[i] != ref)
+			continue;
+		out->map_type = defs[i].type;
+		out->key_size = defs[i].key;
+		out->value_size = defs[i].value;
+		out->max_entries = defs[i].entries;
+		out->map_flags = defs[i].flags;
+		out->id = (uint32_t)i + 1;
+		out->spin_lock_off = -1;
+		out->timer_off = -1;
+		return 0;
+	}
+	return -EBADF;
+}
+
+#define VT_LOG_SIZE (1u << 22)
+
+int vt_kernel(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+	      uint32_t prog_flags, uint32_t log_level, struct vt_result *r)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(r, 0, sizeof(*r));
+	if (!maps_in_kernel)
+		return -ENOSYS;
+	r->log = calloc(1, VT_LOG_SIZE);
+	if (!r->log)
+		return -ENOMEM;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = prog_type;
+	attr.insn_cnt = cnt;
+	attr.insns = (uintptr_t)insns;
+	attr.license = (uintptr_t)"GPL";
+	attr.log_level = log_level;
+	attr.log_size = log_level ? VT_LOG_SIZE : 0;
+	attr.log_buf = log_level ? (uintptr_t)r->log : 0;
+	attr.prog_flags = prog_flags;
+	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd < 0) {
+		r->err = -errno;
+	} else {
+		r->err = 0;
+		close(fd);
+	}
+	/* log_true_size follows core_relo_rec_size (Linux 6.4+ uapi) */
+	memcpy(&r->true_size, (const char *)&attr.core_relo_rec_size + sizeof(uint32_t),
+	       sizeof(r->true_size));
+	return 0;
+}
+
+int vt_hive(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+	    uint32_t prog_flags, uint32_t log_level, struct vt_result *r)
+{
+	struct hive_verify_opts o = HIVE_VERIFY_OPTS_INIT;
+
+	memset(r, 0, sizeof(*r));
+	r->log = calloc(1, VT_LOG_SIZE);
+	if (!r->log)
+		return -ENOMEM;
+	o.prog_type = prog_type;
+	o.prog_flags = prog_flags;
+	o.log_level = log_level;
+	o.log_buf = log_level ? r->log : NULL;
+	o.log_size = log_level ? VT_LOG_SIZE : 0;
+	o.map_resolve = vt_resolve_map;
+	r->err = hive_verify(insns, cnt, &o);
+	r->true_size = o.log_true_size;
+	return 0;
+}
+
+void vt_result_free(struct vt_result *r)
+{
+	free(r->log);
+	r->log = NULL;
+}
+
+char *vt_normalize(const char *log)
+{
+	size_t n = strlen(log), i, o = 0;
+	char *out = malloc(n + 1);
+	const char *line = log;
+
+	if (!out)
+		return NULL;
+	while (*line) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+
+		/* liveness.c debug lines: "(0) frame 0 insn 9 +live -8" */
+		if (!(line[0] == '(' && line[1] >= '0' && line[1] <= '9' && line[2] == ')') &&
+		    !strstr(line, "live stack update done")) {
+			for (i = 0; i < len; i++) {
+				/* kernel addresses: 0xffff followed by 12 hex digits */
+				if (!strncmp(line + i, "0xffff", 6) && i + 18 <= len) {
+					size_t k = 6;
+
+					while (k < 18 && strchr("0123456789abcdef", line[i + k]))
+						k++;
+					if (k == 18) {
+						memcpy(out + o, "ADDR", 4);
+						o += 4;
+						i += 17;
+						continue;
+					}
+				}
+				out[o++] = line[i];
+			}
+		}
+		line += len;
+	}
+	out[o] = 0;
+	return out;
+}
+
+void vt_error_line(const char *log, char *buf, size_t len)
+{
+	const char *p = strstr(log, "processed ");
+	const char *end, *start;
+
+	buf[0] = 0;
+	if (!p)
+		p = log + strlen(log);
+	end = p;
+	if (end > log && end[-1] == '\n')
+		end--;
+	start = end;
+	while (start > log && start[-1] != '\n')
+		start--;
+	if ((size_t)(end - start) >= len)
+		end = start + len - 1;
+	memcpy(buf, start, (size_t)(end - start));
+	buf[end - start] = 0;
+}
