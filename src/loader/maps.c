@@ -153,7 +153,6 @@ static int parse_values(const struct map_ctx *c, struct hive_map *map, uint32_t 
 	const struct hive_btf *btf = c->obj->btf;
 	const struct btf_type *t = btf_skip_mods_typedefs(btf, mtype, NULL), *pt;
 	uint32_t inner_id;
-	int err;
 
 	if (is_inner)
 		return map_bad(c, "inner maps cannot have inner maps of their own");

@@ -33,6 +33,16 @@ struct hive_core_missing {
 	int z;
 } __attribute__((preserve_access_index));
 
+/* Same shape in the target, and a different one (for type matching). */
+struct hive_core_same {
+	int a;
+	long b;
+} __attribute__((preserve_access_index));
+
+struct hive_core_diff {
+	int a;
+} __attribute__((preserve_access_index));
+
 enum hive_core_state {
 	HC_IDLE = 0,
 	HC_RUNNING = 1,
@@ -66,7 +76,9 @@ int core_values(struct xdp_md *ctx)
 	out[14] = bpf_core_type_exists(struct hive_core_s);
 	out[15] = BPF_CORE_READ_BITFIELD(s, mode);
 	out[16] = bpf_core_field_size(f->arr);
-	/* out[17]: bpf_core_type_matches() needs clang 15 */
+	/* bpf_core_type_matches() needs clang 15: tests rewrite these records */
+	out[17] = bpf_core_type_exists(struct hive_core_same);
+	out[21] = bpf_core_type_exists(struct hive_core_diff);
 	if (bpf_core_field_exists(s->only_local))
 		out[18] = s->only_local;       /* poisoned, unreachable */
 	else

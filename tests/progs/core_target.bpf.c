@@ -33,6 +33,17 @@ struct hive_core_target_only {
 	int a, b, c;
 };
 
+struct hive_core_same {
+	int a;
+	long b;
+};
+
+struct hive_core_diff {
+	long a;
+};
+
 enum hive_core_state target_state;
+struct hive_core_same target_same;
+struct hive_core_diff target_diff;
 struct hive_core_s target_s;
 struct hive_core_target_only target_only;

@@ -425,3 +425,25 @@ TEST(object_btf_access)
 	CHECK_STR(hive_btf__name_by_offset(btf, hive_btf_members(t)[0].name_off), "lock");
 	hive_object__close(obj);
 }
+
+/* docs/loader.md lists every entry of sec_def.h. */
+TEST(object_docs_list_every_section)
+{
+	size_t size;
+	char *doc = lt_read(test_path("docs/loader.md"), &size), *d;
+	uint32_t i;
+
+	REQUIRE(doc);
+	d = realloc(doc, size + 1);
+	REQUIRE(d);
+	d[size] = 0;
+	for (i = 0; i < sec_def_count(); i++) {
+		char cell[80];
+
+		snprintf(cell, sizeof(cell), "| `%s` |", sec_def_at(i)->name);
+		if (!strstr(d, cell))
+			test_fail(__FILE__, __LINE__, "docs/loader.md does not list section '%s'",
+				  sec_def_at(i)->name);
+	}
+	free(d);
+}

@@ -320,6 +320,8 @@ static int run_core_target(int k)
 	CHECK_EQ(out[14], 1);
 	CHECK_EQ(out[15], 37);    /* bitfield read with the target's shifts */
 	CHECK_EQ(out[16], 24);    /* arr[6] */
+	CHECK_EQ(out[17], 1);     /* hive_core_same exists */
+	CHECK_EQ(out[21], 1);     /* hive_core_diff exists (a different shape) */
 	CHECK_EQ(out[18], 0xdead); /* guarded: the poisoned read is dead code */
 	CHECK_EQ(out[19], 0xbeef); /* load narrowed to 2 bytes */
 	local_id = hive_btf__find_by_name_kind(hive_object__btf(obj), "hive_core_s", BTF_KIND_STRUCT);
@@ -340,6 +342,79 @@ TEST(load_core_custom_target_hive)
 	lt_private_hive_fs();
 	if (run_core_target(0))
 		SKIP("hive's PROG_LOAD rejects the guarded CO-RE poison call in dead code (the kernel prunes it)");
+}
+
+/* Turn every TYPE_EXISTS record of @buf's .BTF.ext into TYPE_MATCHES. */
+static int exists_to_matches(uint8_t *buf)
+{
+	int idx = lt_sec_idx(buf, ".BTF.ext");
+	uint32_t hdr_len, off, len, rec, n = 0;
+	uint8_t *ext, *p, *end;
+
+	if (idx < 0)
+		return 0;
+	ext = buf + lt_shdr(buf, (unsigned)idx)->sh_offset;
+	memcpy(&hdr_len, ext + 4, 4);
+	memcpy(&off, ext + 24, 4);
+	memcpy(&len, ext + 28, 4);
+	p = ext + hdr_len + off;
+	end = p + len;
+	memcpy(&rec, p, 4);
+	for (p += 4; p < end;) {
+		uint32_t num, i, kind;
+
+		memcpy(&num, p + 4, 4);
+		for (i = 0; i < num; i++) {
+			uint8_t *r = p + 8 + i * rec;
+
+			memcpy(&kind, r + 12, 4);
+			if (kind == 8) {
+				kind = 12;
+				memcpy(r + 12, &kind, 4);
+				n++;
+			}
+		}
+		p += 8 + num * rec;
+	}
+	return (int)n;
+}
+
+/* bpf_core_type_matches (clang 14 cannot emit it: records rewritten). */
+TEST(load_core_type_matches)
+{
+	struct hive_object_open_opts o = { .sz = sizeof(o), .kernel = true };
+	size_t size;
+	uint8_t *buf = lt_read(lt_prog_path("core_local"), &size);
+	char target[512];
+	struct hive_object *obj;
+	uint64_t out[32];
+	uint32_t zero = 0, retval;
+
+	REQUIRE(buf);
+	REQUIRE(exists_to_matches(buf) == 4);
+	if (!test_kernel_bpf_available())
+		SKIP("the kernel's bpf() is not available (hive refuses the dead poisoned call)");
+	snprintf(target, sizeof(target), "%s", lt_prog_path("core_target"));
+	o.btf_custom_path = target;
+	obj = hive_object__open_mem(buf, size, &o);
+	REQUIRE(obj);
+	lt_capture_start();
+	if (hive_object__load(obj)) {
+		test_fail(__FILE__, __LINE__, "%s", lt_msgs);
+		hive_object__close(obj);
+		free(buf);
+		return;
+	}
+	make_udp_packet(pkt, XDP_PKT_LEN);
+	CHECK_EQ(lt_test_run(1, hive_program__fd(hive_object__next_program(obj, NULL)), pkt,
+			     XDP_PKT_LEN, NULL, NULL, NULL, 0, &retval), 0);
+	CHECK_EQ(lt_map_lookup(1, hive_map__fd(hive_object__find_map_by_name(obj, ".bss")), &zero, out), 0);
+	CHECK_EQ(out[8], 0);   /* hive_core_missing: no candidate */
+	CHECK_EQ(out[14], 0);  /* hive_core_s: 'grown' is int here, long long there */
+	CHECK_EQ(out[17], 1);  /* hive_core_same */
+	CHECK_EQ(out[21], 0);  /* hive_core_diff: int vs long */
+	hive_object__close(obj);
+	free(buf);
 }
 
 /* An unguarded access to a missing field: poisoned, rejected, named. */
