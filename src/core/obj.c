@@ -34,9 +34,12 @@ static _Atomic int table_count;
 static pid_t cur_pid;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+static _Atomic int rehint; /* forked: register this process's mappings */
+
 static void atfork_child(void)
 {
 	cur_pid = getpid();
+	atomic_store(&rehint, 1);
 	pthread_mutex_init(&table_lock, NULL);
 }
 
@@ -526,6 +529,25 @@ struct hive_obj *obj_find_mapped(enum hive_obj_kind kind, uint32_t id)
 				return o;
 	}
 	return NULL;
+}
+
+void obj_after_fork(void)
+{
+	unsigned b;
+
+	if (!atomic_load_explicit(&rehint, memory_order_relaxed) || !atomic_exchange(&rehint, 0))
+		return;
+	pthread_mutex_lock(&table_lock);
+	for (b = 0; b < TABLE_BUCKETS; b++) {
+		struct hive_obj *o = atomic_load(&table[b]);
+
+		for (; o; o = o->next)
+			if (atomic_load(&o->refcnt) > 0 && o->hint_pid != cur_pid) {
+				o->hint_pid = cur_pid;
+				reg_add_hint(o->kind, o->id, cur_pid, o->fd);
+			}
+	}
+	pthread_mutex_unlock(&table_lock);
 }
 
 int obj_sweep(void)

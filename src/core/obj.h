@@ -133,6 +133,10 @@ bool obj_fd_alive(int fd);
 /* Find an object already mapped in this process by its id. Referenced. */
 struct hive_obj *obj_find_mapped(enum hive_obj_kind kind, uint32_t id);
 
+/* In a forked child, on its first hive_bpf() call: make every object it
+ * inherited findable by id through this process too (cheap otherwise). */
+void obj_after_fork(void);
+
 /* Unmap objects no process holds any more (no handle, no link). Returns
  * the number released. Called from time to time by the map layer. */
 int obj_sweep(void);

@@ -113,6 +113,7 @@ int hive_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	unsigned int n;
 	int ret;
 
+	obj_after_fork();
 	if (size > HIVE_ATTR_MAX) {
 		errno = E2BIG;
 		return -1;

@@ -554,3 +554,55 @@ TEST(bpf_obj_inner_map_lifetime)
 	close(outer);
 	cleanup_fs();
 }
+
+/* A forked child that outlives its parent keeps the inherited map
+ * findable by id once it calls into hive at all. */
+TEST(bpf_obj_forked_child_registers)
+{
+	int pfd[2], fd;
+	uint32_t id = 0, len;
+	struct bpf_map_info info;
+	pid_t mid, child;
+	char ok = 0;
+
+	private_fs();
+	REQUIRE(!pipe(pfd));
+	mid = fork();
+	if (mid == 0) {
+		/* middle process: creates the map, forks the holder, exits */
+		int m = hash_map(4), go[2];
+
+		len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (m < 0 || set(m, 1, 5) || hive_obj_get_info_by_fd(m, &info, &len) || pipe(go))
+			_exit(1);
+		child = fork();
+		if (child == 0) {
+			char c;
+			uint32_t next;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0) /* EOF: the middle process is gone */
+				_exit(1);
+			hive_map_get_next_id(0, &next); /* any call registers */
+			if (write(pfd[1], &info.id, 4) != 4)
+				_exit(1);
+			sleep(2); /* hold the map while the test looks it up */
+			_exit(0);
+		}
+		close(go[0]);
+		_exit(0); /* closing go[1] tells the holder we are gone */
+	}
+	close(pfd[1]);
+	REQUIRE(wait_ok(mid));
+	REQUIRE(read(pfd[0], &id, 4) == 4);
+	fd = hive_map_get_fd_by_id(id);
+	CHECK(fd >= 0);
+	CHECK_EQ(get(fd, 1), 5);
+	ok = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	(void)ok;
+	close(pfd[0]);
+	cleanup_fs();
+}
