@@ -267,15 +267,29 @@ static int emit_datasec(struct hive_object *obj, struct btf_buf *b, struct btf_b
 	return err;
 }
 
-/* The object BTF as the kernel's BTF_LOAD accepts it (same type ids). */
+/*
+ * The object BTF as the kernel's BTF_LOAD accepts it (same type ids; new
+ * placeholder VARs for kfuncs appended): DATASECs completed, extern
+ * variables allocated, kfunc declarations made global with named params.
+ */
 static int sanitize_btf(struct hive_object *obj, struct btf_buf *out)
 {
 	struct hive_btf *btf = obj->btf;
 	struct btf_buf types = { 0 }, extra = { 0 };
 	uint32_t id, next_id = btf->nr_types, int4 = find_int4(btf);
 	struct btf_header h = btf->hdr;
+	uint32_t *extern_proto;  /* proto id -> a name for its unnamed params */
 	int err = 0;
 
+	extern_proto = calloc(btf->nr_types, sizeof(*extern_proto));
+	if (!extern_proto)
+		return -ENOMEM;
+	for (id = 1; id < btf->nr_types; id++) {
+		const struct btf_type *t = btf_type(btf, id);
+
+		if (hive_btf_kind(t) == BTF_KIND_FUNC && hive_btf_vlen(t) == BTF_FUNC_EXTERN)
+			extern_proto[t->type] = t->name_off;
+	}
 	for (id = 1; id < btf->nr_types && !err; id++) {
 		const struct btf_type *t = btf_type(btf, id);
 		uint32_t len = (id + 1 < btf->nr_types ? btf->type_off[id + 1] : btf->types_len) -
@@ -283,6 +297,22 @@ static int sanitize_btf(struct hive_object *obj, struct btf_buf *out)
 
 		if (hive_btf_kind(t) == BTF_KIND_DATASEC) {
 			err = emit_datasec(obj, &types, &extra, t, int4, &next_id);
+		} else if (hive_btf_kind(t) == BTF_KIND_FUNC && hive_btf_vlen(t) == BTF_FUNC_EXTERN) {
+			/* kfunc declarations: the kernel takes no extern linkage */
+			struct btf_type f = *t;
+
+			f.info = (f.info & ~0xffffu) | BTF_FUNC_GLOBAL;
+			err = buf_put(&types, &f, sizeof(f));
+		} else if (hive_btf_kind(t) == BTF_KIND_FUNC_PROTO && extern_proto[id]) {
+			/* ... and wants every parameter of a global function named */
+			struct btf_param *pp;
+			uint32_t k;
+
+			err = buf_put(&types, t, len);
+			pp = (struct btf_param *)(types.data + types.len - len + sizeof(*t));
+			for (k = 0; !err && k < hive_btf_vlen(t); k++)
+				if (!pp[k].name_off && pp[k].type)
+					pp[k].name_off = extern_proto[id];
 		} else if (hive_btf_kind(t) == BTF_KIND_VAR &&
 			   btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN) {
 			/* extern variables: allocated placeholders (.ksyms ones become ints) */
@@ -314,6 +344,7 @@ static int sanitize_btf(struct hive_object *obj, struct btf_buf *out)
 		err = buf_put(out, btf->strs, btf->str_len);
 	free(types.data);
 	free(extra.data);
+	free(extern_proto);
 	return err;
 }
 

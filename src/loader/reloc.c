@@ -11,8 +11,8 @@
  *                                                    (symbol value + the lddw's imm)
  *   lddw rX, <function in .text>     R_BPF_64_64  -> src BPF_PSEUDO_FUNC, imm = pc-relative
  *                                                    offset after linking (callbacks)
- *   lddw rX, <extern>                R_BPF_64_64  -> .kconfig value, kernel BTF id, or
- *                                                    kallsyms address (externs.c)
+ *   lddw rX, <extern>                R_BPF_64_64  -> .kconfig value, kernel BTF id (variable
+ *                                                    or kfunc), or kallsyms address
  *   call <function in .text>         R_BPF_64_32  -> src BPF_PSEUDO_CALL, imm = pc-relative
  *                                                    offset after linking
  *   call <extern function>           R_BPF_64_32  -> src BPF_PSEUDO_KFUNC_CALL, imm BTF id
@@ -104,9 +104,10 @@ static int classify(struct hive_object *obj, struct hive_program *prog, const st
 	if (rel->type != HIVE_R_BPF_64_64)
 		return rel_bad(obj, prog, i, "lddw relocation of type %u, expected R_BPF_64_64", rel->type);
 	if (sym->shndx == SHN_UNDEF) {
+		/* An extern variable, or a kfunc's address (bpf_ksym_exists). */
 		r->ext_idx = ext_by_name(obj, sym->name);
-		if (r->ext_idx < 0 || obj->externs[r->ext_idx].is_func)
-			return rel_bad(obj, prog, i, "reference to unknown extern variable '%s'", sym->name);
+		if (r->ext_idx < 0)
+			return rel_bad(obj, prog, i, "reference to unknown extern '%s'", sym->name);
 		r->type = RELO_EXTERN_VAR;
 		return 0;
 	}
@@ -270,7 +271,7 @@ static int apply_data(struct hive_object *obj, struct hive_program *prog)
 				insn[0].imm = obj->maps[obj->kconfig_map_idx].fd;
 				insn[1].imm = (int32_t)e->data_off;
 			} else if (e->resolved && e->typed) {
-				/* lddw rX, &kernel_var: by vmlinux BTF id */
+				/* lddw rX, &kernel_var (or a kfunc): by vmlinux BTF id */
 				insn[0].src = HIVE_PSEUDO_BTF_ID;
 				insn[0].imm = (int32_t)e->kernel_btf_id;
 				insn[1].imm = 0;

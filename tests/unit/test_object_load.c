@@ -439,6 +439,64 @@ TEST(load_core_unguarded_named)
 	}
 }
 
+/* .ksyms: kfunc calls and typed variables by vmlinux BTF id, weak ones 0. */
+TEST(load_ksyms_relocations)
+{
+	struct hive_btf *vmlinux;
+	struct hive_object *obj;
+	const struct hive_insn *in;
+	struct hive_program *p;
+	int kfunc, var, k, seen = 0;
+	size_t i, n;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		SKIP("no /sys/kernel/btf/vmlinux");
+	vmlinux = hive_btf__load_vmlinux();
+	REQUIRE(vmlinux);
+	kfunc = hive_btf__find_by_name_kind(vmlinux, "bpf_dynptr_from_skb", BTF_KIND_FUNC);
+	var = hive_btf__find_by_name_kind(vmlinux, "bpf_prog_active", BTF_KIND_VAR);
+	hive_btf__free(vmlinux);
+	REQUIRE(kfunc > 0 && var > 0);
+	lt_private_hive_fs();
+	obj = lt_open("ksyms_kfunc", 0);
+	REQUIRE(obj);
+	REQUIRE(hive_object__prepare(obj) == 0);
+	p = hive_object__find_program_by_name(obj, "use_kfunc");
+	in = hive_program__insns(p);
+	n = hive_program__insn_cnt(p);
+	for (i = 0; i < n; i++) {
+		if (in[i].code == (HIVE_JMP | HIVE_CALL) && in[i].src == HIVE_PSEUDO_KFUNC_CALL) {
+			/* the resolved kfunc, or 0 for the weak missing one */
+			CHECK(in[i].imm == kfunc || in[i].imm == 0);
+			seen |= in[i].imm == kfunc ? 1 : 2;
+		}
+		if (in[i].code == (HIVE_LD | HIVE_DW | HIVE_IMM)) {
+			if (!in[i].src && !in[i].imm && !in[i + 1].imm)
+				seen |= 4; /* a weak extern's address: 0 */
+			i++;
+		}
+	}
+	CHECK_EQ(seen, 7);
+	p = hive_object__find_program_by_name(obj, "use_ksym_var");
+	in = hive_program__insns(p);
+	CHECK_EQ(in[0].code, HIVE_LD | HIVE_DW | HIVE_IMM);
+	CHECK_EQ(in[0].src, HIVE_PSEUDO_BTF_ID);
+	CHECK_EQ(in[0].imm, var);
+	hive_object__close(obj);
+	if (!test_kernel_bpf_available())
+		return;
+	/* The kernel runs the kfunc program; the variable needs KALLSYMS_ALL. */
+	obj = lt_open("ksyms_kfunc", 1);
+	REQUIRE(obj);
+	hive_program__set_autoload(hive_object__find_program_by_name(obj, "use_ksym_var"), false);
+	lt_capture_start();
+	k = hive_object__load(obj);
+	if (k)
+		test_fail(__FILE__, __LINE__, "%s", lt_msgs);
+	CHECK(hive_object__btf_fd(obj) >= 0); /* kfunc declarations sanitized */
+	hive_object__close(obj);
+}
+
 /* Map-in-map slots hold the inner maps declared in the initializer. */
 TEST(load_map_in_map_slots)
 {
