@@ -147,7 +147,7 @@ static int roundtrip(const struct hive_insn *prog, uint32_t cnt, enum hive_disas
 	r = hive_asm(text, &back, &bcnt, err, sizeof(err));
 	same = !r && bcnt == cnt && !memcmp(back, prog, cnt * sizeof(*prog));
 	if (r)
-		snprintf(why, whylen, "'%.80s' -> %s", text, err);
+		snprintf(why, whylen, "'%.80s' -> %.80s", text, err);
 	else if (!same)
 		snprintf(why, whylen, "'%.80s' reads back differently", text);
 	free(text);
