@@ -474,8 +474,9 @@ err_free:
 }
 
 /* Collect dead anchors and references now and then (at most once a second
- * per process), so that what dead processes left behind goes away. */
-static void maybe_gc(void)
+ * per process, from any hive_bpf() call), so that what dead processes and
+ * removed pins left behind goes away. */
+void obj_maybe_gc(void)
 {
 	static _Atomic time_t last;
 	time_t now = time(NULL), prev = atomic_load(&last);
@@ -507,7 +508,7 @@ int obj_publish(struct hive_obj *obj, int fd)
 	reg_add_hint(obj->kind, obj->id, obj->hint_pid, obj->fd);
 	if (atomic_load(&table_count) > 64 && atomic_load(&table_count) % 16 == 0)
 		obj_sweep();
-	maybe_gc();
+	obj_maybe_gc();
 	return 0;
 }
 

@@ -136,6 +136,8 @@ struct hive_obj *obj_find_mapped(enum hive_obj_kind kind, uint32_t id);
 /* In a forked child, on its first hive_bpf() call: make every object it
  * inherited findable by id through this process too (cheap otherwise). */
 void obj_after_fork(void);
+/* Run reg_gc() if it has not run in this process this second. */
+void obj_maybe_gc(void);
 
 /* Unmap objects no process holds any more (no handle, no link). Returns
  * the number released. Called from time to time by the map layer. */

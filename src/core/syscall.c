@@ -114,6 +114,7 @@ int hive_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	int ret;
 
 	obj_after_fork();
+	obj_maybe_gc();
 	if (size > HIVE_ATTR_MAX) {
 		errno = E2BIG;
 		return -1;

@@ -7,6 +7,7 @@
  *
  * Each test works in a private hive fs (HIVE_FS = a fresh directory).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -604,5 +605,33 @@ TEST(bpf_obj_forked_child_registers)
 		close(fd);
 	(void)ok;
 	close(pfd[0]);
+	cleanup_fs();
+}
+
+/* After its pin is removed and its last handle closed, nothing of a once
+ * pinned map stays on the hive fs (the anchor is collected). */
+TEST(bpf_obj_unpinned_map_collected)
+{
+	char dir[600];
+	struct dirent *de;
+	int fd, left = 0;
+	uint32_t next;
+	DIR *d;
+
+	private_fs();
+	fd = hash_map(4);
+	REQUIRE(fd >= 0);
+	REQUIRE(!hive_obj_pin(fd, fs_path("p")));
+	close(fd);
+	CHECK(!unlink(fs_path("p")));
+	sleep(1); /* collection runs at most once a second */
+	CHECK_EQ(hive_map_get_next_id(0, &next), -ENOENT);
+	snprintf(dir, sizeof(dir), "%s/.hive/anchor", fsdir);
+	d = opendir(dir);
+	REQUIRE(d);
+	while ((de = readdir(d)))
+		left += de->d_name[0] != '.';
+	closedir(d);
+	CHECK_EQ(left, 0);
 	cleanup_fs();
 }
