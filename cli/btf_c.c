@@ -134,13 +134,20 @@ static void name_set_free(struct name_set *ns)
 
 /* ---- state ----------------------------------------------------------------------- */
 
-enum { ST_NONE, ST_BUSY, ST_DONE };
+/* Ordering (phase 1) and emission (phase 2) states of a type. */
+enum { ORD_NONE, ORD_BUSY, ORD_DONE };
+enum { EM_NONE, EM_BUSY, EM_DONE };
 
 struct cdump {
 	const struct hive_btf *btf;
 	uint32_t cnt;
-	uint8_t *state;       /* definition: ST_* */
-	uint8_t *fwd;         /* forward declaration emitted */
+	uint8_t *ord;         /* ORD_* */
+	uint8_t *em;          /* EM_* */
+	uint8_t *fwd;         /* declaration (struct X; or typedef) emitted */
+	uint8_t *refd;        /* referenced by another type */
+	uint8_t *align;       /* align_of cache (0: not computed) */
+	uint32_t *queue;      /* definitions in emission order */
+	uint32_t nqueue;
 	char **names;         /* unique names, computed on first use */
 	struct name_set tags, idents;
 	struct dstr out;
@@ -212,6 +219,8 @@ static uint32_t align_of(const struct cdump *d, uint32_t id, int depth)
 
 	if (!t || depth > 64)
 		return 1;
+	if (d->align && id < d->cnt && d->align[id])
+		return d->align[id];
 	switch (hive_btf_kind(t)) {
 	case BTF_KIND_INT:
 	case BTF_KIND_ENUM:
@@ -230,13 +239,15 @@ static uint32_t align_of(const struct cdump *d, uint32_t id, int depth)
 		return align_of(d, t->type, depth + 1);
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		if (is_packed(d, id, depth + 1))
-			return 1;
-		for (i = 0; i < hive_btf_vlen(t); i++) {
-			a = align_of(d, hive_btf_members(t)[i].type, depth + 1);
-			if (a > max)
-				max = a;
+		if (!is_packed(d, id, depth + 1)) {
+			for (i = 0; i < hive_btf_vlen(t); i++) {
+				a = align_of(d, hive_btf_members(t)[i].type, depth + 1);
+				if (a > max)
+					max = a;
+			}
 		}
+		if (d->align && id < d->cnt)
+			d->align[id] = (uint8_t)max; /* at most 8 */
 		return max;
 	default:
 		return 1;
@@ -275,21 +286,65 @@ static bool is_packed(const struct cdump *d, uint32_t id, int depth)
 	return false;
 }
 
-/* Anonymous bitfields covering bits [cur, to). */
-static void emit_pad(struct dstr *s, uint32_t cur, uint32_t to, int indent)
-{
-	while (cur < to) {
-		uint32_t room = 64 - cur % 64, n = to - cur < room ? to - cur : room;
-
-		ds_tabs(s, indent);
-		ds_printf(s, "long: %u;\n", n);
-		cur += n;
-	}
-}
-
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
 	return a ? (v + a - 1) / a * a : v;
+}
+
+/*
+ * Explicit padding from bit @cur to bit @next (where the next member, of
+ * alignment @next_align bytes, or the end of the struct, must land), as
+ * libbpf writes it: first the largest of long/int/short/char whose
+ * alignment boundary lies in the gap (a "type: N" or "type: 0" marker
+ * only where the compiler would not align there by itself), then full
+ * "type: bits" units, then the smallest type holding the remainder.
+ */
+static void emit_pad(struct dstr *s, uint32_t cur, uint32_t next, uint32_t next_align,
+		     bool in_bitfield, int indent)
+{
+	static const struct {
+		const char *name;
+		uint32_t bits;
+	} pads[] = { { "long", 64 }, { "int", 32 }, { "short", 16 }, { "char", 8 } };
+	const char *type = "char";
+	uint32_t bits = 8, new_off = cur, n;
+	size_t i;
+
+	if (cur >= next)
+		return;
+	for (i = 0; i < 4; i++) {
+		type = pads[i].name;
+		bits = pads[i].bits;
+		new_off = (uint32_t)round_up(cur, bits);
+		if (new_off <= next)
+			break;
+	}
+	if (new_off > cur && new_off <= next) {
+		if (in_bitfield || (new_off == next && round_up(cur, 8ull * next_align) != new_off) ||
+		    (new_off != next && next - new_off <= new_off - cur)) {
+			ds_tabs(s, indent);
+			ds_printf(s, "%s: %u;\n", type, in_bitfield ? new_off - cur : 0);
+		}
+		cur = new_off;
+	}
+	while (cur < next) {
+		n = next - cur < bits ? next - cur : bits;
+		if (n == bits) {
+			ds_tabs(s, indent);
+			ds_printf(s, "%s: %u;\n", type, bits);
+			cur += n;
+			continue;
+		}
+		for (i = 4; i-- > 0;)
+			if (pads[i].bits >= n) {
+				type = pads[i].name;
+				bits = pads[i].bits;
+				break;
+			}
+		ds_tabs(s, indent);
+		ds_printf(s, "%s: %u;\n", type, n);
+		cur += n;
+	}
 }
 
 /* ---- declarations ---------------------------------------------------------------------- */
@@ -348,52 +403,40 @@ static void emit_struct_body(struct cdump *d, struct dstr *s, uint32_t id, int i
 	const struct btf_type *t = T(d, id);
 	const struct btf_member *m = hive_btf_members(t);
 	bool uni = hive_btf_kind(t) == BTF_KIND_UNION;
-	bool packed = !uni && is_packed(d, id, depth);
+	bool packed = !uni && is_packed(d, id, depth), prev_bitfield = false;
 	uint32_t i, n = hive_btf_vlen(t), cur = 0;
 
 	ds_printf(s, "%s", uni ? "union" : "struct");
 	if (raw_name(d, id)[0])
 		ds_printf(s, " %s", cname(d, id));
-	ds_printf(s, " {\n");
+	ds_printf(s, " {");
+	if (n || t->size)
+		ds_printf(s, "\n");
 	for (i = 0; i < n; i++) {
 		uint32_t off = hive_btf_member_bit_offset(t, i);
 		uint32_t bsz = hive_btf_member_bitfield_size(t, i);
+		uint32_t align = packed ? 1 : align_of(d, m[i].type, depth + 1);
 		const char *mname = hive_btf__name_by_offset(d->btf, m[i].name_off);
-		int64_t msize = hive_btf__resolve_size(d->btf, m[i].type);
+		int64_t msize;
 
-		if (!uni) {
-			uint32_t natural;
-
-			if (bsz) {
-				uint32_t unit = msize > 0 ? (uint32_t)msize * 8 : 8;
-
-				natural = (cur % unit) + bsz <= unit ? cur : (uint32_t)round_up(cur, unit);
-			} else {
-				natural = packed ? cur :
-					  (uint32_t)round_up(cur, 8ull * align_of(d, m[i].type, depth + 1));
-			}
-			if (off > natural)
-				emit_pad(s, cur, off, indent + 1);
-		}
+		emit_pad(s, cur, off, align, prev_bitfield && bsz, indent + 1);
 		ds_tabs(s, indent + 1);
 		emit_decl(d, s, m[i].type, mname ? mname : "", indent + 1, depth + 1);
-		if (bsz)
+		if (bsz) {
 			ds_printf(s, ": %u", bsz);
-		ds_printf(s, ";\n");
-		if (!uni) {
-			uint32_t end = off + (bsz ? bsz : (msize > 0 ? (uint32_t)msize * 8 : 0));
-
-			if (end > cur)
-				cur = end;
+			cur = off + bsz;
+			prev_bitfield = true;
+		} else {
+			msize = hive_btf__resolve_size(d->btf, m[i].type);
+			cur = off + (uint32_t)(msize > 0 ? msize : 0) * 8;
+			prev_bitfield = false;
 		}
+		ds_printf(s, ";\n");
 	}
-	if (!uni) {
-		uint32_t a = packed ? 1 : max_member_align(d, t, depth);
-
-		if ((uint64_t)t->size * 8 > round_up(cur, 8ull * a))
-			emit_pad(s, cur, t->size * 8, indent + 1);
-	}
-	ds_tabs(s, indent);
+	if (!uni)
+		emit_pad(s, cur, t->size * 8, packed ? 1 : align_of(d, id, depth), false, indent + 1);
+	if (n || t->size)
+		ds_tabs(s, indent);
 	ds_printf(s, "}%s", packed ? " __attribute__((packed))" : "");
 }
 
@@ -498,8 +541,16 @@ static void emit_decl(struct cdump *d, struct dstr *s, uint32_t id, const char *
 				     (k == BTF_KIND_ARRAY || k == BTF_KIND_FUNC_PROTO);
 
 			memset(&next, 0, sizeof(next));
-			ds_printf(&next, "%s*%s%s%s", paren ? "(" : "", quals, cur.p ? cur.p : "",
-				  paren ? ")" : "");
+			/* libbpf's spacing: "T * (*f)(...)", "T * const name", "T * const" */
+			if (quals[0]) {
+				quals[strlen(quals) - 1] = '\0';
+				ds_printf(&next, "%s* %s%s%s%s", paren ? "(" : "", quals,
+					  cur.len ? " " : "", cur.p ? cur.p : "", paren ? ")" : "");
+			} else {
+				ds_printf(&next, "%s*%s%s%s", paren ? "(" : "",
+					  cur.p && cur.p[0] == '(' ? " " : "", cur.p ? cur.p : "",
+					  paren ? ")" : "");
+			}
 			free(cur.p);
 			cur = next;
 			quals[0] = '\0';
@@ -507,6 +558,9 @@ static void emit_decl(struct cdump *d, struct dstr *s, uint32_t id, const char *
 			continue;
 		}
 		case BTF_KIND_ARRAY:
+			/* qualifiers of an array belong to its elements, which carry
+			 * their own (GCC repeats them): drop them, as libbpf */
+			quals[0] = '\0';
 			ds_printf(&cur, "[%u]", ((const struct btf_array *)hive_btf_records(t))->nelems);
 			id = ((const struct btf_array *)hive_btf_records(t))->type;
 			continue;
@@ -529,160 +583,255 @@ static void emit_decl(struct cdump *d, struct dstr *s, uint32_t id, const char *
 	free(cur.p);
 }
 
-/* ---- ordering ---------------------------------------------------------------------- */
+/* ---- ordering (phase 1) ---------------------------------------------------------- */
 
-static void order(struct cdump *d, uint32_t id, bool through_ptr, int depth);
+static void queue_def(struct cdump *d, uint32_t id)
+{
+	if (d->nqueue < d->cnt)
+		d->queue[d->nqueue++] = id;
+}
 
-/* Forward declarations of named structs/unions @id's definition mentions
- * through pointers that are not declared yet. */
-static void emit_fwds(struct cdump *d, uint32_t id, uint32_t self, int depth)
+/*
+ * Queue the definitions a use of @id needs, dependencies first. A use
+ * @through_ptr needs no definition of a named struct/union (a forward
+ * declaration will do). Returns true when the use is "strong": a
+ * definition is (or will be) emitted, so a typedef of it can be too.
+ */
+static bool order(struct cdump *d, uint32_t id, bool through_ptr, int depth)
 {
 	const struct btf_type *t = T(d, id);
+	bool strong;
 	uint32_t i;
 
-	if (!t || depth > 64)
-		return;
+	if (!id)
+		return true; /* void is always declared */
+	if (!t || depth > 512 || id >= d->cnt)
+		return false;
+	if (d->ord[id] == ORD_DONE)
+		return true;
+	if (d->ord[id] == ORD_BUSY)
+		return false; /* a loop: only possible through pointers */
 	switch (hive_btf_kind(t)) {
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		if (raw_name(d, id)[0] && depth > 0) {
-			if (id != self && d->state[id] != ST_DONE && !d->fwd[id]) {
-				ds_printf(&d->out, "%s %s;\n\n",
-					  hive_btf_kind(t) == BTF_KIND_UNION ? "union" : "struct",
-					  cname(d, id));
-				d->fwd[id] = 1;
-			}
-			return;
-		}
-		for (i = 0; i < hive_btf_vlen(t); i++)
-			emit_fwds(d, hive_btf_members(t)[i].type, self, depth + 1);
-		break;
-	case BTF_KIND_FWD:
-		if (!d->fwd[id]) {
-			ds_printf(&d->out, "%s %s;\n\n", hive_btf_kflag(t) ? "union" : "struct",
-				  cname(d, id));
-			d->fwd[id] = 1;
-		}
-		break;
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+		d->ord[id] = ORD_DONE;
+		return false;
 	case BTF_KIND_PTR:
+		return order(d, t->type, true, depth + 1);
 	case BTF_KIND_CONST:
 	case BTF_KIND_VOLATILE:
 	case BTF_KIND_RESTRICT:
 	case BTF_KIND_TYPE_TAG:
-		emit_fwds(d, t->type, self, depth + 1);
-		break;
+		return order(d, t->type, through_ptr, depth + 1);
 	case BTF_KIND_ARRAY:
-		emit_fwds(d, ((const struct btf_array *)hive_btf_records(t))->type, self, depth + 1);
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		emit_fwds(d, t->type, self, depth + 1);
-		for (i = 0; i < hive_btf_vlen(t); i++)
-			emit_fwds(d, ((const struct btf_param *)hive_btf_records(t))[i].type, self,
-				  depth + 1);
-		break;
-	case BTF_KIND_TYPEDEF:
-		/* a typedef is always defined before it is used */
-		break;
-	default:
-		break;
-	}
-}
-
-/* Define named type @id at top level. */
-static void emit_def(struct cdump *d, uint32_t id, int depth)
-{
-	const struct btf_type *t = T(d, id);
-
-	switch (hive_btf_kind(t)) {
+		return order(d, ((const struct btf_array *)hive_btf_records(t))->type, false, depth + 1);
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		emit_fwds(d, id, id, 0);
-		emit_struct_body(d, &d->out, id, 0, depth);
-		ds_printf(&d->out, ";\n\n");
-		break;
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-		emit_enum_body(d, &d->out, id, 0);
-		ds_printf(&d->out, ";\n\n");
-		break;
-	case BTF_KIND_TYPEDEF:
-		emit_fwds(d, t->type, id, 1);
-		ds_printf(&d->out, "typedef ");
-		emit_decl(d, &d->out, t->type, cname(d, id), 0, depth);
-		ds_printf(&d->out, ";\n\n");
-		break;
-	default:
-		break;
-	}
-}
-
-/* Make sure what a use of @id needs is defined: by value (complete types)
- * or @through_ptr (declarations suffice). */
-static void order(struct cdump *d, uint32_t id, bool through_ptr, int depth)
-{
-	const struct btf_type *t = T(d, id);
-	uint32_t i;
-
-	if (!id || !t || depth > 256 || id >= d->cnt)
-		return;
-	switch (hive_btf_kind(t)) {
-	case BTF_KIND_PTR:
-		order(d, t->type, true, depth + 1);
-		break;
-	case BTF_KIND_ARRAY:
-		order(d, ((const struct btf_array *)hive_btf_records(t))->type, through_ptr, depth + 1);
-		break;
-	case BTF_KIND_CONST:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-		order(d, t->type, through_ptr, depth + 1);
-		break;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		if (!raw_name(d, id)[0]) {
-			/* anonymous: printed inline, its members are needed by value */
-			for (i = 0; i < hive_btf_vlen(t); i++)
-				order(d, hive_btf_members(t)[i].type, false, depth + 1);
-			break;
-		}
-		if (through_ptr || d->state[id] != ST_NONE)
-			break;
-		d->state[id] = ST_BUSY;
+		if (through_ptr && raw_name(d, id)[0])
+			return false;
+		d->ord[id] = ORD_BUSY;
 		for (i = 0; i < hive_btf_vlen(t); i++)
 			order(d, hive_btf_members(t)[i].type, false, depth + 1);
-		emit_def(d, id, depth);
-		d->state[id] = ST_DONE;
+		if (raw_name(d, id)[0])
+			queue_def(d, id);
+		d->ord[id] = ORD_DONE;
+		return true;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+		/* named enums and unreferenced anonymous ones are top-level declarations */
+		if (raw_name(d, id)[0] || !d->refd[id])
+			queue_def(d, id);
+		d->ord[id] = ORD_DONE;
+		return true;
+	case BTF_KIND_TYPEDEF:
+		strong = order(d, t->type, through_ptr, depth + 1);
+		if (through_ptr && !strong)
+			return false; /* declared where it is used through a pointer */
+		queue_def(d, id);
+		d->ord[id] = ORD_DONE;
+		return true;
+	case BTF_KIND_FUNC_PROTO:
+		strong = order(d, t->type, through_ptr, depth + 1);
+		for (i = 0; i < hive_btf_vlen(t); i++)
+			if (order(d, ((const struct btf_param *)hive_btf_records(t))[i].type, through_ptr,
+				  depth + 1))
+				strong = true;
+		return strong;
+	default:
+		/* FUNC, VAR, DATASEC, DECL_TAG declare no C type */
+		d->ord[id] = ORD_DONE;
+		return false;
+	}
+}
+
+/* ---- emission (phase 2) ------------------------------------------------------------ */
+
+static void emit_typedef(struct cdump *d, uint32_t id)
+{
+	/* the compiler's own type cannot be redefined */
+	if (!strcmp(raw_name(d, id), "__builtin_va_list"))
+		return;
+	ds_printf(&d->out, "typedef ");
+	emit_decl(d, &d->out, T(d, id)->type, cname(d, id), 0, 0);
+	ds_printf(&d->out, ";\n\n");
+}
+
+static void emit_fwd(struct cdump *d, uint32_t id, bool uni)
+{
+	ds_printf(&d->out, "%s %s;\n\n", uni ? "union" : "struct", cname(d, id));
+	d->fwd[id] = 1;
+}
+
+/*
+ * Emit @id: its definition when @cont is 0 (a queued top-level
+ * definition); otherwise (a type used inside definition @cont) only the
+ * declarations that use needs: forward declarations of structs known by
+ * pointer, typedefs.
+ */
+static void emit_type(struct cdump *d, uint32_t id, uint32_t cont, int depth)
+{
+	const struct btf_type *t = T(d, id);
+	bool top = cont == 0;
+	uint32_t i, k;
+
+	if (!id || !t || id >= d->cnt || depth > 512 || d->em[id] == EM_DONE)
+		return;
+	k = hive_btf_kind(t);
+	if (d->em[id] == EM_BUSY) {
+		if (d->fwd[id])
+			return;
+		if ((k == BTF_KIND_STRUCT || k == BTF_KIND_UNION) && id != cont &&
+		    raw_name(d, id)[0]) {
+			emit_fwd(d, id, k == BTF_KIND_UNION);
+		} else if (k == BTF_KIND_TYPEDEF) {
+			emit_typedef(d, id);
+			d->fwd[id] = 1;
+		}
+		return;
+	}
+	switch (k) {
+	case BTF_KIND_INT:
+	case BTF_KIND_FLOAT:
+		d->em[id] = EM_DONE;
 		break;
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		if (raw_name(d, id)[0] && d->state[id] == ST_NONE) {
-			d->state[id] = ST_DONE;
-			emit_def(d, id, depth);
+		if (top) {
+			emit_enum_body(d, &d->out, id, 0);
+			ds_printf(&d->out, ";\n\n");
 		}
+		d->em[id] = EM_DONE;
+		break;
+	case BTF_KIND_PTR:
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		emit_type(d, t->type, cont, depth + 1);
+		break;
+	case BTF_KIND_ARRAY:
+		emit_type(d, ((const struct btf_array *)hive_btf_records(t))->type, cont, depth + 1);
 		break;
 	case BTF_KIND_FWD:
-		break; /* declared by emit_fwds where used */
+		if (!d->fwd[id])
+			emit_fwd(d, id, hive_btf_kflag(t));
+		d->em[id] = EM_DONE;
+		break;
 	case BTF_KIND_TYPEDEF:
-		if (d->state[id] == ST_DONE && !through_ptr)
-			order(d, t->type, false, depth + 1); /* now needed by value */
-		if (d->state[id] != ST_NONE)
-			break;
-		d->state[id] = ST_BUSY;
-		order(d, t->type, through_ptr, depth + 1);
-		emit_def(d, id, depth);
-		d->state[id] = ST_DONE;
+		d->em[id] = EM_BUSY;
+		emit_type(d, t->type, id, depth + 1);
+		if (!d->fwd[id])
+			emit_typedef(d, id);
+		d->fwd[id] = 1;
+		d->em[id] = EM_DONE;
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		d->em[id] = EM_BUSY;
+		if (top || !raw_name(d, id)[0]) {
+			uint32_t inner = raw_name(d, id)[0] ? id : cont;
+
+			/* what the members mention must be declared first */
+			for (i = 0; i < hive_btf_vlen(t); i++)
+				emit_type(d, hive_btf_members(t)[i].type, inner, depth + 1);
+		} else if (!d->fwd[id] && id != cont) {
+			emit_fwd(d, id, k == BTF_KIND_UNION);
+		}
+		if (top) {
+			emit_struct_body(d, &d->out, id, 0, 0);
+			ds_printf(&d->out, ";\n\n");
+			d->em[id] = EM_DONE;
+		} else {
+			d->em[id] = EM_NONE;
+		}
 		break;
 	case BTF_KIND_FUNC_PROTO:
-		order(d, t->type, true, depth + 1);
+		emit_type(d, t->type, cont, depth + 1);
 		for (i = 0; i < hive_btf_vlen(t); i++)
-			order(d, ((const struct btf_param *)hive_btf_records(t))[i].type, true,
-			      depth + 1);
+			emit_type(d, ((const struct btf_param *)hive_btf_records(t))[i].type, cont,
+				  depth + 1);
 		break;
 	default:
-		/* INT, FLOAT: builtin; FUNC, VAR, DATASEC, DECL_TAG: not types of C objects */
 		break;
 	}
+}
+
+/* Which types other types refer to (unreferenced anonymous enums are emitted). */
+static void mark_referenced(struct cdump *d)
+{
+	uint32_t id, i;
+
+	for (id = 1; id < d->cnt; id++) {
+		const struct btf_type *t = T(d, id);
+		uint32_t n = hive_btf_vlen(t);
+
+#define REF(x) do { if ((x) < d->cnt) d->refd[(x)] = 1; } while (0)
+		switch (hive_btf_kind(t)) {
+		case BTF_KIND_PTR:
+		case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_FUNC:
+		case BTF_KIND_VAR:
+		case BTF_KIND_DECL_TAG:
+		case BTF_KIND_TYPE_TAG:
+			REF(t->type);
+			break;
+		case BTF_KIND_ARRAY:
+			REF(((const struct btf_array *)hive_btf_records(t))->type);
+			REF(((const struct btf_array *)hive_btf_records(t))->index_type);
+			break;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			for (i = 0; i < n; i++)
+				REF(hive_btf_members(t)[i].type);
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			for (i = 0; i < n; i++)
+				REF(((const struct btf_param *)hive_btf_records(t))[i].type);
+			break;
+		case BTF_KIND_DATASEC:
+			for (i = 0; i < n; i++)
+				REF(((const struct btf_var_secinfo *)hive_btf_records(t))[i].type);
+			break;
+		default:
+			break;
+		}
+#undef REF
+	}
+}
+
+/* Dump @id: order its needs, then emit the queued definitions. */
+static void dump_one(struct cdump *d, uint32_t id)
+{
+	uint32_t i;
+
+	d->nqueue = 0;
+	order(d, id, false, 0);
+	for (i = 0; i < d->nqueue; i++)
+		emit_type(d, d->queue[i], 0, 0);
 }
 
 static int cdump_init(struct cdump *d, const struct hive_btf *btf)
@@ -690,11 +839,16 @@ static int cdump_init(struct cdump *d, const struct hive_btf *btf)
 	memset(d, 0, sizeof(*d));
 	d->btf = btf;
 	d->cnt = hive_btf__type_cnt(btf);
-	d->state = calloc(d->cnt, 1);
+	d->ord = calloc(d->cnt, 1);
+	d->em = calloc(d->cnt, 1);
 	d->fwd = calloc(d->cnt, 1);
+	d->refd = calloc(d->cnt, 1);
+	d->queue = calloc(d->cnt, sizeof(uint32_t));
 	d->names = calloc(d->cnt, sizeof(char *));
-	if (!d->state || !d->fwd || !d->names)
+	d->align = calloc(d->cnt, 1);
+	if (!d->ord || !d->em || !d->fwd || !d->refd || !d->queue || !d->names || !d->align)
 		return -ENOMEM;
+	mark_referenced(d);
 	return 0;
 }
 
@@ -706,8 +860,12 @@ static void cdump_free(struct cdump *d)
 		for (i = 0; i < d->cnt; i++)
 			free(d->names[i]);
 	free(d->names);
-	free(d->state);
+	free(d->ord);
+	free(d->em);
 	free(d->fwd);
+	free(d->refd);
+	free(d->queue);
+	free(d->align);
 	free(d->out.p);
 	name_set_free(&d->tags);
 	name_set_free(&d->idents);
@@ -723,10 +881,10 @@ int cli_btf_dump_c(const struct hive_btf *btf, FILE *out, const uint32_t *ids, u
 		goto out;
 	if (nr) {
 		for (i = 0; i < nr; i++)
-			order(&d, ids[i], false, 0);
+			dump_one(&d, ids[i]);
 	} else {
 		for (i = 1; i < d.cnt; i++)
-			order(&d, i, false, 0);
+			dump_one(&d, i);
 	}
 	if (d.out.oom) {
 		err = -ENOMEM;

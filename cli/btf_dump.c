@@ -707,7 +707,8 @@ static void raw_type(const struct hive_btf *btf, uint32_t id)
 				const struct btf_enum *e = &((const struct btf_enum *)hive_btf_records(t))[i];
 
 				noff = e->name_off;
-				v = sign ? (uint64_t)(int64_t)e->val : (uint64_t)(uint32_t)e->val;
+				/* JSON: bpftool 7.1 widens the s32 value either way */
+				v = (uint64_t)(int64_t)e->val;
 			} else {
 				const struct btf_enum64 *e = &((const struct btf_enum64 *)hive_btf_records(t))[i];
 
