@@ -168,7 +168,7 @@ static int mark_flow(struct jit_ctx *c)
 
 			if (t < 0 || t >= n)
 				return -EINVAL;
-			c->pcflags[t] |= JF_LEADER | JF_TARGET;
+			c->pcflags[t] |= JF_LEADER | JF_TARGET | (t <= pc ? JF_LOOP : 0);
 		}
 		if (in->code == HIVE_OP_CALL && in->src == HIVE_PSEUDO_CALL) {
 			int64_t t = (int64_t)pc + in->imm + 1;

@@ -6,6 +6,8 @@
  *   rA = rB; rA += imm; rA += rC          lea rA, [rB + rC + imm]
  *     ... then *(rA + off) with rA dead    the access uses [rB + rC + imm + off]
  *   rA = rB; rA <<= 32; rA >>= 32         mov rA32, rB32   (s>>=: movsxd)
+ *   rA <<= 32; rB = rA; rB >>= 32         mov rB32, rA32   (rA dead)
+ *   rA &= 1; rA = -rA; rA &= rB           test; cmovnz rA, rB
  *   rT = *(u64 *)(..); rD op= rT          op rD, [..]      (rT dead)
  *   rK = imm; rD op= rK / if rD cc rK     op rD, imm       (rK dead)
  *   rK = imm; *(..) = rK                  mov [..], imm    (rK dead)
@@ -306,6 +308,57 @@ static uint32_t fuse_ext(struct jit_ctx *c, uint32_t pc)
 	return q + 2 - pc;
 }
 
+/* rA <<= k; rB = rA; rB >>= k (k = 32/48/56), rA dead: one extension */
+static uint32_t fuse_shift_mov_ext(struct jit_ctx *c, uint32_t pc)
+{
+	const struct hive_insn *sh = at(c, pc), *mv, *sh2;
+	unsigned bits;
+
+	if (sh->code != HIVE_OP_LSH64_IMM || (sh->imm != 32 && sh->imm != 48 && sh->imm != 56) ||
+	    !joins(c, pc + 1) || !joins(c, pc + 2))
+		return 0;
+	mv = at(c, pc + 1);
+	sh2 = at(c, pc + 2);
+	if (mv->code != HIVE_OP_MOV64_REG || mv->off || mv->src != sh->dst || mv->dst == sh->dst ||
+	    (sh2->code != HIVE_OP_RSH64_IMM && sh2->code != HIVE_OP_ARSH64_IMM) ||
+	    sh2->dst != mv->dst || sh2->imm != sh->imm || !dead(c, pc + 2, sh->dst))
+		return 0;
+	bits = 64 - (unsigned)sh->imm;
+	if (sh2->code == HIVE_OP_ARSH64_IMM)
+		emit_movsx_rr(c, true, bits, xreg(mv->dst), xreg(sh->dst)); /* movsx rB, rA32/16/8 */
+	else if (bits == 32)
+		emit_mov_rr(c, false, xreg(mv->dst), xreg(sh->dst));      /* mov rB32, rA32 */
+	else
+		emit_movzx_rr(c, bits, xreg(mv->dst), xreg(sh->dst));     /* movzx rB32, rA16/8 */
+	return 3;
+}
+
+/*
+ * rA &= 1; rA = -rA; rA &= rB: a mask from the low bit (CRC and other
+ * branchless code), i.e. rA = (rA & 1) ? rB : 0. As test + cmov it is two
+ * cycles of latency instead of three.
+ */
+static uint32_t fuse_lowbit_mask(struct jit_ctx *c, uint32_t pc)
+{
+	const struct hive_insn *a1 = at(c, pc), *ng, *a2;
+	bool w = a1->code == HIVE_OP_AND64_IMM;
+	int ra = xreg(a1->dst);
+
+	if ((a1->code != HIVE_OP_AND64_IMM && a1->code != HIVE_OP_AND_IMM) || a1->imm != 1 ||
+	    c->blind || !joins(c, pc + 1) || !joins(c, pc + 2))
+		return 0;
+	ng = at(c, pc + 1);
+	a2 = at(c, pc + 2);
+	if (ng->code != (w ? HIVE_OP_NEG64 : HIVE_OP_NEG) || ng->dst != a1->dst ||
+	    a2->code != (w ? HIVE_OP_AND64_REG : HIVE_OP_AND_REG) || a2->dst != a1->dst ||
+	    a2->src == a1->dst)
+		return 0;
+	emit_test_ri(c, false, ra, 1);                       /* test rA8, 1 */
+	emit_mov_imm64_keepflags(c, ra, 0);                  /* mov rA32, 0 */
+	emit_cmov(c, w, CC_NE, ra, xreg(a2->src));           /* cmovnz rA, rB */
+	return 3;
+}
+
 /* rA = rB; then imul by imm, shift by a register (BMI2), shift left by 1..3 */
 static uint32_t fuse_mov_op(struct jit_ctx *c, uint32_t pc)
 {
@@ -572,6 +625,12 @@ int jit_fuse(struct jit_ctx *c, uint32_t pc)
 		break;
 	case HIVE_OP_LSH64_IMM:
 		k = fuse_ext(c, pc);
+		if (!k)
+			k = fuse_shift_mov_ext(c, pc);
+		break;
+	case HIVE_OP_AND64_IMM:
+	case HIVE_OP_AND_IMM:
+		k = fuse_lowbit_mask(c, pc);
 		break;
 	case HIVE_OP_MOV64_IMM:
 	case HIVE_OP_MOV_IMM:

@@ -1,17 +1,20 @@
 /*
- * jit.c - the JIT driver: analysis, code-size passes until the layout
- * converges, the final pass into W^X memory, and the entry points the VM
- * uses (jit_compile, jit_free, the hive_run_call() entry).
+ * jit.c - the JIT driver: analysis, layout passes, the final pass into W^X
+ * memory, and the entry points the VM uses (jit_compile, jit_free, the
+ * hive_run_call() entry).
  *
- * Passes. Pass 1 uses the longest encoding of every jump and call. Before
- * pass 2 the image is mapped (its address decides which helper calls can be
- * rel32). Each later pass chooses jump sizes from the previous pass's
- * layout; sizes only shrink, so the layout converges (typically in 3-4
- * passes). One more pass then writes the code, which must reproduce the
- * converged layout exactly. Any failure returns an error and hive_vm_load
- * falls back to the interpreter.
+ * Passes. Pass 0 bounds the code size: every jump long, every helper call
+ * absolute, every loop head fully padded; the code memory is mapped with
+ * that size (its address then decides which helper calls can be rel32).
+ * Later passes emit every jump short unless an earlier pass saw its
+ * displacement out of rel8 range; after each pass the recorded jumps are
+ * checked and the ones that do not fit become long for good. Loop heads
+ * are padded with NOPs to JIT_ALIGN from their actual position. When a pass
+ * makes no jump long, the layout is settled: one more pass writes the code
+ * and must reproduce it exactly. Any failure returns an error and
+ * hive_vm_load falls back to the interpreter.
  *
- * Image: a 16-byte header (struct jit_hdr), the entry trampoline, the
+ * Image: a 32-byte header (struct jit_hdr), the entry trampoline, the
  * eBPF body in program order (each function preceded by its prologue),
  * out-of-line stubs, shared routines.
  */
@@ -47,6 +50,64 @@ void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint
 	}
 	c->stubs[c->nstubs++] = (struct jit_stub){ (uint8_t)kind, arg, arg2, back };
 	c->stub_bytes += jit_stub_size(kind);
+}
+
+void jit_add_jump(struct jit_ctx *c, uint32_t target, uint32_t end)
+{
+	if (c->njumps == c->jump_cap) {
+		uint32_t cap = c->jump_cap ? c->jump_cap * 2 : 256;
+		struct jit_jump *j = realloc(c->jumps, (size_t)cap * sizeof(*j));
+
+		if (!j) {
+			c->err = -ENOMEM;
+			return;
+		}
+		c->jumps = j;
+		c->jump_cap = cap;
+	}
+	c->jumps[c->njumps++] = (struct jit_jump){ c->cur_pc, target, end };
+}
+
+/* Make long every short jump of the last pass that did not reach; returns
+ * whether any changed. */
+static bool promote_jumps(struct jit_ctx *c)
+{
+	bool changed = false;
+	uint32_t i;
+
+	for (i = 0; i < c->njumps; i++) {
+		const struct jit_jump *j = &c->jumps[i];
+
+		if (!c->jlong[j->pc] && !is_imm8((int64_t)c->off[j->target] - j->end)) {
+			c->jlong[j->pc] = 1;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/* Multi-byte NOPs (the recommended encodings), @k bytes in total. */
+static void emit_nops(struct jit_ctx *c, uint32_t k)
+{
+	static const uint8_t nops[9][9] = {
+		{ 0x90 },
+		{ 0x66, 0x90 },
+		{ 0x0f, 0x1f, 0x00 },
+		{ 0x0f, 0x1f, 0x40, 0x00 },
+		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	};
+
+	while (k) {
+		uint32_t n = k > 9 ? 9 : k, i;
+
+		for (i = 0; i < n; i++)
+			emit1(c, nops[n - 1][i]);
+		k -= n;
+	}
 }
 
 /* Append the bytes of ibuf to the image (final pass) and advance. */
@@ -87,11 +148,12 @@ static int do_pass(struct jit_ctx *c)
 	c->ilen = 0;
 	c->nstubs = 0;
 	c->stub_bytes = 0;
+	c->njumps = 0;
 	c->err = 0;
 	c->cur_pc = 0;
 
 	hdr.cb_entry = c->prev_common[COMMON_CB_ENTRY];
-	hdr.flags = c->checks ? JIT_HDR_CHECKED : 0;
+	hdr.flags = (c->checks ? JIT_HDR_CHECKED : 0) | (c->lean ? JIT_HDR_LEAN : 0);
 	hdr.code_size = c->prev_size;
 	hdr.stubs = c->prev_stub_base;
 	hdr.common = c->prev_common[0];
@@ -105,14 +167,20 @@ static int do_pass(struct jit_ctx *c)
 	for (pc = 0; pc < c->n; pc += (uint32_t)k) {
 		uint8_t f = c->pcflags[pc];
 
-		if (f & JF_FSTART) {
+		if ((f & JF_FSTART) && c->lean) {
+			/* the lean entry falls into pc 0, the only function */
+		} else if (f & JF_FSTART) {
 			if (falls_into(c, pc))
 				emit2(c, 0xeb, JIT_PROLOGUE_LEN); /* jmp over the prologue */
 			jit_emit_prologue(c);
-			err = flush(c);
-			if (err)
-				return err;
+		} else if ((f & JF_LOOP) && !falls_into(c, pc)) {
+			/* loop head after a jump or exit: NOPs (never executed)
+			 * up to the next JIT_ALIGN boundary */
+			emit_nops(c, c->upper ? JIT_ALIGN - 1 : (JIT_ALIGN - c->pos % JIT_ALIGN) % JIT_ALIGN);
 		}
+		err = flush(c);
+		if (err)
+			return err;
 		c->off[pc] = c->pos;
 		c->cur_pc = pc;
 		if (c->checks && (f & JF_LEADER))
@@ -175,6 +243,36 @@ static bool program_has_tail_call(const struct hive_vm *vm)
 	return false;
 }
 
+/*
+ * Whether the program can use a lean frame (see jit_ctx.lean), and which
+ * host callee-saved registers it then saves: those of the eBPF registers
+ * it names (r6-r9), and r12 when packet loads read the run.
+ */
+static void choose_frame(struct jit_ctx *c)
+{
+	static const uint8_t bits[] = { LEAN_RBX, LEAN_R13, LEAN_R14, LEAN_R15 };
+	uint32_t pc;
+
+	c->lean = !c->checks;
+	c->lean_saves = 0;
+	for (pc = 0; pc < c->n && c->lean; pc++) {
+		const struct hive_insn *in = &c->insns[pc];
+		uint8_t k = isa_desc(in->code)->kind;
+
+		if (k == HIVE_K_CALL || k == HIVE_K_ATOMIC ||
+		    (k == HIVE_K_LDDW && in->src == HIVE_PSEUDO_FUNC))
+			c->lean = false;
+		if (k == HIVE_K_LDABS || k == HIVE_K_LDIND)
+			c->lean_saves |= LEAN_R12;
+		if (in->dst >= 6 && in->dst <= 9)
+			c->lean_saves |= bits[in->dst - 6];
+		if (in->src >= 6 && in->src <= 9 && k != HIVE_K_LDDW)
+			c->lean_saves |= bits[in->src - 6];
+		if (k == HIVE_K_LDDW)
+			pc++;
+	}
+}
+
 static uint64_t random_key(void)
 {
 	uint64_t k = 0;
@@ -228,6 +326,8 @@ static void ctx_free(struct jit_ctx *c)
 	free(c->off);
 	free(c->prev);
 	free(c->stubs);
+	free(c->jlong);
+	free(c->jumps);
 	free(c);
 }
 
@@ -252,9 +352,11 @@ int jit_compile(struct hive_vm *vm)
 	c->blind_key = c->blind ? random_key() : 0;
 	c->bmi2 = jit_host_bmi2();
 	c->has_tail = program_has_tail_call(vm);
+	choose_frame(c);
 	c->off = calloc((size_t)c->n + 1, sizeof(*c->off));
 	c->prev = calloc((size_t)c->n + 1, sizeof(*c->prev));
-	if (!c->off || !c->prev) {
+	c->jlong = calloc(c->n, 1);
+	if (!c->off || !c->prev || !c->jlong) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -262,36 +364,37 @@ int jit_compile(struct hive_vm *vm)
 	if (err)
 		goto out;
 
-	for (pass = 1; pass <= JIT_MAX_PASSES && !converged; pass++) {
-		c->pass = pass;
+	/* pass 0: the largest layout, mapped */
+	c->upper = true;
+	err = do_pass(c);
+	if (err)
+		goto out;
+	{
+		const void *near = (const void *)jit_compile;
+
+		if (vm->nhelpers && vm->helpers[vm->nhelpers - 1].fn)
+			near = (const void *)vm->helpers[vm->nhelpers - 1].fn;
+		alloc = c->pos;
+		mem = jit_fail_alloc ? NULL : jit_exec_alloc(alloc, near);
+		if (!mem) {
+			err = -ENOMEM;
+			goto out;
+		}
+		c->image_addr = (uintptr_t)mem;
+		c->image_size = (uint32_t)alloc;
+	}
+	swap_layout(c);
+	c->upper = false;
+	for (pass = 1; !converged; pass++) {
+		if (pass == JIT_MAX_PASSES)     /* give up on short jumps */
+			memset(c->jlong, 1, c->n);
 		err = do_pass(c);
 		if (err)
 			goto out;
-		if (pass == 1) {
-			/* pass 1 is the largest layout: map that much */
-			const void *near = (const void *)jit_compile;
-
-			if (vm->nhelpers && vm->helpers[vm->nhelpers - 1].fn)
-				near = (const void *)vm->helpers[vm->nhelpers - 1].fn;
-			alloc = c->pos;
-			mem = jit_fail_alloc ? NULL : jit_exec_alloc(alloc, near);
-			if (!mem) {
-				err = -ENOMEM;
-				goto out;
-			}
-			c->image_addr = (uintptr_t)mem;
-			c->image_size = (uint32_t)alloc;
-		} else {
-			converged = !memcmp(c->off, c->prev, ((size_t)c->n + 1) * sizeof(*c->off));
-		}
+		converged = !promote_jumps(c);
 		swap_layout(c);
 	}
-	if (!converged) {
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	/* final pass: write the converged layout */
-	c->pass = pass;
+	/* final pass: write the settled layout */
 	c->image = mem;
 	err = do_pass(c);
 	if (err)
@@ -313,7 +416,7 @@ int jit_compile(struct hive_vm *vm)
 	vm->jit_offsets = c->off;       /* n + 1 entries, owned by the vm */
 	c->off = NULL;
 	mem = NULL;
-	hive_pr_debug("jit: %u insns -> %u bytes in %d passes%s\n", c->n, c->pos, pass,
+	hive_pr_debug("jit: %u insns -> %u bytes in %d passes%s\n", c->n, c->pos, pass + 1,
 		      c->checks ? " (checked)" : "");
 out:
 	if (mem)

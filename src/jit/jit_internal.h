@@ -4,12 +4,15 @@
  * out-of-line stubs), and the functions each file provides.
  *
  * Compilation model (jit.c drives it):
- *  1. analysis.c: basic blocks, functions, liveness of eBPF registers.
+ *  1. analysis.c: basic blocks, functions, loop heads, liveness of eBPF
+ *     registers.
  *  2. x86_64.c: emits one group of eBPF instructions (usually one, or a
  *     fused pattern) at a time into ctx->ibuf; jit.c appends it to the
- *     image. Passes repeat until the code size stops shrinking; jump sizes
- *     of a pass are chosen from the previous pass's layout, so sizes only
- *     shrink and the layout converges.
+ *     image. A first pass with every jump long and every loop head fully
+ *     padded bounds the size (the code memory is mapped then); the
+ *     following passes start with every jump short and make a jump long
+ *     for good once its displacement does not fit, so the layout settles
+ *     after a few passes even though loop-head padding moves.
  *  3. The last pass writes into RW memory (execmem.c), which then becomes
  *     RX: never writable and executable at once.
  *
@@ -28,7 +31,7 @@
 #define JIT_INSN_MAX 640u
 /* Every out-of-line stub has this size, so stub k sits at base + k * size. */
 #define JIT_STUB_SIZE 16u
-/* Passes before giving up on convergence (the driver then fails). */
+/* Layout passes before every jump is made long (which always settles). */
 #define JIT_MAX_PASSES 40
 
 /* Bytes of the uniform function prologue (x86_64_call.c): a function's
@@ -43,6 +46,18 @@
 #define JF_FSTART   0x04u  /* first instruction of a function (call target) */
 #define JF_LDDW2    0x08u  /* second slot of an lddw: no code */
 #define JF_NOFALL   0x10u  /* the instruction never falls through */
+#define JF_LOOP     0x20u  /* target of a backward jump: aligned to JIT_ALIGN
+			    * when no instruction falls into it */
+
+/* Host registers a lean entry saves (besides rbp). */
+#define LEAN_RBX 0x01u
+#define LEAN_R13 0x02u
+#define LEAN_R14 0x04u
+#define LEAN_R15 0x08u
+#define LEAN_R12 0x10u
+
+/* Loop heads start at a multiple of this many bytes (NOP padding). */
+#define JIT_ALIGN 16u
 
 /* Registers masks: bit i = eBPF register ri. */
 #define JREG(i)      (1u << (i))
@@ -95,6 +110,7 @@ struct jit_hdr {
 	uint32_t reserved;
 };
 #define JIT_HDR_CHECKED 1u
+#define JIT_HDR_LEAN    2u   /* lean frame: not a tail-call target (jit_ctx.lean) */
 
 struct jit_ctx {
 	struct hive_vm *vm;
@@ -103,6 +119,14 @@ struct jit_ctx {
 	bool checks;       /* runtime checks (unverified program) */
 	bool blind;        /* constant blinding */
 	bool bmi2;         /* host has BMI2 (shlx/shrx/sarx, rorx, mulx) */
+	/*
+	 * Lean frame: an unchecked program without calls, callbacks or
+	 * atomics can neither fail nor call anything, so its entry saves
+	 * only the host registers it uses and its exits return straight to
+	 * the caller of jit_entry (no run->jit_sp, no main-function call).
+	 */
+	bool lean;
+	uint8_t lean_saves;        /* LEAN_* registers pushed by the lean entry */
 	uint64_t blind_key;
 
 	/* analysis.c */
@@ -112,7 +136,12 @@ struct jit_ctx {
 	uint32_t *rest;            /* checked runs: insns of the block after pc */
 
 	/* layout */
-	int pass;                  /* 1-based */
+	bool upper;                /* size-bound pass: long jumps, full padding */
+	uint8_t *jlong;            /* n entries: the jump of the group at pc is long */
+	struct jit_jump {
+		uint32_t pc, target, end;
+	} *jumps;                  /* jumps emitted this pass, checked after it */
+	uint32_t njumps, jump_cap;
 	uint32_t *off;             /* n + 1 entries: code offset of each pc, this pass */
 	uint32_t *prev;            /* n + 1 entries: previous pass */
 	uint32_t *fentry, *prev_fentry;  /* per function: prologue offset */
@@ -162,6 +191,8 @@ bool jit_host_bmi2(void);
 /* jit.c: record an out-of-line stub (its code follows the body). */
 void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint32_t arg2,
 		  uint32_t back);
+/* jit.c: record a jump to @target ending at image offset @end. */
+void jit_add_jump(struct jit_ctx *c, uint32_t target, uint32_t end);
 /* x86_64_call.c: bytes of a stub of this kind. */
 uint32_t jit_stub_size(enum jit_stub_kind kind);
 

@@ -79,23 +79,17 @@ void patch8_here(struct jit_ctx *c, uint32_t at)
 }
 
 /*
- * Jump to eBPF instruction @target. The short form is chosen from the
- * previous pass's layout (sizes then only shrink from pass to pass); the
- * displacement uses this pass's offset for backward targets, which equals
- * the previous one once the layout has converged (the final pass).
+ * Jump to eBPF instruction @target: short unless the size-bound pass or an
+ * earlier pass found the displacement out of rel8 range (jit.c records the
+ * jump and checks it after the pass). The displacement uses this pass's
+ * offset for backward targets and the previous pass's for forward ones;
+ * both are exact in the final pass, which repeats the settled layout.
  */
 void emit_jump_pc(struct jit_ctx *c, int cc, uint32_t target)
 {
 	uint32_t now = target <= c->cur_pc ? c->off[target] : c->prev[target];
-	unsigned len8 = cc < 0 ? JMP8_LEN : JCC8_LEN;
-	bool shrt = false;
+	bool shrt = !c->upper && !c->jlong[c->cur_pc];
 
-	if (c->pass > 1) {
-		int64_t d = (int64_t)c->prev[target] -
-			    ((int64_t)c->prev[c->cur_pc] + c->ilen + len8);
-
-		shrt = is_imm8(d);
-	}
 	if (shrt) {
 		emit1(c, cc < 0 ? 0xeb : (uint8_t)(0x70 | cc));
 		emit1(c, (uint8_t)((int64_t)now - (c->pos + c->ilen + 1)));
@@ -104,6 +98,7 @@ void emit_jump_pc(struct jit_ctx *c, int cc, uint32_t target)
 	} else {
 		emit_jcc_off(c, (enum x86_cc)cc, now);
 	}
+	jit_add_jump(c, target, c->pos + c->ilen);
 }
 
 /*

@@ -110,18 +110,32 @@ static uintptr_t jit_rt_tail_call(struct hive_run *run, uint64_t map, uint64_t i
 		return 0;
 	run->tail_calls++;
 	run->vm = target;
-	if (target->jit_entry && target->jit_offsets)
+	/* compiled code runs in this frame, unless its frame is lean */
+	if (target->jit_entry && target->jit_offsets &&
+	    !(((const struct jit_hdr *)target->jit_code)->flags & JIT_HDR_LEAN))
 		return (uintptr_t)target->jit_code + target->jit_offsets[0];
 	return 2;
 }
 
-/* Tail call into a program without compiled code: the interpreter runs it
- * from pc 0 in a new frame with r1-r5; its r0 becomes the current
- * function's return value. */
+/*
+ * Tail call into a program that cannot continue in this frame's code; its
+ * r0 becomes the current function's return value. A lean compiled program
+ * (it calls nothing and cannot fail) runs through its own entry on the
+ * current frame (stack_top moved there for the call). Interpreted code
+ * runs from pc 0 in a new frame with r1-r5.
+ */
 static uint64_t jit_rt_tail_interp(struct hive_run *run, const uint64_t args[5])
 {
+	const struct hive_vm *target = run->vm;
+	uintptr_t top = run->stack_top;
 	uint64_t r0 = 0;
 
+	if (target->jit_entry) {
+		run->stack_top = top - (uintptr_t)run->depth * HIVE_STACK_SIZE;
+		r0 = target->jit_entry((void *)(uintptr_t)args[0], run);
+		run->stack_top = top;
+		return r0;
+	}
 	if (vm_call_function(run, 0, args, &r0))
 		return 0;
 	return r0;
@@ -139,8 +153,24 @@ void jit_emit_prologue(struct jit_ctx *c)
 	emit_mov_rr(c, true, RBP, TMP);                      /* r10 = frame top (r11) */
 }
 
+/* The registers of a lean frame, in push order. */
+static const struct { uint8_t bit; int8_t reg; } lean_regs[] = {
+	{ LEAN_RBX, RBX }, { LEAN_R13, R13 }, { LEAN_R14, R14 }, { LEAN_R15, R15 },
+	{ LEAN_R12, R12 },
+};
+
 void emit_epilogue(struct jit_ctx *c)
 {
+	if (c->lean) {
+		int i;
+
+		for (i = (int)HIVE_ARRAY_SIZE(lean_regs); i-- > 0;)
+			if (c->lean_saves & lean_regs[i].bit)
+				emit_pop(c, lean_regs[i].reg);
+		emit_pop(c, RBP);
+		emit_ret(c);                                 /* back to jit_entry's caller */
+		return;
+	}
 	emit_pop(c, RBP);                                    /* restore the caller's r10 */
 	emit_pop(c, R15);                                    /* r9 */
 	emit_pop(c, R14);                                    /* r8 */
@@ -283,11 +313,42 @@ void emit_call_insn(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 
 /* ---- entry trampolines ---------------------------------------------------------- */
 
+/* Lean entry: push what the program uses, set up r1, r2, r10 (and r12
+ * for packet loads), fall into pc 0. */
+static void emit_lean_entry(struct jit_ctx *c)
+{
+	struct x86_mem m;
+	unsigned i;
+
+	emit_push(c, RBP);
+	for (i = 0; i < HIVE_ARRAY_SIZE(lean_regs); i++)
+		if (c->lean_saves & lean_regs[i].bit)
+			emit_push(c, lean_regs[i].reg);
+	emit_mov_rr(c, true, TMP2, RSI);                     /* r10 = run */
+	if (c->lean_saves & LEAN_R12)
+		emit_mov_rr(c, true, RUN_REG, RSI);          /* r12 = run */
+	m = mem_bd(TMP2, (int32_t)offsetof(struct hive_run, stack_top));
+	emit_op_rm(c, OP_W, 0x8b, RBP, &m);                  /* r10 = frame 0 top */
+	m = mem_bd(TMP2, (int32_t)offsetof(struct hive_run, ctx_end));
+	emit_op_rm(c, OP_W, 0x8b, RSI, &m);                  /* r2 = ctx_end */
+	m = mem_bd(TMP2, (int32_t)offsetof(struct hive_run, ctx_start));
+	emit_op_rm(c, OP_W, 0x2b, RSI, &m);                  /*      - ctx_start */
+	emit_alu_rr(c, false, ALU_XOR, RAX, RAX);            /* r0, r3-r5 = 0 */
+	emit_alu_rr(c, false, ALU_XOR, RDX, RDX);
+	emit_alu_rr(c, false, ALU_XOR, RCX, RCX);
+	emit_alu_rr(c, false, ALU_XOR, R8, R8);
+}
+
 void jit_emit_entry(struct jit_ctx *c)
 {
 	static const int8_t host[] = { RBX, RBP, R13, R14, R15 };
 	struct x86_mem m;
 	int i;
+
+	if (c->lean) {
+		emit_lean_entry(c);
+		return;
+	}
 
 	if (c->checks)
 		for (i = 0; i < 5; i++)
@@ -317,13 +378,15 @@ void jit_emit_entry(struct jit_ctx *c)
 	m = RUNF(stack_top);
 	emit_op_rm(c, OP_W, 0x8b, TMP, &m);                  /* r11 = frame 0 top */
 	emit_call_off(c, c->prev[0] - JIT_PROLOGUE_LEN);     /* call main */
-	/* run->insns_run = budget_start - budget_left */
-	m = RUNF(budget_start);
-	emit_op_rm(c, OP_W, 0x8b, TMP2, &m);
-	m = RUNF(budget_left);
-	emit_op_rm(c, OP_W, 0x2b, TMP2, &m);
-	m = RUNF(insns_run);
-	emit_op_rm(c, OP_W, 0x89, TMP2, &m);
+	if (c->checks) {
+		/* run->insns_run = budget_start - budget_left */
+		m = RUNF(budget_start);
+		emit_op_rm(c, OP_W, 0x8b, TMP2, &m);
+		m = RUNF(budget_left);
+		emit_op_rm(c, OP_W, 0x2b, TMP2, &m);
+		m = RUNF(insns_run);
+		emit_op_rm(c, OP_W, 0x89, TMP2, &m);
+	}
 	if (!c->checks)
 		emit_alu_ri(c, true, ALU_ADD, RSP, 8);
 	m = RUNF(jit_sp);
@@ -378,7 +441,8 @@ uint32_t jit_stub_size(enum jit_stub_kind kind)
 	case STUB_MEMCHECK: return 22;  /* mov r10d; mov r9d; call; jmp */
 	case STUB_BUDGET:                /* mov r10d; mov r11d; jmp */
 	case STUB_MISALIGN: return 17;  /* mov r10d; mov r9d; jmp */
-	default:            return 11;  /* mov r10d; jmp / xor; epilogue */
+	case STUB_EXIT0:    return 16;  /* xor; epilogue (lean: up to 13) */
+	default:            return 11;  /* mov r10d; jmp */
 	}
 }
 

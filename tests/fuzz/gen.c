@@ -418,7 +418,7 @@ static void gen_bytes(struct gen *g)
 static void gen_idiom(struct gen *g)
 {
 	unsigned a = gen_reg(g), b = other_reg(g, a, 99), c = other_reg(g, a, b);
-	unsigned k = gen_below(g, 9);
+	unsigned k = gen_below(g, 10);
 	static const uint8_t ops[] = { HIVE_ADD, HIVE_SUB, HIVE_AND, HIVE_OR, HIVE_XOR, HIVE_MUL,
 				       HIVE_LSH, HIVE_RSH, HIVE_ARSH };
 	static const uint8_t jops[] = { HIVE_JEQ, HIVE_JGT, HIVE_JGE, HIVE_JSET, HIVE_JNE,
@@ -527,6 +527,23 @@ static void gen_idiom(struct gen *g)
 		else
 			emit(g, HIVE_INSN(cls | HIVE_K | jops[gen_below(g, 11)], a, 0, 1, gen_imm(g)));
 		emit(g, gen_below(g, 2) ? HIVE_MOV64_REG(c, b) : HIVE_MOV64_IMM(c, gen_imm(g)));
+		break;
+	}
+	case 7: {               /* mask from the low bit; shift, copy, shift */
+		bool w = gen_below(g, 2);
+
+		if (gen_below(g, 2)) {
+			emit(g, w ? HIVE_ALU64_IMM(HIVE_AND, a, 1) : HIVE_ALU32_IMM(HIVE_AND, a, 1));
+			emit(g, HIVE_INSN((w ? HIVE_ALU64 : HIVE_ALU) | HIVE_NEG, a, 0, 0, 0));
+			emit(g, w ? HIVE_ALU64_REG(HIVE_AND, a, b) : HIVE_ALU32_REG(HIVE_AND, a, b));
+		} else {
+			int32_t n = gen_below(g, 2) ? 32 : 48;
+
+			emit(g, HIVE_ALU64_IMM(HIVE_LSH, a, n));
+			emit(g, HIVE_MOV64_REG(b, a));
+			emit(g, HIVE_ALU64_IMM(gen_below(g, 2) ? HIVE_RSH : HIVE_ARSH, b, n));
+			maybe_kill(g, a);
+		}
 		break;
 	}
 	default:

@@ -80,6 +80,13 @@ TEST(jit_fuse_extensions)
 		"movsx rax, ax", true);
 	case_of("lddw %r0, 0x87654321876585f1\nlsh %r0, 56\nrsh %r0, 56\nexit\n",
 		"movzx eax, al", true);
+	case_of("lddw %r1, 0x8765432187654321\nlsh %r1, 32\nmov %r0, %r1\nrsh %r0, 32\nmov %r1, 0\n"
+		"exit\n", "mov eax, edi", true);
+	case_of("lddw %r1, 0x8765432187654321\nlsh %r1, 48\nmov %r0, %r1\narsh %r0, 48\nexit\n",
+		"movsx rax, di", true);
+	/* the shifted register is read later */
+	case_of("lddw %r1, 0x8765432187654321\nlsh %r1, 32\nmov %r0, %r1\nrsh %r0, 32\n"
+		"add %r0, %r1\nexit\n", "mov eax, edi", false);
 	/* different counts: no fusion */
 	case_of("lddw %r0, 0x8765432187654321\nlsh %r0, 32\nrsh %r0, 31\nexit\n", NULL, false);
 }
@@ -138,6 +145,25 @@ TEST(jit_fuse_three_operand_and_rotate)
 	/* the temporary survives: no rotate */
 	case_of("lddw %r3, 0x9e3779b97f4a7c15\nmov %r5, %r3\nrsh %r5, 51\nlsh %r3, 13\n"
 		"or %r3, %r5\nmov %r0, %r3\nadd %r0, %r5\nexit\n", "rol", false);
+}
+
+TEST(jit_fuse_lowbit_mask)
+{
+	static const char *const vals[] = { "0", "1", "2", "3", "0xffffffffffffffff", "0x80000001" };
+	char src[256];
+	unsigned i;
+
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		snprintf(src, sizeof(src), "lddw %%r4, %s\nlddw %%r3, 0xedb88320f0f0f0f0\n"
+			 "and %%r4, 1\nneg %%r4\nand %%r4, %%r3\nmov %%r0, %%r4\nexit\n", vals[i]);
+		case_of(src, "cmovne", true);
+		snprintf(src, sizeof(src), "lddw %%r4, %s\nlddw %%r3, 0xedb88320f0f0f0f0\n"
+			 "and32 %%r4, 1\nneg32 %%r4\nand32 %%r4, %%r3\nmov %%r0, %%r4\nexit\n",
+			 vals[i]);
+		case_of(src, "cmovne", true);
+	}
+	/* and with itself: plain code */
+	case_of("mov %r4, 3\nand %r4, 1\nneg %r4\nand %r4, %r4\nmov %r0, %r4\nexit\n", "cmov", false);
 }
 
 TEST(jit_fuse_cmov)
