@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/obj.h"
+#include "core/prog.h"
 #include "core/registry.h"
 #include "maps/family.h"
 
@@ -33,6 +34,23 @@ static int default_prog_fd_to_id(int fd, uint32_t *id)
 }
 
 int (*hive_prog_fd_to_id)(int fd, uint32_t *id) = default_prog_fd_to_id;
+
+/*
+ * bpf_prog_map_compatible(): the first program stored in (or using) a prog
+ * array makes its type the array's owner type; programs of another type,
+ * and extension programs, are refused with EINVAL.
+ */
+int map_prog_array_compatible(struct hive_map *map, uint32_t prog_type)
+{
+	_Atomic uint32_t *owner = (_Atomic uint32_t *)&map->def->prog_type;
+	uint32_t cur = 0;
+
+	if (prog_type == BPF_PROG_TYPE_EXT)
+		return -EINVAL;
+	if (atomic_compare_exchange_strong(owner, &cur, prog_type))
+		return 0;
+	return cur == prog_type ? 0 : -EINVAL;
+}
 
 /* fd_array_map_alloc_check() */
 static int fd_array_alloc_check(const union bpf_attr *attr)
@@ -165,6 +183,11 @@ static int fd_get(struct hive_map *map, uint32_t idx, int ufd, uint64_t *val)
 		err = obj_from_fd(ufd, HIVE_OBJ_PROG, &obj, NULL);
 		if (err)
 			return err;
+		err = map_prog_array_compatible(map, to_prog(obj)->def->prog_type);
+		if (err) {
+			obj_put(obj);
+			return err;
+		}
 		break;
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 		err = map_from_fd(ufd, &inner);

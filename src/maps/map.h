@@ -155,6 +155,10 @@ int map_for_each(struct hive_map *map, hive_map_iter_fn cb, void *ctx);
 struct hive_map *map_get_inner(struct hive_map *map, const void *key);
 /* Prog array: id of the program at @index, or -ENOENT. */
 int map_prog_array_get(struct hive_map *map, uint32_t index, uint32_t *prog_id);
+/* Prog array owner type: the first program type stored or loaded with the
+ * array wins; 0, or -EINVAL for another type (PROG_LOAD calls it for the
+ * prog arrays a program tail-calls into, as the kernel). */
+int map_prog_array_compatible(struct hive_map *map, uint32_t prog_type);
 /* Perf event array: the descriptor process *pid stored at @index. */
 int perf_array_get(struct hive_map *map, uint32_t index, int *pid, int *fd);
 /* Stack trace map: store a trace for bpf_get_stackid(); the stack id,

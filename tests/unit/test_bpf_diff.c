@@ -374,13 +374,33 @@ static void run_op(struct side *s, const struct diff_op *o, struct slot_meta *me
 		meta[o->slot] = meta[o->v];
 		return;
 	}
+	case D_PROG: {
+		static const struct bpf_insn prog[2] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+
+		a.prog_type = o->type;
+		a.insns = (uint64_t)(uintptr_t)prog;
+		a.insn_cnt = 2;
+		a.license = (uint64_t)(uintptr_t)"GPL";
+		do_call(s, r, BPF_PROG_LOAD, &a, sizeof(a));
+		if (r->ret >= 0) {
+			if (s->fds[o->slot] >= 0)
+				close(s->fds[o->slot]);
+			s->fds[o->slot] = (int)r->ret;
+			r->ret = 0;
+		}
+		memset(m, 0, sizeof(*m));
+		return;
+	}
 	}
 }
 
 static const char *const op_names[] = {
 	"CREATE", "UPDATE", "LOOKUP", "LOOKUP_FL", "DELETE", "NEXT", "LOOKUP_DEL", "FREEZE",
 	"KEYS", "BLOOKUP", "BLOOKUP_DEL", "BUPDATE", "BDELETE", "POKE", "INFO", "CLOSE",
-	"REOPEN",
+	"REOPEN", "PROG",
 };
 
 static void run_side(struct side *s, const struct diff_op *ops, int n, struct res *res)

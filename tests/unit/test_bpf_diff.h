@@ -33,6 +33,7 @@ enum diff_opcode {
 	D_INFO,       /* get info (id zeroed before comparing) */
 	D_CLOSE,
 	D_REOPEN_RO,  /* slot = a BPF_F_RDONLY (flags) handle of slot v via GET_FD_BY_ID */
+	D_PROG,       /* slot = a trivial program (r0 = 0; exit) of prog type @type */
 };
 
 #define NOKEY UINT64_MAX
@@ -76,6 +77,7 @@ struct diff_op {
 #define DP(s, CMD, OFF, SZ) { .op = D_POKE, .slot = (s), .cmd = (CMD), .off = (OFF), .size = (SZ) }
 #define DI(s) { .op = D_INFO, .slot = (s) }
 #define DCL(s) { .op = D_CLOSE, .slot = (s) }
+#define DPROG(s, t) { .op = D_PROG, .slot = (s), .type = (t) }
 #define DRO(s, from, fl) { .op = D_REOPEN_RO, .slot = (s), .v = (from), .flags = (fl) }
 
 /* LPM trie keys of 8 bytes: prefix length and an IPv4 address. */

@@ -287,6 +287,24 @@ TEST(map_diff_fd_maps)
 	SKIP_NO_KERNEL(DIFF_RUN(ops));
 }
 
+TEST(map_diff_prog_array)
+{
+	static const struct diff_op ops[] = {
+		DPROG(6, BPF_PROG_TYPE_SOCKET_FILTER), DPROG(5, BPF_PROG_TYPE_SOCKET_FILTER),
+		DPROG(4, BPF_PROG_TYPE_XDP),
+		DC(0, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0),
+		DUFD(0, 0, 6, 0), DLN(0, 0), DUFD(0, 1, 5, 0), DUFD(0, 1, 6, 0), DLN(0, 1),
+		DUFD(0, 2, 4, 0),                                  /* another prog type */
+		DUFD(0, 2, 6, BPF_EXIST), DUFD(0, 4, 6, 0), DL(0, 2), DN(0, 1), DK(0),
+		DD(0, 1), DD(0, 1), DL(0, 1), DI(0),
+		DC(1, BPF_MAP_TYPE_ARRAY_OF_MAPS, 4, 4, 4, 0),       /* no template */
+		DC(1, T_ARRAY, 4, 4, 4, 0), DUFD(1, 0, 6, 0),        /* prog into array: plain u32 */
+		DC(2, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 2, 0), DUFD(2, 0, 4, 0), DUFD(2, 1, 6, 0),
+	};
+
+	SKIP_NO_KERNEL(DIFF_RUN(ops));
+}
+
 TEST(map_diff_attr_checks)
 {
 	static const struct diff_op ops[] = {
