@@ -279,14 +279,17 @@ static void emit_functions(struct gen *g, struct hive_object *obj)
 	size_t i;
 
 	/* destroy */
-	printf("static inline void %s__destroy(struct %s *skel)\n{\n\tif (!skel)\n\t\treturn;\n", n, n);
+	printf("static inline void %s__destroy(struct %s *skel)\n{\n\tsize_t vsz;\n\n"
+	       "\t(void)vsz;\n\tif (!skel)\n\t\treturn;\n", n, n);
 	for (i = 0; i < g->nsecs; i++) {
 		if (!g->secs[i].btf_id || !hive_object__find_map_by_name(obj, g->secs[i].sec))
 			continue;
-		printf("\tif (skel->%s && skel->maps.%s && hive_map__fd(skel->maps.%s) >= 0)\n"
+		/* after load the pointer is a mapping, before it the initial value */
+		printf("\tif (skel->%s && skel->maps.%s &&\n"
+		       "\t    (void *)skel->%s != hive_map__initial_value(skel->maps.%s, &vsz))\n"
 		       "\t\tmunmap(skel->%s, hive_map__value_size(skel->maps.%s));\n",
 		       g->secs[i].ident, g->secs[i].ident, g->secs[i].ident, g->secs[i].ident,
-		       g->secs[i].ident);
+		       g->secs[i].ident, g->secs[i].ident);
 	}
 	printf("\thive_object__close(skel->obj);\n\tfree(skel);\n}\n\n");
 

@@ -618,6 +618,8 @@ int prog_run_parse(int argc, char **argv, struct prog_run_opts *o)
 				return -1;
 		} else if (!parse_size(argv, &o->repeat, "repeat number")) {
 			return -1;
+		} else {
+			o->repeat_given = true;
 		}
 		if (o->data_in && o->ctx_in && !strcmp(o->data_in, "-") && !strcmp(o->ctx_in, "-"))
 			return p_err("cannot use standard input for both data_in and ctx_in");

@@ -24,7 +24,8 @@ int prog_dump(int fd, const struct prog_dump_opts *o);
 struct prog_run_opts {
 	const char *data_in, *data_out, *ctx_in, *ctx_out; /* "-": stdin/stdout */
 	uint32_t data_size_out, ctx_size_out;              /* 0: 32 KiB */
-	uint32_t repeat;                                   /* >= 1 */
+	uint32_t repeat;                                   /* default 1 */
+	bool repeat_given;                                 /* "repeat N" was on the line */
 };
 
 /* Parse bpftool's run options (data_in FILE ... repeat N). Returns 0 or -1. */
