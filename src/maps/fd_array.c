@@ -1,7 +1,8 @@
 /*
  * fd_array.c - arrays whose values are other objects: PROG_ARRAY (programs
- * for tail calls), ARRAY_OF_MAPS (inner maps) and PERF_EVENT_ARRAY (perf
- * event descriptors).
+ * for tail calls), ARRAY_OF_MAPS (inner maps), PERF_EVENT_ARRAY (perf
+ * event descriptors) and CGROUP_ARRAY (cgroup v2 directories, kept as
+ * cgroup ids).
  *
  * User space stores a descriptor (u32 value); the slot keeps the object's
  * id (and, for PROG_ARRAY and ARRAY_OF_MAPS, a reference link so the object
@@ -14,7 +15,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#define CGROUP2_MAGIC 0x63677270
 
 #include "core/obj.h"
 #include "core/prog.h"
@@ -140,7 +145,8 @@ static _Atomic uint64_t *fd_slot(struct hive_map *map, uint32_t idx)
 
 static bool holds_ref(const struct hive_map *map)
 {
-	return map->map_type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+	return map->map_type == BPF_MAP_TYPE_PROG_ARRAY ||
+	       map->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS;
 }
 
 /* Drop the reference a slot held on its object. */
@@ -201,6 +207,19 @@ static int fd_get(struct hive_map *map, uint32_t idx, int ufd, uint64_t *val)
 		obj = &inner->obj;
 		id = obj->id;
 		break;
+	case BPF_MAP_TYPE_CGROUP_ARRAY: {
+		/* cgroup_get_from_fd(): a cgroup v2 directory; the slot keeps
+		 * the cgroup id (its kernfs inode number) */
+		struct statfs sf;
+		struct stat st;
+
+		if (fstatfs(ufd, &sf) || fstat(ufd, &st))
+			return -EBADF;
+		if (sf.f_type != CGROUP2_MAGIC || !S_ISDIR(st.st_mode))
+			return -EBADF;
+		*val = (uint64_t)st.st_ino;
+		return 0;
+	}
 	default:
 		/* perf_event_get(): only perf event descriptors */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", ufd);
@@ -267,7 +286,8 @@ static int fd_array_sys_lookup(struct hive_map *map, const void *key, void *valu
 	uint32_t idx, id;
 	uint64_t v;
 
-	if (map->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+	if (map->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+	    map->map_type == BPF_MAP_TYPE_CGROUP_ARRAY)
 		return -HIVE_ENOTSUPP; /* no map_fd_sys_lookup_elem */
 	memcpy(&idx, key, 4);
 	if (idx >= map->max_entries)
@@ -341,7 +361,7 @@ int perf_array_get(struct hive_map *map, uint32_t index, int *pid, int *fd)
 	return 0;
 }
 
-/* PROG_ARRAY and PERF_EVENT_ARRAY */
+/* PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY */
 const struct hive_map_ops hive_fd_array_ops = {
 	.alloc_check = fd_array_alloc_check,
 	.layout = fd_array_layout,
@@ -350,6 +370,20 @@ const struct hive_map_ops hive_fd_array_ops = {
 	.delete = fd_array_delete,
 	.get_next_key = array_get_next_key,
 };
+
+/* Cgroup array slot: the id of the cgroup stored at @index, or -ENOENT. */
+int cgroup_array_get(struct hive_map *map, uint32_t index, uint64_t *cgroup_id)
+{
+	uint64_t v;
+
+	if (map->map_type != BPF_MAP_TYPE_CGROUP_ARRAY || index >= map->max_entries)
+		return -ENOENT;
+	v = atomic_load(fd_slot(map, index));
+	if (!v)
+		return -ENOENT;
+	*cgroup_id = v;
+	return 0;
+}
 
 const struct hive_map_ops hive_array_of_maps_ops = {
 	.alloc_check = fd_array_alloc_check,

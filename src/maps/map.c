@@ -181,6 +181,7 @@ uint32_t map_sys_value_size(const struct hive_map *map)
 		return map->stride * map->ncpus;
 	case BPF_MAP_TYPE_PROG_ARRAY:
 	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
 	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
 	case BPF_MAP_TYPE_HASH_OF_MAPS:
 		return sizeof(uint32_t);

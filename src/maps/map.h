@@ -159,6 +159,8 @@ int map_prog_array_get(struct hive_map *map, uint32_t index, uint32_t *prog_id);
  * array wins; 0, or -EINVAL for another type (PROG_LOAD calls it for the
  * prog arrays a program tail-calls into, as the kernel). */
 int map_prog_array_compatible(struct hive_map *map, uint32_t prog_type);
+/* Cgroup array: the cgroup id (the cgroup v2 directory's inode) at @index. */
+int cgroup_array_get(struct hive_map *map, uint32_t index, uint64_t *cgroup_id);
 /* Perf event array: the descriptor process *pid stored at @index. */
 int perf_array_get(struct hive_map *map, uint32_t index, int *pid, int *fd);
 /* Stack trace map: store a trace for bpf_get_stackid(); the stack id,

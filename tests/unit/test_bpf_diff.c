@@ -3,6 +3,7 @@
  * commands on the kernel and on hive, compares step by step.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +375,28 @@ static void run_op(struct side *s, const struct diff_op *o, struct slot_meta *me
 		meta[o->slot] = meta[o->v];
 		return;
 	}
+	case D_OPEN: {
+		/* 0: the cgroup v2 root, 1: a cgroup v1 or plain directory,
+		 * 2: /dev/null */
+		const char *paths[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/cpu", "/dev/null" };
+		int f;
+
+		if (!access("/sys/fs/cgroup/unified/cgroup.procs", F_OK))
+			paths[0] = "/sys/fs/cgroup/unified";
+		if (access(paths[1], F_OK))
+			paths[1] = "/tmp";
+		f = open(paths[o->v % 3], O_RDONLY | O_CLOEXEC);
+
+		r->ret = f < 0 ? -1 : 0;
+		r->err = f < 0 ? errno : 0;
+		if (f >= 0) {
+			if (s->fds[o->slot] >= 0)
+				close(s->fds[o->slot]);
+			s->fds[o->slot] = f;
+		}
+		memset(m, 0, sizeof(*m));
+		return;
+	}
 	case D_PROG: {
 		static const struct bpf_insn prog[2] = {
 			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
@@ -400,7 +423,7 @@ static void run_op(struct side *s, const struct diff_op *o, struct slot_meta *me
 static const char *const op_names[] = {
 	"CREATE", "UPDATE", "LOOKUP", "LOOKUP_FL", "DELETE", "NEXT", "LOOKUP_DEL", "FREEZE",
 	"KEYS", "BLOOKUP", "BLOOKUP_DEL", "BUPDATE", "BDELETE", "POKE", "INFO", "CLOSE",
-	"REOPEN", "PROG",
+	"REOPEN", "PROG", "OPEN",
 };
 
 static void run_side(struct side *s, const struct diff_op *ops, int n, struct res *res)

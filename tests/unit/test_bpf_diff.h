@@ -34,6 +34,7 @@ enum diff_opcode {
 	D_CLOSE,
 	D_REOPEN_RO,  /* slot = a BPF_F_RDONLY (flags) handle of slot v via GET_FD_BY_ID */
 	D_PROG,       /* slot = a trivial program (r0 = 0; exit) of prog type @type */
+	D_OPEN,       /* slot = open(path in .cmd's place: see DOPEN) */
 };
 
 #define NOKEY UINT64_MAX
@@ -77,6 +78,7 @@ struct diff_op {
 #define DP(s, CMD, OFF, SZ) { .op = D_POKE, .slot = (s), .cmd = (CMD), .off = (OFF), .size = (SZ) }
 #define DI(s) { .op = D_INFO, .slot = (s) }
 #define DCL(s) { .op = D_CLOSE, .slot = (s) }
+#define DOPEN(s, which) { .op = D_OPEN, .slot = (s), .v = (which) }
 #define DPROG(s, t) { .op = D_PROG, .slot = (s), .type = (t) }
 #define DRO(s, from, fl) { .op = D_REOPEN_RO, .slot = (s), .v = (from), .flags = (fl) }
 

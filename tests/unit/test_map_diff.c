@@ -305,11 +305,26 @@ TEST(map_diff_prog_array)
 	SKIP_NO_KERNEL(DIFF_RUN(ops));
 }
 
+TEST(map_diff_cgroup_array)
+{
+	static const struct diff_op ops[] = {
+		DOPEN(6, 0), DOPEN(5, 1), DOPEN(4, 2),
+		DC(0, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 8, 4, 0),
+		DC(0, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 4, BPF_F_RDONLY_PROG),
+		DC(0, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 4, 0), DI(0),
+		DUFD(0, 0, 6, 0), DUFD(0, 1, 5, 0), DUFD(0, 1, 4, 0), DUFD(0, 1, 9999, 0),
+		DUFD(0, 2, 6, BPF_NOEXIST), DUFD(0, 7, 6, 0),
+		DL(0, 0), DL(0, 1), DN(0, 0), DD(0, 0), DD(0, 0), DD(0, 9), DLD(0, 0, 0),
+	};
+
+	SKIP_NO_KERNEL(DIFF_RUN(ops));
+}
+
 TEST(map_diff_attr_checks)
 {
 	static const struct diff_op ops[] = {
 		DC(0, T_HASH, 4, 8, 8, BPF_F_ZERO_SEED),
-		DC(1, 34, 4, 8, 8, 0), DC(1, 1000, 4, 8, 8, 0),          /* unknown types */
+		DC(1, 35, 4, 8, 8, 0), DC(1, 1000, 4, 8, 8, 0),          /* unknown types */
 		DC(1, BPF_MAP_TYPE_SOCKMAP, 4, 4, 8, BPF_F_RDONLY | BPF_F_WRONLY),
 		/* non-zero bytes past each command's last field: EINVAL */
 		DP(0, BPF_MAP_LOOKUP_ELEM, 32, 168), DP(0, BPF_MAP_LOOKUP_ELEM, 24, 168),
