@@ -222,12 +222,11 @@ static int check_name(const char *src, char *dst)
 	return i == BPF_OBJ_NAME_LEN ? -EINVAL : 0;
 }
 
+/* The kernel's "node < nr_node_ids && node_online(node)". */
 static bool numa_node_ok(int32_t node)
 {
-	long n = sysconf(_SC_NPROCESSORS_CONF);
 	char path[64];
 
-	(void)n;
 	if (node < 0)
 		return false;
 	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", node);
