@@ -670,7 +670,7 @@ static int do_update(int argc, char **argv)
 		goto out_free;
 	err = hive_map_update_elem(fd, key, value, flags);
 	if (err)
-		err = p_err("update failed: %s", hive_strerror(err));
+		p_err("update failed: %s", hive_strerror(err)); /* exit -errno, as bpftool */
 out_free:
 	free(key);
 	free(value);
@@ -864,7 +864,7 @@ static int do_freeze(int argc, char **argv)
 	err = hive_map_freeze(fd);
 	close(fd);
 	if (err)
-		return p_err("failed to freeze map: %s", hive_strerror(err)), err;
+		return p_err("failed to freeze map: %s", hive_strerror(err));
 	if (json_wtr)
 		jw_null(json_wtr);
 	return 0;

@@ -710,6 +710,13 @@ int prog_test_run(int fd, const struct prog_run_opts *o)
 	memset(&attr, 0, sizeof(attr));
 	attr.test.prog_fd = (uint32_t)fd;
 	attr.test.repeat = o->repeat;
+	if (!o->repeat_given) {
+		struct bpf_prog_info info;
+
+		/* syscall programs run once and refuse a repeat count (EINVAL) */
+		if (!cli_prog_info(fd, &info) && info.type == BPF_PROG_TYPE_SYSCALL)
+			attr.test.repeat = 0;
+	}
 	if (data_in) {
 		attr.test.data_in = (uint64_t)(uintptr_t)data_in;
 		attr.test.data_size_in = (uint32_t)data_len;

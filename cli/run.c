@@ -162,9 +162,6 @@ static int do_run(int argc, char **argv)
 			break;
 		}
 	}
-	/* syscall programs run once and take no repeat count (EINVAL otherwise) */
-	if (hive_program__type(prog) == BPF_PROG_TYPE_SYSCALL && !ro.repeat_given)
-		ro.repeat = 0;
 	err = prog_test_run(hive_program__fd(prog), &ro);
 out:
 	hive_object__close(obj);
