@@ -614,6 +614,11 @@ int check_alu_op(struct venv *env, const struct hive_insn *insn)
 			if (!err)
 				err = adjust_scalar_min_max_vals(env, insn, &regs[insn->dst],
 								 regs[insn->dst]);
+		} else if (regs[insn->dst].type == SCALAR_VALUE) {
+			/* byte swaps keep track of the known bits */
+			err = check_reg_arg(env, insn->dst, DST_OP_NO_MARK);
+			if (!err)
+				scalar_byte_swap(&regs[insn->dst], insn->code, insn->imm);
 		} else {
 			err = check_reg_arg(env, insn->dst, DST_OP);
 		}

@@ -272,7 +272,7 @@ int push_jmp_history(struct venv *env, struct vstate *cur, uint32_t insn_flags,
 		     uint64_t linked_regs);
 bool states_equal(struct venv *env, struct vstate *old, struct vstate *cur, int exact);
 enum { NOT_EXACT, EXACT, RANGE_WITHIN };
-void clean_live_states(struct venv *env, int insn, struct vstate *cur);
+void clean_live_states(struct venv *env, struct state_list *head, int insn, struct vstate *cur);
 bool incomplete_read_marks(struct venv *env, const struct vstate *st);
 uint32_t frame_insn_idx(const struct vstate *st, uint32_t frame);
 

@@ -244,7 +244,8 @@ void reg_bound_offset(struct reg_state *reg)
 void reg_bounds_sync(struct reg_state *reg)
 {
 	reg_update_bounds(reg);       /* bounds from the tnum */
-	reg_deduce_bounds(reg);       /* across the four intervals, twice */
+	reg_deduce_bounds(reg);       /* across the four intervals, three times */
+	reg_deduce_bounds(reg);
 	reg_deduce_bounds(reg);
 	reg_bound_offset(reg);        /* tnum from the intervals */
 	reg_update_bounds(reg);       /* and what the sharper tnum gives back */
@@ -858,6 +859,31 @@ void scalar_alu(struct reg_state *dst, const struct reg_state *src_in, uint8_t o
 		break;
 	}
 	if (alu32)
+		reg_zext_32_to_64(dst);
+	reg_bounds_sync(dst);
+}
+
+/*
+ * BPF_END on a scalar: to_le on this little-endian host truncates (le64 is a
+ * no-op that keeps every bound), to_be and the ALU64 bswap reverse the byte
+ * order of the low imm bits, known bits included; the intervals are then
+ * rebuilt from the swapped tnum.
+ */
+void scalar_byte_swap(struct reg_state *dst, uint8_t code, int32_t imm)
+{
+	bool alu32 = HIVE_CLASS(code) != HIVE_ALU64;
+	uint8_t size = (uint8_t)(imm / 8);
+
+	if (alu32 && (code & 0x08) == 0) {          /* to_le */
+		if (size == 8)
+			return;
+		reg_coerce_to_size(dst, size);
+	} else {                                    /* to_be, bswap */
+		dst->var_off = tnum_bswap(dst->var_off, size);
+		reg_mark_unbounded(dst);
+	}
+	dst->id = 0;                                /* a new value */
+	if (alu32 && size < 8)
 		reg_zext_32_to_64(dst);
 	reg_bounds_sync(dst);
 }

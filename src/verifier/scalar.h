@@ -62,6 +62,8 @@ bool scalar_alu_computable(uint8_t code, const struct reg_state *src);
  * Zero-extends 32-bit results and re-syncs the bounds.
  */
 void scalar_alu(struct reg_state *dst, const struct reg_state *src, uint8_t op, bool alu32);
+/* BPF_END (le/be/bswap, @imm bits) applied to a scalar @dst. */
+void scalar_byte_swap(struct reg_state *dst, uint8_t code, int32_t imm);
 
 /* dst += src on all five views without re-syncing (linked registers). */
 void scalar_add_no_sync(struct reg_state *dst, const struct reg_state *src);

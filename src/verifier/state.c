@@ -537,12 +537,12 @@ static void clean_func_state(struct venv *env, struct func_state *st, uint32_t i
 			mark_reg_not_init(env, st->regs, (uint32_t)i);
 }
 
-void clean_live_states(struct venv *env, int insn, struct vstate *cur)
+void clean_live_states(struct venv *env, struct state_list *head, int insn, struct vstate *cur)
 {
 	struct state_list *sl;
 	uint32_t i;
 
-	for (sl = env->explored[insn]; sl; sl = sl->next) {
+	for (sl = head; sl; sl = sl->next) {
 		if (sl->state.branches)
 			continue;
 		if (sl->state.insn_idx != (uint32_t)insn || !same_callsites(&sl->state, cur))

@@ -167,6 +167,21 @@ struct tnum tnum_cast(struct tnum a, uint8_t size)
 	return a;
 }
 
+static uint64_t bswap_low(uint64_t v, uint8_t size)
+{
+	uint64_t r = 0;
+	uint8_t i;
+
+	for (i = 0; i < size; i++)
+		r |= ((v >> (8 * i)) & 0xff) << (8 * (size - 1 - i));
+	return r;
+}
+
+struct tnum tnum_bswap(struct tnum a, uint8_t size)
+{
+	return TNUM(bswap_low(a.value, size), bswap_low(a.mask, size));
+}
+
 bool tnum_is_aligned(struct tnum a, uint64_t size)
 {
 	if (!size)

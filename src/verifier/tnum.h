@@ -58,6 +58,9 @@ bool tnum_overlap(struct tnum a, struct tnum b);
 
 /* Truncate to the low @size bytes (1, 2, 4 or 8). */
 struct tnum tnum_cast(struct tnum a, uint8_t size);
+/* Reverse the byte order of the low @size bytes (2, 4 or 8); the bytes
+ * above them become known zero. Exact: byte swapping is a bijection. */
+struct tnum tnum_bswap(struct tnum a, uint8_t size);
 
 static inline bool tnum_is_const(struct tnum a)
 {

@@ -482,7 +482,7 @@ static int is_state_visited(struct venv *env, int insn_idx)
 	if (env->jmps_processed - env->prev_jmps_processed >= 2 &&
 	    env->insn_processed - env->prev_insn_processed >= 8)
 		add_new_state = true;
-	clean_live_states(env, insn_idx, cur);
+	clean_live_states(env, *head, insn_idx, cur);
 
 	for (pp = head; (sl = *pp) != NULL;) {
 		states_cnt++;

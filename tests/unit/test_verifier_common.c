@@ -160,7 +160,7 @@ char *vt_normalize(const char *log)
 
 		/* liveness.c debug lines: "(0) frame 0 insn 9 +live -8" */
 		if (!(line[0] == '(' && line[1] >= '0' && line[1] <= '9' && line[2] == ')') &&
-		    !strstr(line, "live stack update done")) {
+		    !memmem(line, len, "live stack update done", 22)) {
 			for (i = 0; i < len; i++) {
 				/* kernel addresses: 0xffff followed by 12 hex digits */
 				if (!strncmp(line + i, "0xffff", 6) && i + 18 <= len) {
