@@ -4,9 +4,12 @@
  * syntax that `hive asm` reads back.
  *
  *   hive [-j|-p] disasm [FILE | -] [--conformance] [--opcodes] [--labels] [--hex]
+ *   hive disasm [FILE | -] --jit [--checked] [--opcodes] [--hex]
  *
  * Input is raw little-endian instructions, or with --hex, hex bytes as text
- * (whitespace, commas, 0x prefixes and # comments ignored).
+ * (whitespace, commas, 0x prefixes and # comments ignored). --jit compiles
+ * the program with hive's JIT and prints each instruction followed by the
+ * x86-64 code generated for it.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +19,7 @@
 
 #include "cli.h"
 #include "hive/hive_asm.h"
+#include "hive/hive_vm.h"
 
 static int usage(FILE *f)
 {
@@ -27,8 +31,68 @@ static int usage(FILE *f)
 		   "  --conformance  bpf_conformance/uBPF syntax, one instruction per line\n"
 		   "                 (default: the text of 'bpftool prog dump xlated')\n"
 		   "  --opcodes      add the raw bytes of each instruction, as bpftool's 'opcodes'\n"
-		   "  --labels       with --conformance: name jump targets with labels\n");
+		   "  --labels       with --conformance: name jump targets with labels\n"
+		   "  --jit          compile with hive's x86-64 JIT and show the code of each\n"
+		   "                 instruction (--opcodes: with its bytes; --checked: the code of\n"
+		   "                 an unverified program, with runtime checks)\n");
 	return f == stderr;
+}
+
+/* Stand-ins so any program loads for --jit: the code is shown, never run. */
+static uint64_t no_helper(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			  struct hive_run *run)
+{
+	(void)r1, (void)r2, (void)r3, (void)r4, (void)r5, (void)run;
+	return 0;
+}
+
+static int no_ldimm(void *user, const struct hive_insn *insn, uint32_t pc, uint64_t *value)
+{
+	(void)user, (void)insn, (void)pc;
+	*value = 0;
+	return 0;
+}
+
+static struct hive_vm *no_tail(void *user, struct hive_run *run, uint64_t map, uint32_t index)
+{
+	(void)user, (void)run, (void)map, (void)index;
+	return NULL;
+}
+
+/* --jit: load on the JIT engine, print hive_vm_dump_jited's listing. */
+static int print_jit(const struct hive_insn *insns, uint32_t cnt, bool checked, bool bytes)
+{
+	struct hive_vm *vm = hive_vm_create();
+	char *text = NULL;
+	uint32_t pc;
+	int r;
+
+	if (!vm)
+		return cli_error("out of memory");
+	for (pc = 0; pc < cnt; pc++)
+		if (insns[pc].code == 0x85 && insns[pc].src == 0 && insns[pc].imm >= 0 &&
+		    insns[pc].imm != 12)
+			hive_vm_register_helper(vm, (uint32_t)insns[pc].imm, NULL, no_helper);
+	hive_vm_set_ldimm_resolver(vm, no_ldimm, NULL);
+	hive_vm_set_tail_call(vm, no_tail, NULL);
+	hive_vm_set_engine(vm, HIVE_ENGINE_JIT);
+	hive_vm_set_checks(vm, checked);
+	r = hive_vm_load(vm, insns, cnt);
+	if (r) {
+		r = cli_error("cannot compile: %s", hive_strerror(r));
+		goto out;
+	}
+	r = hive_vm_dump_jited(vm, bytes ? HIVE_DUMP_JIT_BYTES : 0, &text);
+	if (r) {
+		r = cli_error("cannot disassemble the JIT code: %s", hive_strerror(r));
+		goto out;
+	}
+	fputs(text, stdout);
+	r = fflush(stdout) ? cli_error("write failed: %s", strerror(errno)) : 0;
+out:
+	free(text);
+	hive_vm_destroy(vm);
+	return r;
 }
 
 static int hexval(int c)
@@ -134,7 +198,7 @@ int cmd_disasm(int argc, char **argv)
 	size_t len = 0, bad = 0;
 	char *text = NULL;
 	uint32_t cnt, pc;
-	int i, hex = 0, r;
+	int i, hex = 0, jit = 0, checked = 0, r;
 	long n;
 
 	for (i = 0; i < argc; i++) {
@@ -148,6 +212,10 @@ int cmd_disasm(int argc, char **argv)
 			flags |= HIVE_DISASM_LABELS;
 		else if (!strcmp(argv[i], "--hex"))
 			hex = 1;
+		else if (!strcmp(argv[i], "--jit"))
+			jit = 1;
+		else if (!strcmp(argv[i], "--checked"))
+			checked = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_error("unknown option '%s'", argv[i]);
 		else if (in)
@@ -173,6 +241,11 @@ int cmd_disasm(int argc, char **argv)
 		goto out;
 	}
 	cnt = (uint32_t)(len / 8);
+	if (jit) {
+		r = cli_opts.json ? cli_error("--jit has no JSON output") :
+		    print_jit((struct hive_insn *)data, cnt, checked, !!(flags & HIVE_DISASM_OPCODES));
+		goto out;
+	}
 	if (cli_opts.json) {
 		r = print_json((struct hive_insn *)data, cnt, style, !!(flags & HIVE_DISASM_OPCODES));
 		goto out;

@@ -96,9 +96,15 @@ static void dump_range(struct strbuf *b, csh cs, const uint8_t *code, uint32_t s
 	cs_free(insn, 1);
 }
 
+/* Whether the code of pc is preceded by a function prologue (a lean image
+ * has none: its entry falls into pc 0). */
 static bool fstart(const struct hive_vm *vm, uint32_t pc)
 {
-	return pc == 0 || (vm->pc_flags && (vm->pc_flags[pc] & (VM_PC_CALL | VM_PC_FUNC)));
+	const struct jit_hdr *h = vm->jit_code;
+
+	if (pc == 0)
+		return !(h->flags & JIT_HDR_LEAN);
+	return vm->pc_flags && (vm->pc_flags[pc] & (VM_PC_CALL | VM_PC_FUNC));
 }
 
 static void dump_program(struct strbuf *b, csh cs, const struct hive_vm *vm, unsigned flags)
@@ -111,7 +117,8 @@ static void dump_program(struct strbuf *b, csh cs, const struct hive_vm *vm, uns
 
 	if (flags & HIVE_DUMP_JIT_ALL) {
 		sb_printf(b, "; entry\n");
-		dump_range(b, cs, code, h->entry, off[0] - JIT_PROLOGUE_LEN, flags);
+		dump_range(b, cs, code, h->entry, off[0] - (fstart(vm, 0) ? JIT_PROLOGUE_LEN : 0),
+			   flags);
 	}
 	while (pc < vm->ninsns) {
 		int w = hive_disasm_insn(vm->insns, vm->ninsns, pc, HIVE_DISASM_XLATED, text,
