@@ -639,6 +639,12 @@ static int read_input(const char *name, unsigned char **data, size_t *len)
 	err = cli_read_file(name, data, len);
 	if (err)
 		return p_err("failed to open %s: %s", name, strerror(-err));
+	if (!*len) {
+		/* an empty input is no input (the kernel refuses a pointer with size 0) */
+		free(*data);
+		*data = NULL;
+		return 0;
+	}
 	if (*len > UINT32_MAX) {
 		free(*data);
 		*data = NULL;
@@ -700,6 +706,7 @@ int prog_test_run(int fd, const struct prog_run_opts *o)
 	unsigned char *data_in = NULL, *ctx_in = NULL, *data_out = NULL, *ctx_out = NULL;
 	size_t data_len, ctx_len;
 	union bpf_attr attr;
+	bool syscall_prog;
 	int err;
 
 	err = read_input(o->data_in, &data_in, &data_len);
@@ -710,13 +717,15 @@ int prog_test_run(int fd, const struct prog_run_opts *o)
 	memset(&attr, 0, sizeof(attr));
 	attr.test.prog_fd = (uint32_t)fd;
 	attr.test.repeat = o->repeat;
-	if (!o->repeat_given) {
+	{
 		struct bpf_prog_info info;
 
-		/* syscall programs run once and refuse a repeat count (EINVAL) */
-		if (!cli_prog_info(fd, &info) && info.type == BPF_PROG_TYPE_SYSCALL)
-			attr.test.repeat = 0;
+		syscall_prog = !cli_prog_info(fd, &info) && info.type == BPF_PROG_TYPE_SYSCALL;
 	}
+	/* syscall programs run once, refuse a repeat count and an output
+	 * context (EINVAL): the context is written back into ctx_in */
+	if (syscall_prog && !o->repeat_given)
+		attr.test.repeat = 0;
 	if (data_in) {
 		attr.test.data_in = (uint64_t)(uintptr_t)data_in;
 		attr.test.data_size_in = (uint32_t)data_len;
@@ -727,11 +736,13 @@ int prog_test_run(int fd, const struct prog_run_opts *o)
 	if (ctx_in) {
 		attr.test.ctx_in = (uint64_t)(uintptr_t)ctx_in;
 		attr.test.ctx_size_in = (uint32_t)ctx_len;
-		attr.test.ctx_size_out = o->ctx_size_out ? o->ctx_size_out : default_size;
-		ctx_out = calloc(1, attr.test.ctx_size_out ? attr.test.ctx_size_out : 1);
-		attr.test.ctx_out = (uint64_t)(uintptr_t)ctx_out;
+		if (!syscall_prog) {
+			attr.test.ctx_size_out = o->ctx_size_out ? o->ctx_size_out : default_size;
+			ctx_out = calloc(1, attr.test.ctx_size_out ? attr.test.ctx_size_out : 1);
+			attr.test.ctx_out = (uint64_t)(uintptr_t)ctx_out;
+		}
 	}
-	if ((data_in && !data_out) || (ctx_in && !ctx_out)) {
+	if ((data_in && !data_out) || (ctx_in && !ctx_out && !syscall_prog)) {
 		err = p_err("failed to allocate memory for output data/ctx: %s", strerror(ENOMEM));
 		goto out;
 	}
@@ -747,6 +758,8 @@ int prog_test_run(int fd, const struct prog_run_opts *o)
 		err += write_output(data_out, attr.test.data_size_out, o->data_out, "data_out");
 	if (attr.test.ctx_size_out)
 		err += write_output(ctx_out, attr.test.ctx_size_out, o->ctx_out, "ctx_out");
+	else if (syscall_prog && ctx_in)
+		err += write_output(ctx_in, (uint32_t)ctx_len, o->ctx_out, "ctx_out");
 	if (json_wtr) {
 		jw_uint_field(json_wtr, "retval", attr.test.retval);
 		jw_uint_field(json_wtr, "duration", attr.test.duration);

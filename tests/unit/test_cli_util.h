@@ -150,6 +150,24 @@ static inline int cli_has_line(const char *text, const char *line)
 	return 0;
 }
 
+/* Compile tests/cli/@src into @out in the test directory with clang for
+ * the BPF target; 0, or -1 when clang is missing or fails. */
+static inline int cli_compile(struct cli *c, const char *src, const char *out)
+{
+	cli_sh(c, "clang -O2 -g -target bpf -D__TARGET_ARCH_x86 "
+		  "-idirafter /usr/include/$(cc -dumpmachine) -c %s -o %s",
+	       test_path(src), out);
+	return c->status ? -1 : 0;
+}
+
+/* The integer after the first @key in @text (e.g. "\"id\":"), or -1. */
+static inline long cli_int_after(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
 static inline int cli_init(struct cli *c)
 {
 	memset(c, 0, sizeof(*c));
