@@ -218,10 +218,17 @@ static int backtrack_insn(struct venv *env, int idx, int subseq_idx,
 			bt_set_reg(bt, sreg);
 		}
 	} else if (cls == HIVE_LDX ||
-		   (cls == HIVE_STX && mode == HIVE_ATOMIC && insn->imm == 0x100)) {
-		if (!bt_is_reg_set(bt, dreg))
+		   (cls == HIVE_STX && mode == HIVE_ATOMIC &&
+		    (insn->imm == 0x100 || (insn->imm & HIVE_FETCH)))) {
+		/* a load: ldx, load_acquire, or the old value an atomic
+		 * fetch leaves in sreg (r0 for cmpxchg) */
+		uint32_t load_reg = dreg;
+
+		if (cls == HIVE_STX && (insn->imm & HIVE_FETCH))
+			load_reg = insn->imm == HIVE_CMPXCHG ? 0 : sreg;
+		if (!bt_is_reg_set(bt, load_reg))
 			return 0;
-		bt_clear_reg(bt, dreg);
+		bt_clear_reg(bt, load_reg);
 		/* only a fill from the stack carries the value further */
 		if (!hist || !(hist->flags & INSN_F_STACK_ACCESS))
 			return 0;

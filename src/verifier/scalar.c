@@ -349,7 +349,7 @@ static void set_sext64_default(struct reg_state *reg, int size)
 void reg_coerce_to_size_sx(struct reg_state *reg, int size)
 {
 	unsigned bits = (unsigned)size * 8;
-	int64_t a, b, smax, smin;
+	int64_t a, b, smax, smin, lo, hi;
 	uint64_t c;
 
 	if (tnum_is_const(reg->var_off)) {
@@ -382,6 +382,34 @@ void reg_coerce_to_size_sx(struct reg_state *reg, int size)
 		return;
 	}
 out:
+	lo = size == 1 ? -128 : size == 2 ? -32768 : S32_MIN;
+	hi = -lo - 1;
+	if (reg->smin_value >= lo && reg->smax_value <= hi) {
+		/* already a sign-extended value: every bound holds (Linux 6.18
+		 * stable drops the tnum here) */
+		reg->var_off = tnum_unknown;
+		reg_bounds_sync(reg);
+		return;
+	}
+	if (reg->s32_min_value >= lo && reg->s32_max_value <= hi) {
+		/* the low 32 bits are already the extension of the low bytes */
+		smin = reg->s32_min_value;
+		smax = reg->s32_max_value;
+		set_sext64_default(reg, size);
+		reg->smin_value = smin;
+		reg->smax_value = smax;
+		reg->s32_min_value = (int32_t)smin;
+		reg->s32_max_value = (int32_t)smax;
+		if (smin >= 0) {
+			reg->umin_value = (uint64_t)smin;
+			reg->umax_value = (uint64_t)smax;
+			reg->u32_min_value = (uint32_t)smin;
+			reg->u32_max_value = (uint32_t)smax;
+			reg->var_off = tnum_range((uint64_t)smin, (uint64_t)smax);
+		}
+		reg_bounds_sync(reg);
+		return;
+	}
 	set_sext64_default(reg, size);
 }
 
