@@ -210,6 +210,8 @@ static int do_show(int argc, char **argv)
 	uint32_t id = 0;
 	int fd = -1, err;
 
+	if (check_fs())
+		return -1;
 	if (argc == 2) {
 		if (!cli_is_prefix(argv[0], "id"))
 			return p_err("expected 'id', got: '%s'?", argv[0]);
@@ -283,6 +285,8 @@ static int do_dump(int argc, char **argv)
 		return usage();
 	src = *argv++;
 	argc--;
+	if (!cli_is_prefix(src, "file") && check_fs())
+		return -1;
 	if (cli_is_prefix(src, "map")) {
 		struct bpf_map_info info;
 

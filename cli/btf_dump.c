@@ -818,9 +818,13 @@ static void raw_type(const struct hive_btf *btf, uint32_t id)
 			} else {
 				const struct btf_type *vt = hive_btf__type_by_id(btf, v[i].type);
 
+				uint32_t vk = vt ? hive_btf_kind(vt) : BTF_KIND_UNKN;
+
 				printf("\n\ttype_id=%u offset=%u size=%u", v[i].type, v[i].offset, v[i].size);
-				if (vt && hive_btf_kind(vt) == BTF_KIND_VAR)
-					printf(" (VAR '%s')", raw_name(btf, vt->name_off));
+				if (vt)
+					printf(" (%s '%s')",
+					       vk < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[vk] ?
+					       kind_names[vk] : "UNKNOWN", raw_name(btf, vt->name_off));
 			}
 		}
 		if (w)

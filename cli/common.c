@@ -217,16 +217,13 @@ int open_obj_pinned_any(const char *path, enum obj_type type)
 	return fd;
 }
 
-/* The hive filesystem must exist: with -n it is not created ("mounted"). */
-static int check_fs(void)
+int check_fs(void)
 {
 	struct stat st;
 	const char *env = getenv("HIVE_FS");
 
-	if (cli_opts.nomount && env && *env && stat(env, &st)) {
-		p_err("no BPF file system found, not mounting it due to --nomount option");
-		return -1;
-	}
+	if (cli_opts.nomount && env && *env && stat(env, &st))
+		return p_err("no BPF file system found, not mounting it due to --nomount option");
 	if (!hive_fs_path())
 		return p_err("can't create the hive file system: %s", strerror(errno));
 	return 0;

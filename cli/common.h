@@ -87,6 +87,13 @@ char *get_fdinfo(int fd, const char *key);
  * (message printed) when the path is too long.
  */
 const char *pin_path(const char *path, char *buf, size_t len);
+/*
+ * The hive filesystem (the bpffs of hive) exists, or is created. With -n
+ * and an explicit HIVE_FS/--bpffs directory that does not exist, fail as
+ * bpftool does when it would have to mount bpffs. Called by commands that
+ * use hive's bpf(). Returns 0 or -1 (message printed).
+ */
+int check_fs(void);
 /* OBJ_GET on a (translated) path; errors named unless @quiet. */
 int open_obj_pinned(const char *path, bool quiet);
 /* ... and check it is of kind @type ("incorrect object type: map"). */

@@ -848,5 +848,9 @@ static const struct cmd cmds[] = {
 
 int cmd_prog(int argc, char **argv)
 {
+	if (argc && cli_is_prefix(argv[0], "help"))
+		return do_help(argc - 1, argv + 1);
+	if (check_fs())
+		return -1;
 	return cmd_select(cmds, argc, argv, bad_usage);
 }

@@ -114,7 +114,7 @@ static int do_run(int argc, char **argv)
 		name = argv[1];
 		argc -= 2, argv += 2;
 	}
-	if (prog_run_parse(argc, argv, &ro))
+	if (prog_run_parse(argc, argv, &ro) || check_fs())
 		return -1;
 	if (has_suffix(file, ".c")) {
 		if (!mkdtemp(tmpdir))

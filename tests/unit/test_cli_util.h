@@ -189,6 +189,9 @@ static inline void cli_fini(struct cli *c)
 		return;
 }
 
+/* @s starts with the string literal @lit. */
+#define CLI_PREFIX(s, lit) (!strncmp((s), (lit), sizeof(lit) - 1))
+
 /* The command must succeed with exactly @out on stdout and nothing on stderr. */
 #define CLI_OK(c, expect_out, ...)                                                   \
 	do {                                                                         \
