@@ -275,7 +275,7 @@ int map_create(union bpf_attr *attr)
 		return -EINVAL;
 	ops = type_ops(type);
 	if (!ops) {
-		if (map_type_name(type))
+		if (type != BPF_MAP_TYPE_UNSPEC && map_type_name(type))
 			hive_pr_warn("hive: map type %s (%u) is not implemented\n",
 				     map_type_name(type), type);
 		else
