@@ -566,7 +566,7 @@ int map_cmd_lookup_and_delete(union bpf_attr *attr)
 	err = -HIVE_ENOTSUPP;
 	if (map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK)
 		err = map->ops->pop(map, value);
-	else if (is_hash_family(map->map_type))
+	else if (is_hash_family(map->map_type) || map->map_type == BPF_MAP_TYPE_STACK_TRACE)
 		err = map->ops->lookup_and_delete(map, key, value, attr->flags);
 	if (!err) {
 		if (bad_uptr(attr->value))

@@ -100,6 +100,34 @@ static int st_sys_lookup(struct hive_map *map, const void *key, void *value, uin
 	return nr ? 0 : -ENOENT;
 }
 
+/* bpf_stackmap_extract(..., delete = true) */
+static int st_lookup_and_delete(struct hive_map *map, const void *key, void *value,
+				uint64_t flags)
+{
+	struct st_slot *s;
+	uint32_t id, nr;
+	int err = 0;
+
+	memcpy(&id, key, 4);
+	if (id >= map->def->n_buckets)
+		return -ENOENT;
+	s = st_slot_at(map, id);
+	shm_lock(&sctl(map)->lock);
+	nr = s->nr > map->value_size / 8 ? map->value_size / 8 : s->nr;
+	if (!nr) {
+		err = -ENOENT;
+	} else {
+		memcpy(value, s->ips, (size_t)nr * 8);
+		memset((uint8_t *)value + (size_t)nr * 8, 0, map->value_size - (size_t)nr * 8);
+		seq_write_begin(&s->seq);
+		s->nr = 0;
+		seq_write_end(&s->seq);
+		sctl(map)->count--;
+	}
+	shm_unlock(&sctl(map)->lock);
+	return err;
+}
+
 static int st_update(struct hive_map *map, const void *key, const void *value, uint64_t flags,
 		     bool sys)
 {
@@ -197,4 +225,5 @@ const struct hive_map_ops hive_stack_trace_ops = {
 	.update = st_update,
 	.delete = st_delete,
 	.get_next_key = st_get_next_key,
+	.lookup_and_delete = st_lookup_and_delete,
 };
