@@ -229,24 +229,35 @@ int check_fs(void)
 	return 0;
 }
 
-int do_pin_fd(int fd, const char *name)
+int pin_fd(int fd, const char *name, char *why, size_t len)
 {
 	char buf[4096];
-	const char *p;
+	const char *p = pin_path(name, buf, sizeof(buf));
+	int err;
+
+	if (!p) {
+		snprintf(why, len, "path too long");
+		return -ENAMETOOLONG;
+	}
+	err = hive_obj_pin(fd, p);
+	if (err == -EPERM && !in_hive_fs(p))
+		snprintf(why, len, "not in the hive file system (%s)", hive_fs_path());
+	else if (err)
+		snprintf(why, len, "%s", hive_strerror(err));
+	return err;
+}
+
+int do_pin_fd(int fd, const char *name)
+{
+	char why[512];
 	int err;
 
 	if (check_fs())
 		return -1;
-	p = pin_path(name, buf, sizeof(buf));
-	if (!p)
-		return -1;
-	err = hive_obj_pin(fd, p);
-	if (err == -EPERM && !in_hive_fs(p))
-		return p_err("can't pin the object (%s): not in the hive file system (%s)", name,
-			     hive_fs_path());
+	err = pin_fd(fd, name, why, sizeof(why));
 	if (err)
-		return p_err("can't pin the object (%s): %s", name, hive_strerror(err));
-	return 0;
+		p_err("can't pin the object (%s): %s", name, why);
+	return err; /* -errno: the exit status, as bpftool's */
 }
 
 int do_pin_any(int argc, char **argv, int (*get_fd)(int *, char ***))

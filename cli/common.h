@@ -98,7 +98,9 @@ int check_fs(void);
 int open_obj_pinned(const char *path, bool quiet);
 /* ... and check it is of kind @type ("incorrect object type: map"). */
 int open_obj_pinned_any(const char *path, enum obj_type type);
-/* OBJ_PIN @fd at @name (translated), with bpftool's messages. */
+/* OBJ_PIN @fd at @name (translated), quietly: 0 or -errno, the reason in @why. */
+int pin_fd(int fd, const char *name, char *why, size_t len);
+/* OBJ_PIN @fd at @name (translated), with bpftool's message; 0 or -errno. */
 int do_pin_fd(int fd, const char *name);
 /* PROG/MAP then FILE: pin it (prog pin, map pin). */
 int do_pin_any(int argc, char **argv, int (*get_fd)(int *, char ***));

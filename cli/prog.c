@@ -463,10 +463,17 @@ static int path_join(char *buf, size_t size, const char *dir, const char *name)
  * bpftool does for programs without an attach point (hive has no hooks). */
 static int pin_program(struct hive_program *prog, const char *path, bool autoattach)
 {
+	char why[512];
+	int err;
+
 	if (autoattach)
 		p_info("Program %s does not support autoattach, falling back to pinning",
 		       hive_program__name(prog));
-	return do_pin_fd(hive_program__fd(prog), path);
+	err = pin_fd(hive_program__fd(prog), path, why, sizeof(why));
+	if (err)
+		p_err("failed to pin program %s at %s: %s", hive_program__section_name(prog), path,
+		      why);
+	return err;
 }
 
 static void unpin(const char *path)
@@ -649,10 +656,8 @@ static int load_with_options(int argc, char **argv, bool first_only)
 			if (hive_program__fd(prog) < 0)
 				continue; /* autoload off */
 			if (path_join(path, sizeof(path), pinfile, hive_program__name(prog)) ||
-			    pin_program(prog, path, autoattach)) {
-				p_err("failed to pin all programs");
+			    pin_program(prog, path, autoattach))
 				goto err_unpin;
-			}
 		}
 	}
 	if (pinmaps) {

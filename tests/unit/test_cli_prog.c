@@ -295,8 +295,10 @@ TEST(cli_prog_load_options)
 	CLI_ERR(&c, 255, "Error: 'load' needs at least 2 arguments, 1 found\n", "prog load tiny.o");
 	CLI_ERR(&c, 255, "Error: expected no more arguments, 'type', 'map' or 'dev', got: 'zz'?\n",
 		"prog load tiny.o /sys/fs/bpf/r3 zz");
-	CLI_ERR(&c, 255, "Error: can't pin the object (/sys/fs/bpf/t/pass): File exists\n",
+	CLI_ERR(&c, 239, "Error: can't pin the object (/sys/fs/bpf/t/pass): File exists\n",
 		"prog pin pinned /sys/fs/bpf/t/answer /sys/fs/bpf/t/pass");
+	CLI_ERR(&c, 255, "Error: failed to pin program socket at /sys/fs/bpf/t/pass: File exists\n",
+		"prog load plain.o /sys/fs/bpf/t/pass");
 	CLI_ERR(&c, 255, "Error: several programs match this handle\n", "prog pin name answer /sys/fs/bpf/x");
 	CLI_ERR(&c, 255, "Error: incorrect object type: prog\n", "map show pinned /sys/fs/bpf/t/pass");
 	CLI_ERR(&c, 255, "Error: expected 'id', 'tag', 'name' or 'pinned', got: 'foo'?\n", "prog show foo 1");
