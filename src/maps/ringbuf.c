@@ -1,10 +1,12 @@
 /*
- * ringbuf.c - BPF_MAP_TYPE_RINGBUF: creation checks, the producer side
- * (reserve/commit under one robust lock, as the kernel's spinlock) and
- * the map commands (all ENOTSUPP, as in the kernel). See ringbuf.h for
- * the layout consumers rely on.
+ * ringbuf.c - BPF_MAP_TYPE_RINGBUF and BPF_MAP_TYPE_USER_RINGBUF: creation
+ * checks, the producer side of RINGBUF (reserve/commit under one robust
+ * lock, as the kernel's spinlock), the consumer side of USER_RINGBUF
+ * (user space produces, programs drain), and the map commands (all
+ * ENOTSUPP, as in the kernel). See ringbuf.h for the layout.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -19,8 +21,8 @@
 
 struct rb_ctl {
 	hive_mutex_t lock;
-	_Atomic uint32_t notify;  /* futex word for consumers */
-	uint32_t pad;
+	_Atomic uint32_t notify;  /* futex word for consumers (producers) */
+	_Atomic uint32_t busy;    /* USER_RINGBUF: a drain is running */
 };
 
 /* ringbuf_map_alloc() checks */
@@ -157,6 +159,68 @@ uint64_t ringbuf_query(struct hive_map *map, uint64_t flags)
 	default:
 		return 0;
 	}
+}
+
+/* ---- USER_RINGBUF: the consumer side, for bpf_user_ringbuf_drain() ----- */
+
+/* __bpf_user_ringbuf_peek() */
+int user_ringbuf_peek(struct hive_map *map, void **sample, uint32_t *size)
+{
+	uint64_t mask = map->max_entries - 1, prod, cons, total;
+	uint32_t hdr, len;
+
+	if (map->map_type != BPF_MAP_TYPE_USER_RINGBUF)
+		return -EINVAL;
+	prod = atomic_load_explicit(prod_pos(map), memory_order_acquire);
+	if (prod % 8)
+		return -EINVAL;
+	cons = atomic_load_explicit(cons_pos(map), memory_order_acquire);
+	if (cons >= prod)
+		return -ENODATA;
+	hdr = atomic_load_explicit((_Atomic uint32_t *)(map->data + (cons & mask)),
+				   memory_order_acquire);
+	len = hdr & ~(HIVE_RINGBUF_BUSY_BIT | HIVE_RINGBUF_DISCARD_BIT);
+	total = ((uint64_t)len + HIVE_RINGBUF_HDR_SZ + 7) & ~7ull;
+	if (total > prod - cons)
+		return -EINVAL;
+	if (total > map->max_entries || len > RB_MAX_RECORD)
+		return -E2BIG;
+	if (hdr & HIVE_RINGBUF_DISCARD_BIT) {
+		/* skipped: the caller tries the next one */
+		atomic_store_explicit(cons_pos(map), cons + total, memory_order_release);
+		return -EAGAIN;
+	}
+	if (hdr & HIVE_RINGBUF_BUSY_BIT)
+		return -ENODATA;
+	*sample = map->data + ((cons + HIVE_RINGBUF_HDR_SZ) & mask);
+	*size = len;
+	return 0;
+}
+
+/* __bpf_user_ringbuf_sample_release(): consume the sample peeked last. */
+void user_ringbuf_release(struct hive_map *map, uint32_t size, uint64_t flags)
+{
+	uint64_t cons = atomic_load(cons_pos(map));
+	uint64_t total = ((uint64_t)size + HIVE_RINGBUF_HDR_SZ + 7) & ~7ull;
+
+	atomic_store_explicit(cons_pos(map), cons + total, memory_order_release);
+	if (!(flags & BPF_RB_NO_WAKEUP)) {
+		atomic_fetch_add(&rctl(map)->notify, 1);
+		syscall(SYS_futex, &rctl(map)->notify, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
+	}
+}
+
+/* One drainer at a time, as the kernel's rb->busy. */
+bool user_ringbuf_try_lock(struct hive_map *map)
+{
+	uint32_t zero = 0;
+
+	return atomic_compare_exchange_strong(&rctl(map)->busy, &zero, 1);
+}
+
+void user_ringbuf_unlock(struct hive_map *map)
+{
+	atomic_store(&rctl(map)->busy, 0);
 }
 
 static int rb_sys_lookup(struct hive_map *map, const void *key, void *value, uint64_t flags)

@@ -18,6 +18,7 @@
 #ifndef HIVE_MAPS_RINGBUF_H
 #define HIVE_MAPS_RINGBUF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "maps/map.h"
@@ -36,5 +37,21 @@ int ringbuf_output(struct hive_map *map, const void *data, uint64_t size, uint64
 uint64_t ringbuf_query(struct hive_map *map, uint64_t flags);
 /* Consumers: futex word bumped on every wakeup-worthy commit. */
 _Atomic uint32_t *ringbuf_notify_word(struct hive_map *map);
+
+/*
+ * BPF_MAP_TYPE_USER_RINGBUF (same layout; user space produces with the
+ * kernel's protocol: reserve at producer_pos, write the header with the
+ * BUSY bit, clear it to commit, advance producer_pos). For
+ * bpf_user_ringbuf_drain(): take the drain lock (else -EBUSY), then peek
+ * and release samples until peek says -ENODATA; -EAGAIN means a discarded
+ * sample was skipped (peek again).
+ */
+bool user_ringbuf_try_lock(struct hive_map *map);
+void user_ringbuf_unlock(struct hive_map *map);
+/* The next sample: 0 with *sample and *size set, -ENODATA (none, or busy),
+ * -EAGAIN (discarded one skipped), -EINVAL/-E2BIG (corrupt producer). */
+int user_ringbuf_peek(struct hive_map *map, void **sample, uint32_t *size);
+/* Consume the sample just peeked; wakes producers unless BPF_RB_NO_WAKEUP. */
+void user_ringbuf_release(struct hive_map *map, uint32_t size, uint64_t flags);
 
 #endif /* HIVE_MAPS_RINGBUF_H */

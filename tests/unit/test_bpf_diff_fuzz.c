@@ -47,6 +47,7 @@ static void random_attr(union bpf_attr *a, int inner_k)
 		{ BPF_MAP_TYPE_STACK, 0, 8, 16, 0 },
 		{ BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0 },
 		{ BPF_MAP_TYPE_BLOOM_FILTER, 0, 8, 100, 0 },
+		{ BPF_MAP_TYPE_USER_RINGBUF, 0, 0, 8192, 0 },
 	};
 	static const uint32_t sizes[] = { 0, 1, 3, 4, 5, 8, 12, 16, 20, 64, 260, 261, 513, 4096,
 					  32768, 32776 };
@@ -73,7 +74,8 @@ static void random_attr(union bpf_attr *a, int inner_k)
 		case 3: a->map_flags ^= 1u << (rnd() % 14); break;
 		case 4: a->map_flags = rnd() & 0xfffffu; break;
 		case 5: a->map_extra = rnd() % 20; break;
-		case 6: a->inner_map_fd = a->inner_map_fd ? 0 : (uint32_t)inner_k; break;
+		case 6: a->inner_map_fd = rnd() % 2 ? 9999 : a->inner_map_fd ? 0 : (uint32_t)inner_k;
+			break;
 		case 7: a->numa_node = rnd() % 3; break;
 		default: nm = names[rnd() % HIVE_ARRAY_SIZE_(names)]; break;
 		}
@@ -88,7 +90,8 @@ static void random_attr(union bpf_attr *a, int inner_k)
 static bool implemented(uint32_t t)
 {
 	return (t >= 1 && t <= 13) || t == BPF_MAP_TYPE_QUEUE || t == BPF_MAP_TYPE_STACK ||
-	       t == BPF_MAP_TYPE_RINGBUF || t == BPF_MAP_TYPE_BLOOM_FILTER;
+	       t == BPF_MAP_TYPE_RINGBUF || t == BPF_MAP_TYPE_BLOOM_FILTER ||
+	       t == BPF_MAP_TYPE_USER_RINGBUF;
 }
 
 TEST(bpf_diff_fuzz_map_create)

@@ -285,3 +285,58 @@ TEST(map_threads_hash_and_lru)
 	}
 	cleanup_fs();
 }
+
+/* User space produces into a USER_RINGBUF through its mmap, with the
+ * kernel's protocol; the drain side (programs) sees the samples in order,
+ * skips discarded ones, stops at a busy one. */
+TEST(map_user_ringbuf_protocol)
+{
+	struct hive_map *rb;
+	uint8_t *cons, *prod, *data;
+	uint64_t p = 0;
+	uint32_t size, i, seen = 0;
+	void *s;
+	int fd, err;
+
+	private_fs();
+	fd = hive_map_create(BPF_MAP_TYPE_USER_RINGBUF, "urb", 0, 0, 4096, NULL);
+	REQUIRE(fd >= 0 && (rb = map_of(fd)));
+	cons = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	prod = mmap(NULL, 4096 + 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 4096);
+	REQUIRE(cons != MAP_FAILED && prod != MAP_FAILED);
+	data = prod + 4096;
+	CHECK(user_ringbuf_try_lock(rb));
+	CHECK(!user_ringbuf_try_lock(rb)); /* one drainer at a time */
+	for (i = 0; i < 30; i++) {
+		uint32_t len = 100 + i, hdr;
+		uint64_t at = p & 4095;
+
+		/* produce: header busy, payload, commit (discard every third) */
+		hdr = len | HIVE_RINGBUF_BUSY_BIT;
+		memcpy(data + at, &hdr, 4);
+		memset(data + ((p + 8) & 4095), (int)i, len);
+		p += (len + 8 + 7) & ~7u;
+		__atomic_store_n((uint64_t *)prod, p, __ATOMIC_RELEASE);
+		CHECK_EQ(user_ringbuf_peek(rb, &s, &size), -ENODATA); /* still busy */
+		hdr = len | (i % 3 == 2 ? HIVE_RINGBUF_DISCARD_BIT : 0);
+		__atomic_store_n((uint32_t *)(data + at), hdr, __ATOMIC_RELEASE);
+		/* drain */
+		while ((err = user_ringbuf_peek(rb, &s, &size)) != -ENODATA) {
+			if (err == -EAGAIN)
+				continue;
+			REQUIRE(err == 0);
+			CHECK_EQ(size, len);
+			CHECK_EQ(((uint8_t *)s)[0], (uint8_t)i);
+			CHECK_EQ(((uint8_t *)s)[size - 1], (uint8_t)i);
+			seen++;
+			user_ringbuf_release(rb, size, 0);
+		}
+		CHECK_EQ(*(uint64_t *)cons, p);
+	}
+	CHECK_EQ(seen, 20);
+	user_ringbuf_unlock(rb);
+	munmap(cons, 4096);
+	munmap(prod, 3 * 4096);
+	close(fd);
+	cleanup_fs();
+}
