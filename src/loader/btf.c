@@ -51,18 +51,9 @@ const char *btf_kind_str(uint32_t kind)
 	return kind < NR_BTF_KINDS ? kind_names[kind] : "unknown";
 }
 
-static int btf_bad(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int btf_bad(const char *what, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	hive_pr_warn("%s: malformed BTF: %s\n", what, msg);
-	return -HIVE_EBTF;
-}
+/* Warn "<what>: malformed BTF: ..." and evaluate to -HIVE_EBTF. */
+#define btf_bad(what, fmt, ...) \
+	(hive_pr_warn("%s: malformed BTF: " fmt "\n", (what), ##__VA_ARGS__), -HIVE_EBTF)
 
 /* ---------------------------------------------------------------- header */
 
@@ -463,8 +454,7 @@ struct hive_btf *btf_parse(const void *data, size_t size, const char *what)
 	int err;
 
 	if (size > BTF_MAX_SIZE) {
-		btf_bad(what, "%zu bytes is too large", size);
-		errno = HIVE_EBTF;
+		errno = -btf_bad(what, "%zu bytes is too large", size);
 		return NULL;
 	}
 	btf = calloc(1, sizeof(*btf));

@@ -43,18 +43,9 @@ const char *core_kind_str(uint32_t kind)
 	}
 }
 
-static int ext_bad(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int ext_bad(const char *what, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	hive_pr_warn("%s: malformed .BTF.ext: %s\n", what, msg);
-	return -HIVE_EBTF;
-}
+/* Warn "<what>: malformed .BTF.ext: ..." and evaluate to -HIVE_EBTF. */
+#define ext_bad(what, fmt, ...) \
+	(hive_pr_warn("%s: malformed .BTF.ext: " fmt "\n", (what), ##__VA_ARGS__), -HIVE_EBTF)
 
 static uint32_t rd32(const uint8_t *p)
 {

@@ -785,14 +785,12 @@ static void poison_insn(struct hive_insn *insn)
 }
 
 /* Poison insn @i of @prog and remember which relocation did it. */
-static int poison_at(const struct core_ctx *c, struct hive_program *prog, uint32_t i,
-		     const struct spec *local)
+static int poison_at(struct hive_program *prog, uint32_t i, const struct spec *local)
 {
 	struct hive_insn *insn = &prog->insns[i];
 	struct core_poison *p;
 	char sbuf[300];
 
-	(void)c;
 	if (insn->code == (HIVE_LD | HIVE_DW | HIVE_IMM) && i + 1 < prog->insn_cnt)
 		poison_insn(insn + 1);
 	poison_insn(insn);
@@ -892,7 +890,7 @@ static int patch_insn(const struct core_ctx *c, struct hive_program *prog, uint3
 		return relo_bad(c, prog, ridx, i, local, "cannot relocate opcode 0x%02x", insn->code);
 	}
 poison:
-	return poison_at(c, prog, i, local);
+	return poison_at(prog, i, local);
 }
 
 /* ------------------------------------------------------------- driver */

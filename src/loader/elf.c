@@ -39,18 +39,8 @@ static int in_bounds(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-static int bad(const struct elf_file *ef, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(const struct elf_file *ef, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	hive_pr_warn("%s: %s\n", ef->path, msg);
-	return -HIVE_EFORMAT;
-}
+/* Warn "<file>: ..." and evaluate to -HIVE_EFORMAT. */
+#define bad(ef, fmt, ...) (hive_pr_warn("%s: " fmt "\n", (ef)->path, ##__VA_ARGS__), -HIVE_EFORMAT)
 
 static int check_ident(struct elf_file *ef, const Elf64_Ehdr *eh)
 {

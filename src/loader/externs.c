@@ -23,21 +23,10 @@
 #include "object.h"
 #include "util/util.h"
 
-static int ext_bad(const struct hive_object *obj, const struct extern_desc *ext,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int ext_bad(const struct hive_object *obj, const struct extern_desc *ext,
-		   const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	obj_warn(obj, "extern '%s' (%s): %s", ext->name, ext->type == EXT_KCFG ? ".kconfig" : ".ksyms",
-		 msg);
-	return -HIVE_ERELOC;
-}
+/* Warn about extern @e and evaluate to -HIVE_ERELOC. */
+#define ext_bad(obj, e, fmt, ...)                                                      \
+	(obj_warn((obj), "extern '%s' (%s): " fmt, (e)->name,                          \
+		  (e)->type == EXT_KCFG ? ".kconfig" : ".ksyms", ##__VA_ARGS__), -HIVE_ERELOC)
 
 int ext_by_name(const struct hive_object *obj, const char *name)
 {

@@ -25,10 +25,7 @@
 #include "object.h"
 #include "util/util.h"
 
-#if __has_include("hive/hive_bpf.h")
 #include "hive/hive_bpf.h"
-#define HAVE_HIVE_BPF 1
-#endif
 
 #define LOG_BUF_SIZE (1u << 20)
 
@@ -43,15 +40,8 @@ int obj_bpf(const struct hive_object *obj, int cmd, union bpf_attr *attr, unsign
 		ret = obj->bpf(cmd, attr, size);
 	else if (obj->kernel)
 		ret = (int)syscall(SYS_bpf, cmd, attr, size);
-	else {
-#ifdef HAVE_HIVE_BPF
+	else
 		ret = hive_bpf(cmd, attr, size);
-#else
-		hive_pr_warn("%s: hive's bpf() is not built into this library; open with .kernel = true\n",
-			     obj->path);
-		return -ENOSYS;
-#endif
-	}
 	if (ret < 0)
 		return errno ? -errno : -EINVAL;
 	return ret;
@@ -59,20 +49,14 @@ int obj_bpf(const struct hive_object *obj, int cmd, union bpf_attr *attr, unsign
 
 const char *obj_default_pin_root(const struct hive_object *obj)
 {
-#ifdef HAVE_HIVE_BPF
 	if (!obj->bpf && !obj->kernel && hive_fs_path())
 		return hive_fs_path();
-#endif
 	return "/sys/fs/bpf";
 }
 
 uint32_t obj_possible_cpus(void)
 {
-#ifdef HAVE_HIVE_BPF
 	int n = hive_num_possible_cpus();
-#else
-	long n = sysconf(_SC_NPROCESSORS_CONF);
-#endif
 
 	return n > 0 ? (uint32_t)n : 1;
 }
@@ -467,8 +451,7 @@ static void explain_poison(struct hive_object *obj, struct hive_program *prog, c
 			 prog->name, prog->lpoisons[i].insn, prog->lpoisons[i].desc);
 }
 
-static void print_log_tail(const struct hive_object *obj, const struct hive_program *prog,
-			   const char *log)
+static void print_log_tail(const struct hive_program *prog, const char *log)
 {
 	size_t n = strlen(log);
 	const char *start = log;
@@ -572,7 +555,7 @@ int prog_load(struct hive_object *obj, struct hive_program *prog)
 		obj_warn(obj, "prog '%s' (section '%s', %u insns): load failed: %s", prog->name,
 			 prog->sec_name, prog->insn_cnt, hive_strerror(fd));
 		if (log) {
-			print_log_tail(obj, prog, log);
+			print_log_tail(prog, log);
 			explain_poison(obj, prog, log);
 		}
 	} else {

@@ -109,18 +109,9 @@ struct map_ctx {
 	const char *name;     /* for messages */
 };
 
-static int map_bad(const struct map_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int map_bad(const struct map_ctx *c, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	obj_warn(c->obj, "section '.maps': map '%s': %s", c->name, msg);
-	return -HIVE_EFORMAT;
-}
+/* Warn about map @c and evaluate to -HIVE_EFORMAT. */
+#define map_bad(c, fmt, ...) \
+	(obj_warn((c)->obj, "section '.maps': map '%s': " fmt, (c)->name, ##__VA_ARGS__), -HIVE_EFORMAT)
 
 static int parse_map_def(const struct map_ctx *c, struct hive_map *map, uint32_t def_id,
 			 bool is_inner);

@@ -325,21 +325,10 @@ static int collect_progs(struct hive_object *obj)
 
 /* --------------------------------------------------------- .BTF.ext records */
 
-static int ext_bad(const struct hive_object *obj, const char *table, const struct btf_ext_sec *es,
-		   uint32_t k, uint32_t off, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int ext_bad(const struct hive_object *obj, const char *table, const struct btf_ext_sec *es,
-		   uint32_t k, uint32_t off, const char *fmt, ...)
-{
-	char msg[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	obj_warn(obj, "section '.BTF.ext': %s record %u for section '%s' (insn offset 0x%x): %s", table,
-		 k, es->name, off, msg);
-	return -HIVE_EBTF;
-}
+/* Warn about record @k of @es and evaluate to -HIVE_EBTF. */
+#define ext_bad(obj, table, es, k, off, fmt, ...)                                               \
+	(obj_warn((obj), "section '.BTF.ext': %s record %u for section '%s' (insn offset 0x%x): " fmt, \
+		  (table), (unsigned)(k), (es)->name, (unsigned)(off), ##__VA_ARGS__), -HIVE_EBTF)
 
 /*
  * Check every func_info, line_info and CO-RE record against the ELF and

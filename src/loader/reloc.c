@@ -47,21 +47,12 @@ static bool is_call(const struct hive_insn *insn)
 	return insn->code == (HIVE_JMP | HIVE_CALL);
 }
 
-static int rel_bad(const struct hive_object *obj, const struct hive_program *prog,
-		   uint32_t insn_idx, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int rel_bad(const struct hive_object *obj, const struct hive_program *prog,
-		   uint32_t insn_idx, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	obj_warn(obj, "section '%s': prog '%s': insn #%u (section offset 0x%llx): %s", prog->sec_name,
-		 prog->name, insn_idx, (unsigned long long)(prog->sec_insn_off + insn_idx) * 8, msg);
-	return -HIVE_ERELOC;
-}
+/* Warn about instruction @i of @prog and evaluate to -HIVE_ERELOC. */
+#define rel_bad(obj, prog, i, fmt, ...)                                                        \
+	(obj_warn((obj), "section '%s': prog '%s': insn #%u (section offset 0x%llx): " fmt,     \
+		  (prog)->sec_name, (prog)->name, (unsigned)(i),                               \
+		  (unsigned long long)((prog)->sec_insn_off + (i)) * 8, ##__VA_ARGS__),         \
+	 -HIVE_ERELOC)
 
 /* ------------------------------------------------------------ collection */
 
