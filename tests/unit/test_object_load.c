@@ -822,6 +822,61 @@ TEST(load_setters_apply)
 	}
 }
 
+/* hive_map__reuse_fd: the program uses a map made outside the object. */
+TEST(load_map_reuse_fd)
+{
+	int k;
+
+	lt_private_hive_fs();
+	for (k = 0; k < nbackends(); k++) {
+		struct hive_object *obj = lt_open("subprogs", k);
+		struct hive_map *acc;
+		union bpf_attr a;
+		uint32_t one = 1, retval;
+		uint64_t v = 0;
+		int fd;
+
+		REQUIRE(obj);
+		memset(&a, 0, sizeof(a));
+		a.map_type = BPF_MAP_TYPE_ARRAY;
+		a.key_size = 4;
+		a.value_size = 8;
+		a.max_entries = 8;
+		memcpy(a.map_name, "outside", 8);
+		fd = lt_bpf(k, BPF_MAP_CREATE, &a);
+		REQUIRE(fd >= 0);
+		acc = hive_object__find_map_by_name(obj, "acc");
+		REQUIRE(hive_map__reuse_fd(acc, fd) == 0);
+		CHECK(hive_map__fd(acc) >= 0 && hive_map__fd(acc) != fd);
+		REQUIRE(hive_object__load(obj) == 0);
+		CHECK_EQ(map_id(k, hive_map__fd(acc)), map_id(k, fd));
+		make_udp_packet(pkt, XDP_PKT_LEN);
+		REQUIRE(lt_test_run(k, hive_program__fd(hive_object__find_program_by_name(obj, "subprog_b")),
+				    pkt, XDP_PKT_LEN, NULL, NULL, NULL, 0, &retval) == 0);
+		hive_object__close(obj);
+		/* The caller's fd outlives the object and saw the update. */
+		one = 2;
+		REQUIRE(lt_map_lookup(k, fd, &one, &v) == 0);
+		CHECK_EQ(v, 9); /* subprog_b: add_to_slot(2, square(3)) */
+		close(fd);
+	}
+}
+
+/* hive_prog_type_by_name: the section table, for tools. */
+TEST(load_prog_type_by_name)
+{
+	enum bpf_prog_type t;
+	enum bpf_attach_type a;
+
+	CHECK_EQ(hive_prog_type_by_name("xdp", &t, &a), 0);
+	CHECK_EQ(t, BPF_PROG_TYPE_XDP);
+	CHECK_EQ(a, BPF_XDP);
+	CHECK_EQ(hive_prog_type_by_name("kprobe/do_unlinkat", &t, &a), 0);
+	CHECK_EQ(t, BPF_PROG_TYPE_KPROBE);
+	CHECK_EQ(hive_prog_type_by_name("nope", &t, &a), -ESRCH);
+	CHECK_EQ(hive_prog_type_by_name(NULL, &t, &a), -EINVAL);
+}
+
 /* A backend that counts fds and fails the Nth MAP_CREATE: no leaks. */
 static int live_fds, create_calls, fail_at;
 
