@@ -424,11 +424,23 @@ static int anchor(struct hive_obj *obj)
 }
 
 /* Whether the holder named "<kind><id>" at the start of a ref link name is
- * alive. */
-static bool holder_alive(const char *name)
-{
-	unsigned k;
+ * alive; @memo caches answers during one collection pass. */
+struct holder_memo {
+	char name[32];
+	bool alive;
+};
 
+static bool holder_alive(const char *name, struct holder_memo *memo, unsigned *nmemo)
+{
+	size_t hl = strcspn(name, ".");
+	bool alive = true;
+	unsigned k, i;
+
+	if (hl >= sizeof(memo[0].name))
+		return true;
+	for (i = 0; i < *nmemo; i++)
+		if (!strncmp(memo[i].name, name, hl) && !memo[i].name[hl])
+			return memo[i].alive;
 	for (k = 1; k < HIVE_OBJ_NKINDS; k++) {
 		size_t l = strlen(kind_dir[k]);
 
@@ -436,14 +448,18 @@ static bool holder_alive(const char *name)
 			uint32_t id = (uint32_t)strtoul(name + l, NULL, 10);
 			int fd = reg_open_id(k, id, O_RDONLY);
 
-			if (fd >= 0) {
+			alive = fd >= 0;
+			if (fd >= 0)
 				close(fd);
-				return true;
-			}
-			return false;
+			break;
 		}
 	}
-	return true; /* not ours: leave it */
+	if (*nmemo < 64) {
+		memcpy(memo[*nmemo].name, name, hl);
+		memo[*nmemo].name[hl] = 0;
+		memo[(*nmemo)++].alive = alive;
+	}
+	return alive;
 }
 
 int reg_gc(void)
@@ -456,13 +472,15 @@ int reg_gc(void)
 	if (setup())
 		return 0;
 	for (pass = 0; pass < 3; pass++) {
+		struct holder_memo memo[64];
+		unsigned nmemo = 0;
 		int before = removed;
 
 		/* references held by objects that are gone */
 		snprintf(dir, sizeof(dir), "%s/refs", state_path);
 		d = opendir(dir);
 		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.' || holder_alive(de->d_name))
+			if (de->d_name[0] == '.' || holder_alive(de->d_name, memo, &nmemo))
 				continue;
 			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
 			if (!unlink(p))

@@ -635,3 +635,47 @@ TEST(bpf_obj_unpinned_map_collected)
 	CHECK_EQ(left, 0);
 	cleanup_fs();
 }
+
+/* The references of a map that died with its process are collected, and
+ * what only they kept alive goes too. */
+TEST(bpf_obj_dead_holder_refs_collected)
+{
+	char dir[600];
+	struct dirent *de;
+	int pfd[2], left = 0;
+	uint32_t inner_id = 0, next;
+	pid_t pid;
+	DIR *d;
+
+	private_fs();
+	REQUIRE(!pipe(pfd));
+	pid = fork();
+	if (pid == 0) {
+		int in = hive_map_create(BPF_MAP_TYPE_ARRAY, "in", 4, 8, 4, NULL), out;
+		HIVE_MAP_CREATE_OPTS(o, .inner_map_fd = (uint32_t)in);
+		struct bpf_map_info info;
+		uint32_t len = sizeof(info), k = 0;
+
+		out = hive_map_create(BPF_MAP_TYPE_HASH_OF_MAPS, "out", 4, 4, 4, &o);
+		memset(&info, 0, sizeof(info));
+		if (in < 0 || out < 0 || hive_map_update_elem(out, &k, &in, 0) ||
+		    hive_obj_get_info_by_fd(in, &info, &len) || write(pfd[1], &info.id, 4) != 4)
+			_exit(1);
+		_exit(0); /* outer (unpinned) and inner die with us, but a link remains */
+	}
+	REQUIRE(wait_ok(pid));
+	REQUIRE(read(pfd[0], &inner_id, 4) == 4);
+	sleep(1); /* collection runs at most once a second */
+	hive_map_get_next_id(0, &next);
+	CHECK_EQ(hive_map_get_fd_by_id(inner_id), -ENOENT);
+	snprintf(dir, sizeof(dir), "%s/.hive/refs", fsdir);
+	d = opendir(dir);
+	REQUIRE(d);
+	while ((de = readdir(d)))
+		left += de->d_name[0] != '.';
+	closedir(d);
+	CHECK_EQ(left, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+	cleanup_fs();
+}
