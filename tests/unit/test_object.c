@@ -447,3 +447,39 @@ TEST(object_docs_list_every_section)
 	}
 	free(d);
 }
+
+/* An object built without -g has no BTF: programs without maps still load
+ * (no func/line info); BTF-defined maps cannot exist without it. */
+TEST(object_without_btf)
+{
+	char src[600], out[600], cmd[1600];
+	struct hive_object *obj;
+	struct hive_program *p;
+	uint32_t n;
+
+	snprintf(src, sizeof(src), "%s", test_path("tests/progs/xdp_drop.bpf.c"));
+	snprintf(out, sizeof(out), "%s", test_build_path("tests/progs/xdp_drop.nobtf.o"));
+	snprintf(cmd, sizeof(cmd), "clang -O2 -target bpf -I%s/include -idirafter /usr/include/x86_64-linux-gnu "
+		 "-c %s -o %s 2>/dev/null", HIVE_SRC_DIR, src, out);
+	if (system(cmd))
+		SKIP("clang is not available");
+	lt_private_hive_fs();
+	obj = hive_object__open_file(out, NULL);
+	REQUIRE(obj);
+	CHECK(hive_object__btf(obj) == NULL);
+	REQUIRE(hive_object__load(obj) == 0);
+	p = hive_object__next_program(obj, NULL);
+	CHECK(hive_program__fd(p) >= 0);
+	CHECK(hive_program__func_info(p, &n) == NULL);
+	CHECK_EQ(n, 0);
+	hive_object__close(obj);
+
+	snprintf(src, sizeof(src), "%s", test_path("tests/progs/xdp_count.bpf.c"));
+	snprintf(out, sizeof(out), "%s", test_build_path("tests/progs/xdp_count.nobtf.o"));
+	snprintf(cmd, sizeof(cmd), "clang -O2 -target bpf -I%s/include -idirafter /usr/include/x86_64-linux-gnu "
+		 "-c %s -o %s 2>/dev/null", HIVE_SRC_DIR, src, out);
+	REQUIRE(system(cmd) == 0);
+	lt_capture_start();
+	CHECK(hive_object__open_file(out, NULL) == NULL);
+	CHECK(lt_msg_has("need the object's BTF (compile with -g)"));
+}
