@@ -153,7 +153,7 @@ static int do_pass(struct jit_ctx *c)
 	c->cur_pc = 0;
 
 	hdr.cb_entry = c->prev_common[COMMON_CB_ENTRY];
-	hdr.flags = (c->checks ? JIT_HDR_CHECKED : 0) | (c->lean ? JIT_HDR_LEAN : 0);
+	hdr.flags = (c->checks ? JIT_HDR_CHECKED : 0) | (c->lean || c->custom ? JIT_HDR_LEAN : 0);
 	hdr.code_size = c->prev_size;
 	hdr.stubs = c->prev_stub_base;
 	hdr.common = c->prev_common[0];
@@ -170,8 +170,9 @@ static int do_pass(struct jit_ctx *c)
 		if ((f & JF_FSTART) && c->lean) {
 			/* the lean entry falls into pc 0, the only function */
 		} else if (f & JF_FSTART) {
-			if (falls_into(c, pc))
-				emit2(c, 0xeb, JIT_PROLOGUE_LEN); /* jmp over the prologue */
+			c->cur_mask = c->custom ? c->fmask[pc] : 0;
+			if (falls_into(c, pc) && jit_prologue_len(c, pc))
+				emit2(c, 0xeb, (uint8_t)jit_prologue_len(c, pc)); /* jmp over it */
 			jit_emit_prologue(c);
 		} else if ((f & JF_LOOP) && !falls_into(c, pc)) {
 			/* loop head after a jump or exit: NOPs (never executed)
@@ -273,6 +274,101 @@ static void choose_frame(struct jit_ctx *c)
 	}
 }
 
+/* Whether control passes between functions other than by call and exit
+ * (a jump into another function's code, or falling into the next one):
+ * the verifier refuses that, the uniform frames still run it right. */
+static bool crosses_functions(const struct jit_ctx *c)
+{
+	uint32_t *fn = malloc((size_t)c->n * sizeof(*fn)), pc, id = 0;
+	bool cross = false;
+
+	if (!fn)
+		return true;
+	for (pc = 0; pc < c->n; pc++) {
+		if (pc && (c->pcflags[pc] & JF_FSTART)) {
+			id++;
+			cross |= falls_into(c, pc);
+		}
+		fn[pc] = id;
+	}
+	for (pc = 0; pc < c->n && !cross; pc++) {
+		const struct hive_insn *in = &c->insns[pc];
+
+		if (c->pcflags[pc] & JF_LDDW2)
+			continue;
+		if (isa_is_jump(in))
+			cross = fn[isa_jump_target(in, pc)] != fn[pc];
+	}
+	free(fn);
+	return cross;
+}
+
+/*
+ * Frames of the program's functions: custom frames (see jit_ctx.custom)
+ * when the program is unchecked, not lean, and has no tail call and no
+ * callback; run->depth is kept only when something may read it.
+ */
+static int plan_frames(struct jit_ctx *c)
+{
+	static const uint8_t bits[] = { LEAN_RBX, LEAN_R13, LEAN_R14, LEAN_R15 };
+	bool helpers = false, funcs = false;
+	uint8_t mask = 0, all = 0;
+	uint32_t pc, start = 0;
+	bool calls = false;
+
+	for (pc = 0; pc < c->n; pc++) {
+		const struct hive_insn *in = &c->insns[pc];
+
+		helpers |= in->code == HIVE_OP_CALL && in->src == 0;
+		funcs |= in->code == HIVE_OP_LDDW && in->src == HIVE_PSEUDO_FUNC;
+		if (in->code == HIVE_OP_LDDW)
+			pc++;
+	}
+	c->track_depth = c->checks || helpers || funcs;
+	c->custom = !c->checks && !c->lean && !c->has_tail && !funcs && !crosses_functions(c);
+	if (!c->custom)
+		return 0;
+	c->fmask = calloc(c->n, 1);
+	if (!c->fmask)
+		return -ENOMEM;
+	/* per function: callee-saved registers named, calls (alignment) */
+	for (pc = 0; pc <= c->n; pc++) {
+		const struct hive_insn *in;
+		uint8_t k;
+
+		if (pc == c->n || (pc && (c->pcflags[pc] & JF_FSTART))) {
+			unsigned pushes = (unsigned)__builtin_popcount(mask);
+
+			if (calls && !(pushes & 1))
+				mask |= FM_PAD;
+			c->fmask[start] = mask;
+			all |= mask & 0x0f;
+			if (pc == c->n)
+				break;
+			start = pc;
+			mask = 0;
+			calls = false;
+		}
+		if (c->pcflags[pc] & JF_LDDW2)
+			continue;
+		in = &c->insns[pc];
+		k = isa_desc(in->code)->kind;
+		calls |= k == HIVE_K_CALL || k == HIVE_K_ATOMIC;
+		if (in->dst >= 6 && in->dst <= 9)
+			mask |= bits[in->dst - 6];
+		if (k == HIVE_K_ATOMIC && (in->imm & HIVE_FETCH) && in->src >= 6 && in->src <= 9)
+			mask |= bits[in->src - 6];
+	}
+	/* the main function also saves what any function does: an error
+	 * unwinds straight to its frame */
+	mask = (uint8_t)((c->fmask[0] & FM_PAD) | all);
+	c->fmask[0] = mask & 0x0f;
+	if (((c->fmask[0] & 0x0f) && !(__builtin_popcount(c->fmask[0]) & 1)) ||
+	    (!(c->fmask[0] & 0x0f)))
+		c->fmask[0] |= FM_PAD;          /* main calls C on errors: keep alignment */
+	return 0;
+}
+
 static uint64_t random_key(void)
 {
 	uint64_t k = 0;
@@ -283,6 +379,24 @@ static uint64_t random_key(void)
 		k = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uintptr_t)&k;
 	}
 	return k;
+}
+
+/*
+ * vm->jit_offsets: 2n + 1 entries. [pc] is the image offset of the code of
+ * pc ([n]: the end of the body); [n + 1 + pc] is the prologue length of
+ * the function starting at pc (0 elsewhere), so its entry point is
+ * [pc] - [n + 1 + pc].
+ */
+static int offset_table(struct jit_ctx *c)
+{
+	uint32_t *t = realloc(c->off, (2 * (size_t)c->n + 1) * sizeof(*t)), pc;
+
+	if (!t)
+		return -ENOMEM;
+	c->off = t;
+	for (pc = 0; pc < c->n; pc++)
+		t[c->n + 1 + pc] = (c->pcflags[pc] & JF_FSTART) ? jit_prologue_len(c, pc) : 0;
+	return 0;
 }
 
 /* The hive_run_call() entry of compiled programs (vm->jit_call). */
@@ -309,7 +423,7 @@ static int jit_call(struct hive_run *run, uint32_t pc, const uint64_t args[5], u
 	if (vm->checks)
 		memset((void *)(frame - HIVE_STACK_SIZE), 0, HIVE_STACK_SIZE);
 	cb = (cb_fn)((uintptr_t)vm->jit_code + h->cb_entry);
-	fn = (uintptr_t)vm->jit_code + vm->jit_offsets[pc] - JIT_PROLOGUE_LEN;
+	fn = (uintptr_t)vm->jit_code + vm->jit_offsets[pc] - vm->jit_offsets[vm->ninsns + 1 + pc];
 	run->depth = depth + 1;
 	ret = cb(run, fn, args, frame);
 	run->depth = depth;
@@ -328,6 +442,7 @@ static void ctx_free(struct jit_ctx *c)
 	free(c->stubs);
 	free(c->jlong);
 	free(c->jumps);
+	free(c->fmask);
 	free(c);
 }
 
@@ -361,6 +476,8 @@ int jit_compile(struct hive_vm *vm)
 		goto out;
 	}
 	err = jit_analyze(c);
+	if (!err)
+		err = plan_frames(c);
 	if (err)
 		goto out;
 
@@ -404,6 +521,9 @@ int jit_compile(struct hive_vm *vm)
 		err = -EFAULT;  /* the final pass must reproduce the layout */
 		goto out;
 	}
+	err = offset_table(c);
+	if (err)
+		goto out;
 	sealed = jit_exec_seal(mem, alloc, c->pos);
 	if (sealed < 0) {
 		err = sealed;
@@ -413,7 +533,7 @@ int jit_compile(struct hive_vm *vm)
 	vm->jit_size = (size_t)sealed;
 	vm->jit_entry = (hive_jit_entry)((uintptr_t)mem + JIT_HDR_SIZE);
 	vm->jit_call = jit_call;
-	vm->jit_offsets = c->off;       /* n + 1 entries, owned by the vm */
+	vm->jit_offsets = c->off;       /* see offset_table(), owned by the vm */
 	c->off = NULL;
 	mem = NULL;
 	hive_pr_debug("jit: %u insns -> %u bytes in %d passes%s\n", c->n, c->pos, pass + 1,

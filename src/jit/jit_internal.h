@@ -35,7 +35,9 @@
 #define JIT_MAX_PASSES 40
 
 /* Bytes of the uniform function prologue (x86_64_call.c): a function's
- * entry point is JIT_PROLOGUE_LEN bytes before the code of its first pc. */
+ * entry point is that many bytes before the code of its first pc. Custom
+ * frames have their own (jit_prologue_len); the image's offset table
+ * records every function's (vm->jit_offsets[n + 1 + pc]). */
 #define JIT_PROLOGUE_LEN 11u
 /* Image header size (struct jit_hdr; the entry trampoline follows). */
 #define JIT_HDR_SIZE 32u
@@ -55,6 +57,7 @@
 #define LEAN_R14 0x04u
 #define LEAN_R15 0x08u
 #define LEAN_R12 0x10u
+#define FM_PAD   0x20u   /* custom frame: sub rsp, 8 keeps calls 16-aligned */
 
 /* Loop heads start at a multiple of this many bytes (NOP padding). */
 #define JIT_ALIGN 16u
@@ -127,6 +130,16 @@ struct jit_ctx {
 	 */
 	bool lean;
 	uint8_t lean_saves;        /* LEAN_* registers pushed by the lean entry */
+	/*
+	 * Custom frames: an unchecked program without tail calls or
+	 * callbacks gives each function a frame with only the callee-saved
+	 * registers it writes (the main function: those of every function,
+	 * for unwinding); call sites move r10 themselves.
+	 */
+	bool custom;
+	uint8_t *fmask;            /* custom: per function-start pc, LEAN_RBX..R15 | FM_PAD */
+	uint8_t cur_mask;          /* custom: frame of the function being emitted */
+	bool track_depth;          /* keep run->depth current across local calls */
 	uint64_t blind_key;
 
 	/* analysis.c */
@@ -181,7 +194,9 @@ void jit_analysis_free(struct jit_ctx *c);
  * consumed (>= 1) or a negative errno. */
 int jit_emit_group(struct jit_ctx *c, uint32_t pc);
 void jit_emit_entry(struct jit_ctx *c);
+/* The prologue of the function starting at pc (c->cur_mask set). */
 void jit_emit_prologue(struct jit_ctx *c);
+uint32_t jit_prologue_len(const struct jit_ctx *c, uint32_t pc);
 /* Checked runs: charge the block starting at pc to the budget. */
 void jit_emit_budget(struct jit_ctx *c, uint32_t pc);
 void jit_emit_stub(struct jit_ctx *c, const struct jit_stub *s, uint32_t at);

@@ -143,8 +143,38 @@ static uint64_t jit_rt_tail_interp(struct hive_run *run, const uint64_t args[5])
 
 /* ---- prologue, epilogue ------------------------------------------------------- */
 
+/* Bytes of a custom prologue with these saves (the epilogue mirrors it). */
+static uint32_t mask_bytes(uint8_t mask)
+{
+	return (mask & LEAN_RBX ? 1 : 0) + (mask & LEAN_R13 ? 2 : 0) + (mask & LEAN_R14 ? 2 : 0) +
+	       (mask & LEAN_R15 ? 2 : 0) + (mask & FM_PAD ? 4 : 0);
+}
+
+uint32_t jit_prologue_len(const struct jit_ctx *c, uint32_t pc)
+{
+	if (c->lean)
+		return 0;
+	if (c->custom)
+		return mask_bytes(c->fmask[pc]);
+	return JIT_PROLOGUE_LEN;
+}
+
 void jit_emit_prologue(struct jit_ctx *c)
 {
+	if (c->custom) {
+		/* the callee-saved registers this function writes */
+		if (c->cur_mask & LEAN_RBX)
+			emit_push(c, RBX);
+		if (c->cur_mask & LEAN_R13)
+			emit_push(c, R13);
+		if (c->cur_mask & LEAN_R14)
+			emit_push(c, R14);
+		if (c->cur_mask & LEAN_R15)
+			emit_push(c, R15);
+		if (c->cur_mask & FM_PAD)
+			emit_alu_ri(c, true, ALU_SUB, RSP, 8);
+		return;
+	}
 	emit_push(c, RBX);                                   /* push r6 */
 	emit_push(c, R13);                                   /* push r7 */
 	emit_push(c, R14);                                   /* push r8 */
@@ -169,6 +199,20 @@ void emit_epilogue(struct jit_ctx *c)
 				emit_pop(c, lean_regs[i].reg);
 		emit_pop(c, RBP);
 		emit_ret(c);                                 /* back to jit_entry's caller */
+		return;
+	}
+	if (c->custom) {
+		if (c->cur_mask & FM_PAD)
+			emit_alu_ri(c, true, ALU_ADD, RSP, 8);
+		if (c->cur_mask & LEAN_R15)
+			emit_pop(c, R15);
+		if (c->cur_mask & LEAN_R14)
+			emit_pop(c, R14);
+		if (c->cur_mask & LEAN_R13)
+			emit_pop(c, R13);
+		if (c->cur_mask & LEAN_RBX)
+			emit_pop(c, RBX);
+		emit_ret(c);                                 /* r10 is the caller's business */
 		return;
 	}
 	emit_pop(c, RBP);                                    /* restore the caller's r10 */
@@ -218,16 +262,36 @@ static void emit_local_call(struct jit_ctx *c, const struct hive_insn *in, uint3
 {
 	struct x86_mem depth = RUNF(depth), m;
 	uint32_t target = pc + (uint32_t)in->imm + 1;
+	uint32_t entry = pc_off(c, target) - jit_prologue_len(c, target);
 
-	emit_alu_mi(c, false, ALU_CMP, &depth, HIVE_MAX_CALL_FRAMES - 2); /* cmp depth, 6 */
-	emit_jcc_stub(c, CC_A, STUB_DEPTH, pc, 0);           /* ja: too deep */
-	emit_op_rm(c, 0, 0xff, 0, &depth);                   /* inc dword run->depth */
-	m = mem_bd(RBP, -HIVE_STACK_SIZE);
-	emit_lea(c, true, TMP, &m);                          /* lea r11, [rbp - 512] */
-	if (c->checks)
-		emit_call_off(c, c->prev_common[COMMON_ZERO]); /* zero the new frame */
-	emit_call_off(c, pc_off(c, target) - JIT_PROLOGUE_LEN); /* call the function */
-	emit_op_rm(c, 0, 0xff, 1, &depth);                   /* dec dword run->depth */
+	if (c->track_depth) {
+		emit_alu_mi(c, false, ALU_CMP, &depth, HIVE_MAX_CALL_FRAMES - 2); /* cmp depth, 6 */
+		emit_jcc_stub(c, CC_A, STUB_DEPTH, pc, 0);   /* ja: too deep */
+		emit_op_rm(c, 0, 0xff, 0, &depth);           /* inc dword run->depth */
+	} else {
+		/* no reader of run->depth: the new frame must fit in run->stack */
+		struct x86_mem stack = RUNF(stack);
+
+		m = mem_bd(RBP, -2 * HIVE_STACK_SIZE);
+		emit_lea(c, true, TMP2, &m);                 /* lea r10, [rbp - 1024] */
+		emit_op_rm(c, OP_W, 0x3b, TMP2, &stack);     /* cmp r10, run->stack */
+		emit_jcc_stub(c, CC_B, STUB_DEPTH, pc, 0);   /* jb: too deep */
+	}
+	if (c->custom) {
+		m = mem_bd(RBP, -HIVE_STACK_SIZE);
+		emit_lea(c, true, RBP, &m);                  /* r10 -= 512 */
+		emit_call_off(c, entry);                     /* call the function */
+		m = mem_bd(RBP, HIVE_STACK_SIZE);
+		emit_lea(c, true, RBP, &m);                  /* r10 += 512 */
+	} else {
+		m = mem_bd(RBP, -HIVE_STACK_SIZE);
+		emit_lea(c, true, TMP, &m);                  /* lea r11, [rbp - 512] */
+		if (c->checks)
+			emit_call_off(c, c->prev_common[COMMON_ZERO]); /* zero the new frame */
+		emit_call_off(c, entry);                     /* call the function */
+	}
+	if (c->track_depth)
+		emit_op_rm(c, 0, 0xff, 1, &depth);           /* dec dword run->depth */
 	if (c->has_tail) {
 		/* a tail call in the callee changed run->vm: back to ours */
 		struct x86_mem vmf = RUNF(vm);
@@ -339,6 +403,37 @@ static void emit_lean_entry(struct jit_ctx *c)
 	emit_alu_rr(c, false, ALU_XOR, R8, R8);
 }
 
+/* Entry with custom frames: rbp and r12 are saved here (functions do not
+ * save them), r10 = frame 0, call main. */
+static void emit_custom_entry(struct jit_ctx *c)
+{
+	struct x86_mem m;
+
+	emit_push(c, RBP);
+	emit_push(c, RUN_REG);
+	m = mem_bd(RSI, (int32_t)offsetof(struct hive_run, jit_sp));
+	emit_op_rm(c, 0, 0xff, 6, &m);                       /* push run->jit_sp: aligned */
+	emit_mov_rr(c, true, RUN_REG, RSI);                  /* r12 = run */
+	m = RUNF(jit_sp);
+	emit_op_rm(c, OP_W, 0x89, RSP, &m);                  /* run->jit_sp = rsp */
+	m = RUNF(stack_top);
+	emit_op_rm(c, OP_W, 0x8b, RBP, &m);                  /* r10 = frame 0 top */
+	m = RUNF(ctx_end);
+	emit_op_rm(c, OP_W, 0x8b, RSI, &m);                  /* r2 = ctx_end */
+	m = RUNF(ctx_start);
+	emit_op_rm(c, OP_W, 0x2b, RSI, &m);                  /*      - ctx_start */
+	emit_alu_rr(c, false, ALU_XOR, RAX, RAX);            /* r0, r3-r5 = 0 */
+	emit_alu_rr(c, false, ALU_XOR, RDX, RDX);
+	emit_alu_rr(c, false, ALU_XOR, RCX, RCX);
+	emit_alu_rr(c, false, ALU_XOR, R8, R8);
+	emit_call_off(c, c->prev[0] - jit_prologue_len(c, 0)); /* call main */
+	m = RUNF(jit_sp);
+	emit_op_rm(c, 0, 0x8f, 0, &m);                       /* pop run->jit_sp */
+	emit_pop(c, RUN_REG);
+	emit_pop(c, RBP);
+	emit_ret(c);
+}
+
 void jit_emit_entry(struct jit_ctx *c)
 {
 	static const int8_t host[] = { RBX, RBP, R13, R14, R15 };
@@ -347,6 +442,10 @@ void jit_emit_entry(struct jit_ctx *c)
 
 	if (c->lean) {
 		emit_lean_entry(c);
+		return;
+	}
+	if (c->custom) {
+		emit_custom_entry(c);
 		return;
 	}
 
@@ -441,7 +540,7 @@ uint32_t jit_stub_size(enum jit_stub_kind kind)
 	case STUB_MEMCHECK: return 22;  /* mov r10d; mov r9d; call; jmp */
 	case STUB_BUDGET:                /* mov r10d; mov r11d; jmp */
 	case STUB_MISALIGN: return 17;  /* mov r10d; mov r9d; jmp */
-	case STUB_EXIT0:    return 16;  /* xor; epilogue (lean: up to 13) */
+	case STUB_EXIT0:    return 16;  /* xor; epilogue (up to 14) */
 	default:            return 11;  /* mov r10d; jmp */
 	}
 }
@@ -452,8 +551,12 @@ void jit_emit_stub(struct jit_ctx *c, const struct jit_stub *s, uint32_t at)
 
 	(void)at;
 	if (s->kind == STUB_EXIT0) {
+		uint8_t mask = c->cur_mask;
+
+		c->cur_mask = (uint8_t)s->arg;               /* the function's frame */
 		emit_alu_rr(c, false, ALU_XOR, RAX, RAX);    /* r0 = 0 */
 		emit_epilogue(c);                            /* return from the function */
+		c->cur_mask = mask;
 	} else {
 		emit_prefix_op(c, 0, TMP2 >> 3, false, (uint8_t)(0xb8 | (TMP2 & 7)));
 		emit4(c, s->arg);                            /* mov r10d, arg */
@@ -506,13 +609,23 @@ void jit_emit_common(struct jit_ctx *c, enum jit_common which)
 	int i;
 
 	switch (which) {
-	case COMMON_ABORT:
+	case COMMON_ABORT: {
+		uint8_t mask = c->cur_mask;
+		int32_t frame = MAIN_FRAME_BYTES;
+
+		if (c->custom) {
+			c->cur_mask = c->fmask[0];
+			frame = 8 + 8 * (int32_t)__builtin_popcount(c->cur_mask & 0x0f) +
+				(c->cur_mask & FM_PAD ? 8 : 0);
+		}
 		m = RUNF(jit_sp);
 		emit_op_rm(c, OP_W, 0x8b, RSP, &m);          /* rsp = run->jit_sp */
-		emit_alu_ri(c, true, ALU_SUB, RSP, MAIN_FRAME_BYTES); /* the main frame */
+		emit_alu_ri(c, true, ALU_SUB, RSP, frame);   /* the main function's frame */
 		emit_alu_rr(c, false, ALU_XOR, RAX, RAX);    /* r0 = 0 */
 		emit_epilogue(c);                            /* back to the trampoline */
+		c->cur_mask = mask;
 		break;
+	}
 	case COMMON_MEMCHECK:
 		for (i = 0; i < 9; i++)
 			emit_push(c, saved[i]);              /* 9 pushes + return: aligned */

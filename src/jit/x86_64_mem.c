@@ -162,12 +162,12 @@ void emit_ld_pkt(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 
 	(void)pc;
 	if (!ind && in->imm < 0) {
-		emit_jcc_stub(c, -1, STUB_EXIT0, 0, 0);      /* always out of bounds */
+		emit_jcc_stub(c, -1, STUB_EXIT0, c->cur_mask, 0);      /* always out of bounds */
 		return;
 	}
 	if (!ind && (int64_t)in->imm + size <= INT32_MAX) {
 		emit_alu_mi(c, true, ALU_CMP, &run_size, (int32_t)(in->imm + (int32_t)size));
-		emit_jcc_stub(c, CC_B, STUB_EXIT0, 0, 0);    /* pkt_size < off + size: return 0 */
+		emit_jcc_stub(c, CC_B, STUB_EXIT0, c->cur_mask, 0);    /* pkt_size < off + size: return 0 */
 		emit_op_rm(c, OP_W, 0x8b, TMP2, &run_pkt);   /* mov r10, run->pkt */
 		m = mem_bd(TMP2, in->imm);
 	} else {
@@ -176,15 +176,15 @@ void emit_ld_pkt(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 			emit_lea(c, false, TMP, &m);         /* lea r11d, [src + imm] */
 			emit_movsx_rr(c, true, 32, TMP, TMP); /* movsxd r11, r11d */
 			emit_test_rr(c, true, TMP, TMP);
-			emit_jcc_stub(c, CC_S, STUB_EXIT0, 0, 0); /* off < 0: return 0 */
+			emit_jcc_stub(c, CC_S, STUB_EXIT0, c->cur_mask, 0); /* off < 0: return 0 */
 		} else {
 			emit_mov_imm64(c, TMP, (uint64_t)(uint32_t)in->imm); /* mov r11, imm */
 		}
 		emit_op_rm(c, OP_W, 0x8b, TMP2, &run_size);  /* mov r10, run->pkt_size */
 		emit_alu_ri(c, true, ALU_SUB, TMP2, (int32_t)size); /* sub r10, size */
-		emit_jcc_stub(c, CC_B, STUB_EXIT0, 0, 0);    /* pkt_size < size */
+		emit_jcc_stub(c, CC_B, STUB_EXIT0, c->cur_mask, 0);    /* pkt_size < size */
 		emit_alu_rr(c, true, ALU_CMP, TMP, TMP2);    /* cmp r11, r10 */
-		emit_jcc_stub(c, CC_A, STUB_EXIT0, 0, 0);    /* off > pkt_size - size */
+		emit_jcc_stub(c, CC_A, STUB_EXIT0, c->cur_mask, 0);    /* off > pkt_size - size */
 		emit_op_rm(c, OP_W, 0x8b, TMP2, &run_pkt);   /* mov r10, run->pkt */
 		m = mem_bid(TMP2, TMP, 0, 0);
 	}
