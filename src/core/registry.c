@@ -146,19 +146,18 @@ err_reset:
 	return err;
 }
 
-static void reg_atfork_prepare(void)
+/* A child forked while another thread held reg_lock starts with a fresh
+ * one (the paths it guards are recomputed when incomplete). Not locked
+ * in a prepare handler: obj.c takes reg_lock under its table lock, and
+ * its own prepare handler takes the table lock. */
+static void reg_atfork_child(void)
 {
-	pthread_mutex_lock(&reg_lock);
-}
-
-static void reg_atfork_release(void)
-{
-	pthread_mutex_unlock(&reg_lock);
+	pthread_mutex_init(&reg_lock, NULL);
 }
 
 static void reg_init(void)
 {
-	pthread_atfork(reg_atfork_prepare, reg_atfork_release, reg_atfork_release);
+	pthread_atfork(NULL, NULL, reg_atfork_child);
 }
 
 static int setup(void)
