@@ -100,30 +100,32 @@ static int st_sys_lookup(struct hive_map *map, const void *key, void *value, uin
 	return nr ? 0 : -ENOENT;
 }
 
+/* Empty slot @s (lock held); returns 0 or -ENOENT when already empty. */
+static int slot_clear(struct hive_map *map, struct st_slot *s)
+{
+	if (!s->nr)
+		return -ENOENT;
+	seq_write_begin(&s->seq);
+	s->nr = 0;
+	seq_write_end(&s->seq);
+	sctl(map)->count--;
+	return 0;
+}
+
 /* bpf_stackmap_extract(..., delete = true) */
 static int st_lookup_and_delete(struct hive_map *map, const void *key, void *value,
 				uint64_t flags)
 {
-	struct st_slot *s;
-	uint32_t id, nr;
-	int err = 0;
+	uint32_t id;
+	int err;
 
 	memcpy(&id, key, 4);
 	if (id >= map->def->n_buckets)
 		return -ENOENT;
-	s = st_slot_at(map, id);
 	shm_lock(&sctl(map)->lock);
-	nr = s->nr > map->value_size / 8 ? map->value_size / 8 : s->nr;
-	if (!nr) {
-		err = -ENOENT;
-	} else {
-		memcpy(value, s->ips, (size_t)nr * 8);
-		memset((uint8_t *)value + (size_t)nr * 8, 0, map->value_size - (size_t)nr * 8);
-		seq_write_begin(&s->seq);
-		s->nr = 0;
-		seq_write_end(&s->seq);
-		sctl(map)->count--;
-	}
+	err = st_sys_lookup(map, key, value, 0);
+	if (!err)
+		err = slot_clear(map, st_slot_at(map, id));
 	shm_unlock(&sctl(map)->lock);
 	return err;
 }
@@ -136,23 +138,14 @@ static int st_update(struct hive_map *map, const void *key, const void *value, u
 
 static int st_delete(struct hive_map *map, const void *key)
 {
-	struct st_slot *s;
 	uint32_t id;
-	int err = 0;
+	int err;
 
 	memcpy(&id, key, 4);
 	if (id >= map->def->n_buckets)
 		return -E2BIG;
-	s = st_slot_at(map, id);
 	shm_lock(&sctl(map)->lock);
-	if (!s->nr) {
-		err = -ENOENT;
-	} else {
-		seq_write_begin(&s->seq);
-		s->nr = 0;
-		seq_write_end(&s->seq);
-		sctl(map)->count--;
-	}
+	err = slot_clear(map, st_slot_at(map, id));
 	shm_unlock(&sctl(map)->lock);
 	return err;
 }
