@@ -359,13 +359,9 @@ static int plan_frames(struct jit_ctx *c)
 		if (k == HIVE_K_ATOMIC && (in->imm & HIVE_FETCH) && in->src >= 6 && in->src <= 9)
 			mask |= bits[in->src - 6];
 	}
-	/* the main function also saves what any function does: an error
-	 * unwinds straight to its frame */
-	mask = (uint8_t)((c->fmask[0] & FM_PAD) | all);
-	c->fmask[0] = mask & 0x0f;
-	if (((c->fmask[0] & 0x0f) && !(__builtin_popcount(c->fmask[0]) & 1)) ||
-	    (!(c->fmask[0] & 0x0f)))
-		c->fmask[0] |= FM_PAD;          /* main calls C on errors: keep alignment */
+	/* the main function saves what any function does (an error unwinds
+	 * straight to its frame) and always keeps rsp 16-aligned */
+	c->fmask[0] = (uint8_t)(all | (__builtin_popcount(all) & 1 ? 0 : FM_PAD));
 	return 0;
 }
 

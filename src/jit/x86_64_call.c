@@ -159,18 +159,34 @@ uint32_t jit_prologue_len(const struct jit_ctx *c, uint32_t pc)
 	return JIT_PROLOGUE_LEN;
 }
 
+/* Host registers of lean and custom frames, in push order. */
+static const struct { uint8_t bit; int8_t reg; } saved_regs[] = {
+	{ LEAN_RBX, RBX }, { LEAN_R13, R13 }, { LEAN_R14, R14 }, { LEAN_R15, R15 },
+	{ LEAN_R12, R12 },
+};
+
+static void push_set(struct jit_ctx *c, uint8_t mask)
+{
+	unsigned i;
+
+	for (i = 0; i < HIVE_ARRAY_SIZE(saved_regs); i++)
+		if (mask & saved_regs[i].bit)
+			emit_push(c, saved_regs[i].reg);
+}
+
+static void pop_set(struct jit_ctx *c, uint8_t mask)
+{
+	unsigned i;
+
+	for (i = HIVE_ARRAY_SIZE(saved_regs); i-- > 0;)
+		if (mask & saved_regs[i].bit)
+			emit_pop(c, saved_regs[i].reg);
+}
+
 void jit_emit_prologue(struct jit_ctx *c)
 {
 	if (c->custom) {
-		/* the callee-saved registers this function writes */
-		if (c->cur_mask & LEAN_RBX)
-			emit_push(c, RBX);
-		if (c->cur_mask & LEAN_R13)
-			emit_push(c, R13);
-		if (c->cur_mask & LEAN_R14)
-			emit_push(c, R14);
-		if (c->cur_mask & LEAN_R15)
-			emit_push(c, R15);
+		push_set(c, c->cur_mask);                    /* what this function writes */
 		if (c->cur_mask & FM_PAD)
 			emit_alu_ri(c, true, ALU_SUB, RSP, 8);
 		return;
@@ -183,20 +199,10 @@ void jit_emit_prologue(struct jit_ctx *c)
 	emit_mov_rr(c, true, RBP, TMP);                      /* r10 = frame top (r11) */
 }
 
-/* The registers of a lean frame, in push order. */
-static const struct { uint8_t bit; int8_t reg; } lean_regs[] = {
-	{ LEAN_RBX, RBX }, { LEAN_R13, R13 }, { LEAN_R14, R14 }, { LEAN_R15, R15 },
-	{ LEAN_R12, R12 },
-};
-
 void emit_epilogue(struct jit_ctx *c)
 {
 	if (c->lean) {
-		int i;
-
-		for (i = (int)HIVE_ARRAY_SIZE(lean_regs); i-- > 0;)
-			if (c->lean_saves & lean_regs[i].bit)
-				emit_pop(c, lean_regs[i].reg);
+		pop_set(c, c->lean_saves);
 		emit_pop(c, RBP);
 		emit_ret(c);                                 /* back to jit_entry's caller */
 		return;
@@ -204,14 +210,7 @@ void emit_epilogue(struct jit_ctx *c)
 	if (c->custom) {
 		if (c->cur_mask & FM_PAD)
 			emit_alu_ri(c, true, ALU_ADD, RSP, 8);
-		if (c->cur_mask & LEAN_R15)
-			emit_pop(c, R15);
-		if (c->cur_mask & LEAN_R14)
-			emit_pop(c, R14);
-		if (c->cur_mask & LEAN_R13)
-			emit_pop(c, R13);
-		if (c->cur_mask & LEAN_RBX)
-			emit_pop(c, RBX);
+		pop_set(c, c->cur_mask);
 		emit_ret(c);                                 /* r10 is the caller's business */
 		return;
 	}
@@ -382,12 +381,9 @@ void emit_call_insn(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 static void emit_lean_entry(struct jit_ctx *c)
 {
 	struct x86_mem m;
-	unsigned i;
 
 	emit_push(c, RBP);
-	for (i = 0; i < HIVE_ARRAY_SIZE(lean_regs); i++)
-		if (c->lean_saves & lean_regs[i].bit)
-			emit_push(c, lean_regs[i].reg);
+	push_set(c, c->lean_saves);
 	emit_mov_rr(c, true, TMP2, RSI);                     /* r10 = run */
 	if (c->lean_saves & LEAN_R12)
 		emit_mov_rr(c, true, RUN_REG, RSI);          /* r12 = run */
