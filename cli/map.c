@@ -1029,6 +1029,87 @@ static int print_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Perf event arrays: one hive perf buffer per CPU, records printed as
+ * bpftool's (the time is when the record was read: hive samples carry
+ * none). */
+static void print_perf_sample(void *ctx, int cpu, void *data, uint32_t size)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (json_wtr) {
+		jw_start_object(json_wtr);
+		jw_uint_field(json_wtr, "type", 9); /* PERF_RECORD_SAMPLE */
+		jw_uint_field(json_wtr, "cpu", (uint64_t)cpu);
+		jw_uint_field(json_wtr, "index", (uint64_t)cpu);
+		jw_name(json_wtr, "data");
+		jw_dec_bytes(json_wtr, data, size);
+		jw_end_object(json_wtr);
+	} else {
+		printf("== @%lld.%09ld CPU: %d index: %d =====\n", (long long)ts.tv_sec, ts.tv_nsec,
+		       cpu, cpu);
+		fprint_hex(stdout, data, size, " ");
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+static void print_perf_lost(void *ctx, int cpu, uint64_t cnt)
+{
+	(void)ctx;
+	if (json_wtr) {
+		jw_start_object(json_wtr);
+		jw_uint_field(json_wtr, "type", 2); /* PERF_RECORD_LOST */
+		jw_uint_field(json_wtr, "cpu", (uint64_t)cpu);
+		jw_uint_field(json_wtr, "index", (uint64_t)cpu);
+		jw_name(json_wtr, "lost");
+		jw_start_object(json_wtr);
+		jw_uint_field(json_wtr, "id", 0);
+		jw_uint_field(json_wtr, "count", cnt);
+		jw_end_object(json_wtr);
+		jw_end_object(json_wtr);
+	} else {
+		printf("lost %llu events\n", (unsigned long long)cnt);
+	}
+	fflush(stdout);
+}
+
+static int perf_event_pipe(int fd)
+{
+	struct hive_perf_buffer *pb;
+	struct sigaction sa;
+	int err = 0;
+
+	pb = hive_perf_buffer__new(fd, 16, print_perf_sample, print_perf_lost, NULL, NULL);
+	close(fd);
+	if (!pb)
+		return p_err("can't read the perf event array: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (json_wtr)
+		jw_start_array(json_wtr);
+	while (!stop) {
+		err = hive_perf_buffer__poll(pb, 200);
+		if (err == -EINTR)
+			err = 0;
+		if (err < 0) {
+			p_err("perf buffer poll failed: %s", hive_strerror(err));
+			break;
+		}
+		err = 0;
+	}
+	if (json_wtr)
+		jw_end_array(json_wtr);
+	else
+		fprintf(stderr, "Stopping...\n");
+	hive_perf_buffer__free(pb);
+	return err < 0 ? -1 : 0;
+}
+
 static int do_event_pipe(int argc, char **argv)
 {
 	struct hive_ring_buffer *rb;
@@ -1040,8 +1121,11 @@ static int do_event_pipe(int argc, char **argv)
 	if (fd < 0)
 		return -1;
 	if (info.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		close(fd);
-		return p_err("perf event arrays have no consumer in hive yet (use a ringbuf map)");
+		if (argc) {
+			close(fd);
+			return bad_arg(*argv);
+		}
+		return perf_event_pipe(fd);
 	}
 	if (info.type != BPF_MAP_TYPE_RINGBUF) {
 		close(fd);

@@ -1,9 +1,9 @@
 /*
  * hive_events.h - user-space consumers of what programs emit: records of
  * BPF_MAP_TYPE_RINGBUF maps (in the style of libbpf's ring_buffer__*) and
- * the trace log that bpf_trace_printk() writes. (Perf buffers -
- * BPF_MAP_TYPE_PERF_EVENT_ARRAY with bpf_perf_event_output - are not
- * implemented yet.)
+ * the trace log that bpf_trace_printk() writes, and per-CPU perf buffers
+ * of BPF_MAP_TYPE_PERF_EVENT_ARRAY maps that bpf_perf_event_output() fills
+ * (in the style of libbpf's perf_buffer__*).
  *
  * Producers may run in any process that has the map: consumers learn about
  * new records through a descriptor that works with poll/epoll
@@ -66,6 +66,57 @@ HIVE_API int hive_ring_buffer__consume(struct hive_ring_buffer *rb);
 /** @brief A descriptor that becomes readable when records may be available. */
 HIVE_API int hive_ring_buffer__epoll_fd(const struct hive_ring_buffer *rb);
 HIVE_API void hive_ring_buffer__free(struct hive_ring_buffer *rb);
+
+/* ---- perf buffers (BPF_MAP_TYPE_PERF_EVENT_ARRAY) ---------------------- */
+
+/** Called per sample with the CPU of its buffer and the raw bytes (the
+ * size is padded as the kernel's: 4 + size is a multiple of 8). */
+typedef void (*hive_perf_buffer_sample_fn)(void *ctx, int cpu, void *data, uint32_t size);
+/** Called when a buffer reports @p cnt samples dropped because it was full. */
+typedef void (*hive_perf_buffer_lost_fn)(void *ctx, int cpu, uint64_t cnt);
+
+struct hive_perf_buffer;
+
+/** Options of hive_perf_buffer__new; fill with HIVE_PERF_BUFFER_OPTS(). */
+struct hive_perf_buffer_opts {
+	size_t sz; /**< sizeof(struct hive_perf_buffer_opts) */
+};
+#define HIVE_PERF_BUFFER_OPTS(name, ...) \
+	struct hive_perf_buffer_opts name = { .sz = sizeof(struct hive_perf_buffer_opts), __VA_ARGS__ }
+
+/**
+ * @brief Consume perf event array @p map_fd: one buffer of @p page_cnt data
+ * pages per possible CPU (at most max_entries), stored in slot <cpu> of
+ * the map as libbpf stores its perf event fds. Each buffer is a hive map
+ * object (an mmapable array named "hive_perf_buf", see docs/helpers.md)
+ * that bpf_perf_event_output() in any process writes to.
+ * @param page_cnt data pages per CPU, a power of 2.
+ * @param sample_cb called per sample (required); @p lost_cb per LOST
+ *   report (may be NULL).
+ * @param opts NULL or options.
+ * @return a consumer, or NULL with errno (EINVAL: not a perf event array,
+ *   bad page_cnt or callback; EBADF; ENOMEM...).
+ */
+HIVE_API struct hive_perf_buffer *hive_perf_buffer__new(int map_fd, size_t page_cnt,
+							 hive_perf_buffer_sample_fn sample_cb,
+							 hive_perf_buffer_lost_fn lost_cb, void *ctx,
+							 const struct hive_perf_buffer_opts *opts);
+/**
+ * @brief Wait up to @p timeout_ms (-1: forever) for records, then consume them.
+ * @return records handled (samples and LOST reports, >= 0), or -errno
+ *   (-EINTR when a signal interrupted the wait; -EINVAL on a corrupt buffer,
+ *   which is then reset).
+ */
+HIVE_API int hive_perf_buffer__poll(struct hive_perf_buffer *pb, int timeout_ms);
+/** @brief Consume every buffer without waiting. @return as __poll. */
+HIVE_API int hive_perf_buffer__consume(struct hive_perf_buffer *pb);
+/** @brief A descriptor that becomes readable when records may be available. */
+HIVE_API int hive_perf_buffer__epoll_fd(const struct hive_perf_buffer *pb);
+/** @brief Number of per-CPU buffers. */
+HIVE_API size_t hive_perf_buffer__buffer_cnt(const struct hive_perf_buffer *pb);
+/** @brief Empty the map slots that still refer to this consumer's buffers
+ * and free it (NULL is fine). */
+HIVE_API void hive_perf_buffer__free(struct hive_perf_buffer *pb);
 
 /* ---- trace log (bpf_trace_printk) ---------------------------------------- */
 

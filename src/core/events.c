@@ -11,6 +11,8 @@
  * Wakeups: producers (in any process) bump a futex word of the map on
  * commit. One watcher thread per consumer waits on those words and turns
  * a change into an eventfd tick: that eventfd is the epoll descriptor.
+ * The watcher (ev_watch_*, events.h) is shared with the perf buffer
+ * consumer (perf_buffer.c).
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -24,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/events.h"
 #include "hive/hive_events.h"
 #include "maps/ringbuf.h"
 #include "util/util.h"
@@ -38,51 +41,156 @@ struct ring {
 	_Atomic uint64_t *cons, *prod;
 	uint8_t *data;
 	uint64_t mask;
-	_Atomic uint32_t *notify;
-	uint32_t seen;            /* notify value the watcher last reported */
 };
 
 struct hive_ring_buffer {
 	struct ring *rings;
 	uint32_t nrings;
-	int efd;
-	pthread_t watcher;
-	bool watching;
-	pthread_mutex_t lock;     /* rings array vs the watcher */
-	atomic_bool stop;
+	struct ev_watch w;
 };
+
+/* ---- the watcher (shared with perf buffers, see events.h) ---------------- */
 
 static void *watch(void *arg)
 {
-	struct hive_ring_buffer *rb = arg;
+	struct ev_watch *w = arg;
 
-	while (!atomic_load(&rb->stop)) {
-		pthread_mutex_lock(&rb->lock);
-		uint32_t n = rb->nrings;
+	while (!atomic_load(&w->stop)) {
+		pthread_mutex_lock(&w->lock);
+		uint32_t n = w->n;
 		for (uint32_t i = 0; i < n; i++) {
-			struct ring *r = &rb->rings[i];
-			uint32_t v = atomic_load(r->notify);
+			_Atomic uint32_t *word = w->words[i];
+			uint32_t v = atomic_load(word);
 			struct timespec ts = { 0, WATCH_SLICE_NS / (long)n };
 
-			if (v != r->seen) {
+			if (v != w->seen[i]) {
 				uint64_t one = 1;
 
-				r->seen = v;
-				if (write(rb->efd, &one, sizeof(one)) < 0)
-					hive_pr_debug("ring buffer: eventfd write failed\n");
+				w->seen[i] = v;
+				if (write(w->efd, &one, sizeof(one)) < 0)
+					hive_pr_debug("events: eventfd write failed\n");
 				continue;
 			}
-			pthread_mutex_unlock(&rb->lock);
+			pthread_mutex_unlock(&w->lock);
 			/* shared futex: producers in other processes wake it */
-			syscall(SYS_futex, r->notify, FUTEX_WAIT, v, &ts, NULL, 0);
-			pthread_mutex_lock(&rb->lock);
-			if (n != rb->nrings)
+			syscall(SYS_futex, word, FUTEX_WAIT, v, &ts, NULL, 0);
+			pthread_mutex_lock(&w->lock);
+			if (n != w->n)
 				break;
 		}
-		pthread_mutex_unlock(&rb->lock);
+		pthread_mutex_unlock(&w->lock);
+		if (!n) {
+			struct timespec ts = { 0, WATCH_SLICE_NS };
+
+			nanosleep(&ts, NULL);
+		}
 	}
 	return NULL;
 }
+
+int ev_watch_init(struct ev_watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->efd < 0)
+		return -errno;
+	pthread_mutex_init(&w->lock, NULL);
+	return 0;
+}
+
+int ev_watch_add(struct ev_watch *w, _Atomic uint32_t *word)
+{
+	_Atomic uint32_t **words;
+	uint32_t *seen;
+	int err = 0;
+
+	pthread_mutex_lock(&w->lock);
+	words = realloc(w->words, (w->n + 1) * sizeof(*words));
+	if (words)
+		w->words = words;
+	seen = realloc(w->seen, (w->n + 1) * sizeof(*seen));
+	if (seen)
+		w->seen = seen;
+	if (words && seen) {
+		w->words[w->n] = word;
+		w->seen[w->n] = atomic_load(word);
+		w->n++;
+	} else {
+		err = -ENOMEM;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+int ev_watch_start(struct ev_watch *w)
+{
+	int err = -pthread_create(&w->thread, NULL, watch, w);
+
+	if (!err)
+		w->running = true;
+	return err;
+}
+
+void ev_watch_drain(struct ev_watch *w)
+{
+	uint64_t ticks;
+
+	if (read(w->efd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		hive_pr_debug("events: eventfd read failed\n");
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int ev_watch_poll(struct ev_watch *w, int timeout_ms, int (*consume)(void *arg), void *arg)
+{
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	struct pollfd pfd;
+	int n;
+
+	for (;;) {
+		int wait;
+
+		n = consume(arg);
+		if (n)
+			return n;
+		wait = deadline < 0 ? -1 : (int)(deadline - now_ms());
+		if (deadline >= 0 && wait <= 0)
+			return 0;
+		pfd.fd = w->efd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, wait) < 0)
+			return -errno;
+	}
+}
+
+void ev_watch_fini(struct ev_watch *w)
+{
+	atomic_store(&w->stop, true);
+	if (w->running) {
+		/* wake the watcher: bump nothing, just wake our own waiters */
+		for (uint32_t i = 0; i < w->n; i++)
+			syscall(SYS_futex, w->words[i], FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
+		pthread_join(w->thread, NULL);
+		w->running = false;
+	}
+	free(w->words);
+	free(w->seen);
+	w->words = NULL;
+	w->seen = NULL;
+	w->n = 0;
+	if (w->efd >= 0)
+		close(w->efd);
+	w->efd = -1;
+	pthread_mutex_destroy(&w->lock);
+}
+
+/* ---- ring buffers ---------------------------------------------------------- */
 
 static int ring_init(struct ring *r, int map_fd, hive_ring_buffer_sample_fn fn, void *ctx)
 {
@@ -102,8 +210,6 @@ static int ring_init(struct ring *r, int map_fd, hive_ring_buffer_sample_fn fn, 
 	r->prod = (_Atomic uint64_t *)(m->base + RB_PAGE);
 	r->data = m->data;
 	r->mask = m->max_entries - 1ull;
-	r->notify = ringbuf_notify_word(m);
-	r->seen = atomic_load(r->notify);
 	return 0;
 }
 
@@ -118,17 +224,18 @@ int hive_ring_buffer__add(struct hive_ring_buffer *rb, int map_fd, hive_ring_buf
 	err = ring_init(&r, map_fd, fn, ctx);
 	if (err)
 		return err;
-	pthread_mutex_lock(&rb->lock);
 	rings = realloc(rb->rings, (rb->nrings + 1) * sizeof(*rings));
 	if (!rings) {
-		pthread_mutex_unlock(&rb->lock);
 		obj_put(&r.map->obj);
 		return -ENOMEM;
 	}
-	rings[rb->nrings] = r;
 	rb->rings = rings;
-	rb->nrings++;
-	pthread_mutex_unlock(&rb->lock);
+	err = ev_watch_add(&rb->w, ringbuf_notify_word(r.map));
+	if (err) {
+		obj_put(&r.map->obj);
+		return err;
+	}
+	rings[rb->nrings++] = r;
 	return 0;
 }
 
@@ -147,26 +254,22 @@ struct hive_ring_buffer *hive_ring_buffer__new(int map_fd, hive_ring_buffer_samp
 		errno = ENOMEM;
 		return NULL;
 	}
-	pthread_mutex_init(&rb->lock, NULL);
-	rb->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (rb->efd < 0) {
-		err = -errno;
+	err = ev_watch_init(&rb->w);
+	if (err)
 		goto err_free;
-	}
 	err = hive_ring_buffer__add(rb, map_fd, fn, ctx);
 	if (err)
-		goto err_close;
-	err = -pthread_create(&rb->watcher, NULL, watch, rb);
+		goto err_watch;
+	err = ev_watch_start(&rb->w);
 	if (err)
-		goto err_close;
-	rb->watching = true;
+		goto err_watch;
 	return rb;
-err_close:
-	close(rb->efd);
-err_free:
+err_watch:
+	ev_watch_fini(&rb->w);
 	for (uint32_t i = 0; i < rb->nrings; i++)
 		obj_put(&rb->rings[i].map->obj);
 	free(rb->rings);
+err_free:
 	free(rb);
 	errno = -err;
 	return NULL;
@@ -209,15 +312,12 @@ out:
 
 int hive_ring_buffer__consume(struct hive_ring_buffer *rb)
 {
-	uint64_t ticks;
 	int total = 0;
 
 	if (!rb)
 		return -EINVAL;
 	/* the descriptor means "new records since the last consume" */
-	if (read(rb->efd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-		hive_pr_debug("ring buffer: eventfd read failed\n");
-	pthread_mutex_lock(&rb->lock);
+	ev_watch_drain(&rb->w);
 	for (uint32_t i = 0; i < rb->nrings; i++) {
 		int n = consume_ring(&rb->rings[i]);
 
@@ -227,62 +327,33 @@ int hive_ring_buffer__consume(struct hive_ring_buffer *rb)
 		}
 		total += n;
 	}
-	pthread_mutex_unlock(&rb->lock);
 	return total;
 }
 
-static int64_t now_ms(void)
+static int consume_all(void *arg)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return hive_ring_buffer__consume(arg);
 }
 
 int hive_ring_buffer__poll(struct hive_ring_buffer *rb, int timeout_ms)
 {
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	struct pollfd pfd;
-	int n;
-
 	if (!rb)
 		return -EINVAL;
-	for (;;) {
-		int wait;
-
-		n = hive_ring_buffer__consume(rb);
-		if (n)
-			return n;
-		wait = deadline < 0 ? -1 : (int)(deadline - now_ms());
-		if (deadline >= 0 && wait <= 0)
-			return 0;
-		pfd.fd = rb->efd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, wait) < 0)
-			return -errno;
-	}
+	return ev_watch_poll(&rb->w, timeout_ms, consume_all, rb);
 }
 
 int hive_ring_buffer__epoll_fd(const struct hive_ring_buffer *rb)
 {
-	return rb ? rb->efd : -EINVAL;
+	return rb ? rb->w.efd : -EINVAL;
 }
 
 void hive_ring_buffer__free(struct hive_ring_buffer *rb)
 {
 	if (!rb)
 		return;
-	atomic_store(&rb->stop, true);
-	if (rb->watching) {
-		/* wake the watcher: bump nothing, just wake our own waiters */
-		for (uint32_t i = 0; i < rb->nrings; i++)
-			syscall(SYS_futex, rb->rings[i].notify, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
-		pthread_join(rb->watcher, NULL);
-	}
+	ev_watch_fini(&rb->w);
 	for (uint32_t i = 0; i < rb->nrings; i++)
 		obj_put(&rb->rings[i].map->obj);
 	free(rb->rings);
-	close(rb->efd);
-	pthread_mutex_destroy(&rb->lock);
 	free(rb);
 }

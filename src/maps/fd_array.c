@@ -25,6 +25,7 @@
 #include "core/prog.h"
 #include "core/registry.h"
 #include "maps/family.h"
+#include "maps/perf_ring.h"
 
 static int default_prog_fd_to_id(int fd, uint32_t *id)
 {
@@ -221,6 +222,9 @@ static int fd_get(struct hive_map *map, uint32_t idx, int ufd, uint64_t *val)
 		return 0;
 	}
 	default:
+		/* hive's perf buffers (maps/perf_ring.h) */
+		if (!perf_ring_slot_value(ufd, val))
+			return 0;
 		/* perf_event_get(): only perf event descriptors */
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", ufd);
 		n = readlink(path, link, sizeof(link) - 1);
