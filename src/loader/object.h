@@ -205,45 +205,72 @@ struct hive_object {
 	enum obj_state state;
 };
 
+/*
+ * Shared between the loader's files. Unless said otherwise, int functions
+ * return 0 or a negative errno / -HIVE_E* after a warning that names the
+ * file and the place (section, map, program, instruction) at fault.
+ */
+
 /* ---- object.c */
-/* Warning "<file>: prog '<name>': insn #<n>: ..." style helper. */
+/* Warning "<file>: <message>" through hive_pr_warn. */
 void obj_warn(const struct hive_object *obj, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The function containing instruction @insn_idx of section @sec_idx, or NULL. */
 struct hive_program *obj_prog_at(const struct hive_object *obj, uint32_t sec_idx,
 				 uint32_t insn_idx);
+/* Index of the function starting at byte @value of section @sec_idx, or -1. */
 int obj_prog_by_sym(const struct hive_object *obj, uint32_t sec_idx, uint64_t value);
 
 /* ---- maps.c */
+/* Open: BTF-defined maps of .maps, then one map per global data section. */
 int maps_collect(struct hive_object *obj);
+/* Open: map-in-map / program-array initial slots from .rel.maps. */
 int maps_collect_slots(struct hive_object *obj);
+/* Prepare: create (or reuse) every map, write initial values, fill map slots. */
 int maps_create(struct hive_object *obj);
+/* Load: fill program-array slots once the programs have fds. */
 int maps_fill_prog_slots(struct hive_object *obj);
+/* Free what a map owns (closing its fd); not the struct. NULL-safe. */
 void map_free(struct hive_map *map);
+/* The .maps map whose variable starts at @off, or -1. */
 int map_by_sec_off(const struct hive_object *obj, uint32_t sec_idx, uint64_t off);
+/* Append a zeroed map to obj->maps (open only: the array may move). */
 int map_add(struct hive_object *obj, struct hive_map **out);
+/* libbpf's name for the map of global data section @real (malloc'd, or NULL). */
 char *map_internal_name(const struct hive_object *obj, const char *real);
 
 /* ---- externs.c */
+/* Open: .kconfig/.ksyms externs, laid out; adds the .kconfig map. */
 int externs_collect(struct hive_object *obj);
+/* Prepare: kconfig values into the .kconfig map, ksyms against the target BTF. */
 int externs_resolve(struct hive_object *obj);
+/* Index of extern @name, or -1. */
 int ext_by_name(const struct hive_object *obj, const char *name);
 
 /* ---- reloc.c */
+/* Open: check and record every relocation of every code section. */
 int relocs_collect(struct hive_object *obj);
+/* Prepare: data relocations on every function, then link each program. */
 int relocs_apply(struct hive_object *obj);
 
 /* ---- core_reloc.c */
+/* Prepare: resolve and patch every CO-RE record (needs the target BTF). */
 int core_relocate(struct hive_object *obj);
 
 /* ---- load.c */
+/* bpf() through the object's backend: >= 0, or -errno. */
 int obj_bpf(const struct hive_object *obj, int cmd, union bpf_attr *attr, unsigned int size);
+/* Close a fd the backend returned (the backend's close). Negative fds ignored. */
 void obj_close_fd(const struct hive_object *obj, int fd);
 /* Where LIBBPF_PIN_BY_NAME maps go by default: the backend's bpffs. */
 const char *obj_default_pin_root(const struct hive_object *obj);
 /* Possible CPUs (per-CPU map sizes, perf event arrays). */
 uint32_t obj_possible_cpus(void);
+/* The target BTF (btf_custom_path or vmlinux), loaded once; owned by @obj. */
 int obj_target_btf(struct hive_object *obj, struct hive_btf **out);
+/* Prepare: BPF_BTF_LOAD of the sanitized object BTF; failure is not fatal. */
 int obj_load_btf(struct hive_object *obj);
+/* Load: BPF_PROG_LOAD of one linked program, with the verifier log on failure. */
 int prog_load(struct hive_object *obj, struct hive_program *prog);
 
 #endif /* HIVE_LOADER_OBJECT_H */
