@@ -1075,16 +1075,23 @@ static void print_perf_lost(void *ctx, int cpu, uint64_t cnt)
 	fflush(stdout);
 }
 
-static int perf_event_pipe(int fd)
+static int poll_perf(void *consumer)
 {
-	struct hive_perf_buffer *pb;
+	return hive_perf_buffer__poll(consumer, 200);
+}
+
+static int poll_ring(void *consumer)
+{
+	return hive_ring_buffer__poll(consumer, 200);
+}
+
+/* Poll @consumer until a signal stops us; the records are printed by the
+ * consumer's callbacks (a JSON array around them with -j). */
+static int event_loop(int (*poll_fn)(void *consumer), void *consumer, const char *what)
+{
 	struct sigaction sa;
 	int err = 0;
 
-	pb = hive_perf_buffer__new(fd, 16, print_perf_sample, print_perf_lost, NULL, NULL);
-	close(fd);
-	if (!pb)
-		return p_err("can't read the perf event array: %s", strerror(errno));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -1093,11 +1100,11 @@ static int perf_event_pipe(int fd)
 	if (json_wtr)
 		jw_start_array(json_wtr);
 	while (!stop) {
-		err = hive_perf_buffer__poll(pb, 200);
+		err = poll_fn(consumer);
 		if (err == -EINTR)
 			err = 0;
 		if (err < 0) {
-			p_err("perf buffer poll failed: %s", hive_strerror(err));
+			p_err("%s poll failed: %s", what, hive_strerror(err));
 			break;
 		}
 		err = 0;
@@ -1106,28 +1113,20 @@ static int perf_event_pipe(int fd)
 		jw_end_array(json_wtr);
 	else
 		fprintf(stderr, "Stopping...\n");
-	hive_perf_buffer__free(pb);
 	return err < 0 ? -1 : 0;
 }
 
 static int do_event_pipe(int argc, char **argv)
 {
+	struct hive_perf_buffer *pb;
 	struct hive_ring_buffer *rb;
 	struct bpf_map_info info;
-	struct sigaction sa;
-	int fd, err = 0;
+	int fd, err;
 
 	fd = map_parse_fd_and_info(&argc, &argv, &info);
 	if (fd < 0)
 		return -1;
-	if (info.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		if (argc) {
-			close(fd);
-			return bad_arg(*argv);
-		}
-		return perf_event_pipe(fd);
-	}
-	if (info.type != BPF_MAP_TYPE_RINGBUF) {
+	if (info.type != BPF_MAP_TYPE_RINGBUF && info.type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 		close(fd);
 		return p_err("map is not a perf event array or a ring buffer");
 	}
@@ -1135,33 +1134,22 @@ static int do_event_pipe(int argc, char **argv)
 		close(fd);
 		return bad_arg(*argv);
 	}
+	if (info.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		pb = hive_perf_buffer__new(fd, 16, print_perf_sample, print_perf_lost, NULL, NULL);
+		close(fd);
+		if (!pb)
+			return p_err("can't read the perf event array: %s", strerror(errno));
+		err = event_loop(poll_perf, pb, "perf buffer");
+		hive_perf_buffer__free(pb);
+		return err;
+	}
 	rb = hive_ring_buffer__new(fd, print_record, NULL, NULL);
 	close(fd);
 	if (!rb)
 		return p_err("can't read the ring buffer: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (json_wtr)
-		jw_start_array(json_wtr);
-	while (!stop) {
-		err = hive_ring_buffer__poll(rb, 200);
-		if (err == -EINTR)
-			err = 0;
-		if (err < 0) {
-			p_err("ring buffer poll failed: %s", hive_strerror(err));
-			break;
-		}
-		err = 0;
-	}
-	if (json_wtr)
-		jw_end_array(json_wtr);
-	else
-		fprintf(stderr, "Stopping...\n");
+	err = event_loop(poll_ring, rb, "ring buffer");
 	hive_ring_buffer__free(rb);
-	return err < 0 ? -1 : 0;
+	return err;
 }
 
 /* ---- help and dispatch --------------------------------------------------------------------- */
