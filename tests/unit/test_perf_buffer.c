@@ -307,7 +307,8 @@ TEST(perf_buffer_errors_match_kernel)
 
 	if (!test_kernel_bpf_available())
 		SKIP("no kernel bpf()");
-	REQUIRE(ncpus <= 8);
+	if (ncpus > 8)
+		SKIP("the cases assume at most 8 CPUs (this machine has %d)", ncpus);
 	hmap = perf_array(hive_sys, 8);
 	kmap = perf_array(kernel_sys, 8);
 	REQUIRE(hmap >= 0 && kmap >= 0);
