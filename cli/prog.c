@@ -594,7 +594,8 @@ static int load_with_options(int argc, char **argv, bool first_only)
 		}
 	}
 	/* maps by name first (idx -1), resolved to their index, then by index */
-	qsort(repl, (size_t)nrepl, sizeof(*repl), replace_cmp);
+	if (nrepl)
+		qsort(repl, (size_t)nrepl, sizeof(*repl), replace_cmp);
 	for (j = 0; j < nrepl && repl[j].name; j++) {
 		for (i = 0, map = hive_object__next_map(obj, NULL); map;
 		     map = hive_object__next_map(obj, map), i++)

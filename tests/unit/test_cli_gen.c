@@ -6,6 +6,13 @@
  */
 #include "test_cli_util.h"
 
+/* A sanitized libhive.a needs the sanitizers' runtimes at link time. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SAN_FLAGS "-fsanitize=address,undefined"
+#else
+#define SAN_FLAGS ""
+#endif
+
 TEST(cli_gen_skeleton)
 {
 	struct cli c;
@@ -19,8 +26,8 @@ TEST(cli_gen_skeleton)
 	cli_sh(&c, "grep -c 'hidden_bss\\|cfg_tag\\|last' global_data.skel.h");
 	CHECK_STR(c.out, "0\n");
 	/* a program built against it opens, sets .rodata, loads, runs, reads globals */
-	cli_sh(&c, "cc -Wall -Wextra -Werror -I%s -I. -o skel_user %s %s -lelf -lz -lpthread -lm "
-		   "$(pkg-config --libs capstone 2>/dev/null) && ./skel_user",
+	cli_sh(&c, "cc -Wall -Wextra -Werror %s -I%s -I. -o skel_user %s %s -lelf -lz -lpthread -lm "
+		   "$(pkg-config --libs capstone 2>/dev/null) && ./skel_user", SAN_FLAGS,
 	       test_path("include"), test_path("tests/cli/skel_user.c"), test_build_path("libhive.a"));
 	CHECK_EQ(c.status, 0);
 	CHECK_STR(c.out, "skeleton ok\n");
