@@ -17,8 +17,8 @@
  *
  * Output, messages and exit codes follow bpftool 7.1 (plain and -j/-p);
  * maps whose info names BTF types print their typed values as bpftool
- * does. event_pipe reads ring buffer maps (hive's consumer API); perf
- * event arrays wait for a perf buffer consumer in hive_events.h.
+ * does. event_pipe reads perf event arrays and ring buffer maps through
+ * hive's consumers (hive_events.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -1191,8 +1191,8 @@ static void print_usage(FILE *f)
 		   "                    {-f|--bpffs} | {-n|--nomount} }\n"
 		   "\n"
 		   "       FILE paths under /sys/fs/bpf are the same paths under the hive\n"
-		   "       filesystem; event_pipe reads ringbuf maps (perf event arrays are not\n"
-		   "       supported yet). Types hive does not implement fail at create.\n");
+		   "       filesystem; event_pipe reads perf event arrays and ringbuf maps.\n"
+		   "       Types hive does not implement fail at create.\n");
 }
 
 static int do_help(int argc, char **argv)
