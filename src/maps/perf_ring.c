@@ -77,6 +77,8 @@ static void put(uint8_t *data, uint64_t size, uint64_t pos, const void *src, uin
 	uint64_t off = pos & (size - 1);
 	uint64_t first = size - off < n ? size - off : n;
 
+	if (!n)
+		return; /* src may be NULL (no ctx bytes) */
 	memcpy(data + off, src, first);
 	memcpy(data, (const uint8_t *)src + first, n - first);
 }
