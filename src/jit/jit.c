@@ -32,7 +32,7 @@
 
 _Static_assert(sizeof(struct jit_hdr) == JIT_HDR_SIZE, "image header size");
 
-int jit_fail_alloc;
+int jit_test_flags;
 
 void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint32_t arg2,
 		  uint32_t back)
@@ -461,7 +461,7 @@ int jit_compile(struct hive_vm *vm)
 	c->checks = vm->checks;
 	c->blind = vm->jit_blind;
 	c->blind_key = c->blind ? random_key() : 0;
-	c->bmi2 = jit_host_bmi2();
+	c->bmi2 = jit_host_bmi2() && !(jit_test_flags & JIT_TEST_NO_BMI2);
 	c->has_tail = program_has_tail_call(vm);
 	choose_frame(c);
 	c->off = calloc((size_t)c->n + 1, sizeof(*c->off));
@@ -488,7 +488,7 @@ int jit_compile(struct hive_vm *vm)
 		if (vm->nhelpers && vm->helpers[vm->nhelpers - 1].fn)
 			near = (const void *)vm->helpers[vm->nhelpers - 1].fn;
 		alloc = c->pos;
-		mem = jit_fail_alloc ? NULL : jit_exec_alloc(alloc, near);
+		mem = jit_test_flags & JIT_TEST_FAIL_ALLOC ? NULL : jit_exec_alloc(alloc, near);
 		if (!mem) {
 			err = -ENOMEM;
 			goto out;

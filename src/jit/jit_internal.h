@@ -178,11 +178,18 @@ struct jit_ctx {
 };
 
 /*
- * Fault injection for tests (tests/unit/test_jit_rt.c): while non-zero,
- * jit_compile fails with -ENOMEM where it maps code memory, as when mmap
- * fails. Not exported from libhive.so.
+ * Test switches (tests/unit/test_jit*.c), 0 in normal use; not exported
+ * from libhive.so:
+ *   JIT_TEST_FAIL_ALLOC  jit_compile fails with -ENOMEM where it maps code
+ *                        memory, as when mmap fails;
+ *   JIT_TEST_NO_BMI2     generate code for a host without BMI2;
+ *   JIT_TEST_FAR_CALLS   call C through movabs + call rax, as when the code
+ *                        is mapped out of rel32 reach.
  */
-extern int jit_fail_alloc;
+#define JIT_TEST_FAIL_ALLOC 1
+#define JIT_TEST_NO_BMI2    2
+#define JIT_TEST_FAR_CALLS  4
+extern int jit_test_flags;
 
 /* analysis.c: fill pcflags, live, block_len, funcs. 0 or -errno
  * (-EOPNOTSUPP for control flow the JIT does not handle). */

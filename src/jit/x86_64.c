@@ -110,7 +110,8 @@ void emit_call_abs(struct jit_ctx *c, const void *fn)
 {
 	uintptr_t f = (uintptr_t)fn;
 
-	if (c->image_addr && is_simm32((int64_t)(f - c->image_addr)) &&
+	if (c->image_addr && !(jit_test_flags & JIT_TEST_FAR_CALLS) &&
+	    is_simm32((int64_t)(f - c->image_addr)) &&
 	    is_simm32((int64_t)(f - (c->image_addr + c->image_size)))) {
 		int64_t rel = (int64_t)f - (int64_t)(c->image_addr + c->pos + c->ilen + 5);
 

@@ -236,7 +236,7 @@ static int setup_helpers(struct hive_vm *vm, void *user)
 	return 0;
 }
 
-TEST(jit_helper_calls)
+static void helper_calls(void)
 {
 	struct jt_env env = { .mem = mem, .memlen = sizeof(mem), .setup = setup_helpers };
 
@@ -249,6 +249,20 @@ TEST(jit_helper_calls)
 	both("mov %r1, 0\ncall 2\nmov %r1, 1\ncall 2\nmov %r0, 5\nexit\n", &env, "abort");
 	both("call 3\nstdw [%r0+24], 9\nldxdw %r0, [%r0+24]\nexit\n", &env, "granted memory");
 	both("call 3\nldxdw %r0, [%r0+32]\nexit\n", &env, "past granted memory");
+}
+
+TEST(jit_helper_calls)
+{
+	helper_calls();
+}
+
+/* Helpers and runtime routines called through movabs + call rax. */
+TEST(jit_helper_calls_far)
+{
+	jit_test_flags = JIT_TEST_FAR_CALLS;
+	helper_calls();
+	both_mem("lock add [%r1+1], %r1\nexit\n", "misaligned, far");
+	both_mem("call local f\nexit\nf:\ncall local f\nexit\n", "depth, far");
 }
 
 TEST(jit_callbacks_hive_run_call)
@@ -449,7 +463,7 @@ TEST(jit_fallback_when_compile_fails)
 	uint64_t r0 = 0;
 
 	REQUIRE(vm && jt_asm(&g, "mov %r0, 42\nexit\n"));
-	jit_fail_alloc = 1;
+	jit_test_flags = JIT_TEST_FAIL_ALLOC;
 	/* AUTO: the interpreter takes over */
 	CHECK_EQ(hive_vm_load(vm, g.p, g.n), 0);
 	CHECK_EQ(hive_vm_engine(vm), HIVE_ENGINE_INTERP);
@@ -458,7 +472,7 @@ TEST(jit_fallback_when_compile_fails)
 	/* JIT forced: the load fails */
 	hive_vm_set_engine(vm, HIVE_ENGINE_JIT);
 	CHECK_EQ(hive_vm_load(vm, g.p, g.n), -ENOMEM);
-	jit_fail_alloc = 0;
+	jit_test_flags = 0;
 	CHECK_EQ(hive_vm_load(vm, g.p, g.n), 0);
 	CHECK_EQ(hive_vm_engine(vm), HIVE_ENGINE_JIT);
 	/* AUTO picks the JIT on this host */
