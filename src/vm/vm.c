@@ -19,6 +19,7 @@
 
 #include "util/util.h"
 #include "vm_internal.h"
+#include "interp.h"
 
 /* ---- lifecycle and configuration --------------------------------------- */
 
@@ -50,6 +51,7 @@ static void unload(struct hive_vm *vm)
 	hive_zfree(&vm->insns);
 	hive_zfree(&vm->ldimm);
 	hive_zfree(&vm->pc_flags);
+	interp_release(vm);
 	vm->ninsns = 0;
 	vm->engine = HIVE_ENGINE_AUTO;
 }
@@ -310,6 +312,8 @@ int hive_vm_load(struct hive_vm *vm, const struct hive_insn *insns, uint32_t cnt
 	vm->ninsns = cnt;
 	vm->checks = vm->checks_req;
 	err = prepare(vm);
+	if (!err)
+		err = interp_prepare(vm);
 	if (err)
 		goto err_unload;
 

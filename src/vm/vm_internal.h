@@ -48,6 +48,8 @@
 /* Bytes of run->stack: every frame of the deepest call chain. */
 #define HIVE_RUN_STACK_SIZE (HIVE_MAX_CALL_FRAMES * HIVE_STACK_SIZE)
 
+struct interp_code;
+
 struct hive_region {
 	uintptr_t start;
 	uintptr_t end;      /* exclusive */
@@ -89,6 +91,8 @@ struct hive_vm {
 
 	struct hive_helper *helpers;    /* indexed by id, nhelpers entries */
 	uint32_t nhelpers;
+
+	struct interp_code *icode;      /* interpreter code (interp.h), built at load */
 
 	struct hive_region *regions;    /* static grants */
 	uint32_t nregions;
