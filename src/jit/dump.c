@@ -14,7 +14,7 @@
 #include "hive/hive_asm.h"
 #include "jit/jit_internal.h"
 
-#if __has_include(<capstone/capstone.h>)
+#if __has_include(<capstone/capstone.h>) && HIVE_JIT_X86_64
 #include <capstone/capstone.h>
 #define HAVE_CAPSTONE 1
 #else

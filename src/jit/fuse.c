@@ -28,6 +28,8 @@
  */
 #include "jit/x86_64.h"
 
+#if HIVE_JIT_X86_64
+
 static const struct hive_insn *at(const struct jit_ctx *c, uint32_t pc)
 {
 	return &c->insns[pc];
@@ -652,3 +654,5 @@ int jit_fuse(struct jit_ctx *c, uint32_t pc)
 	}
 	return (int)k;
 }
+
+#endif /* HIVE_JIT_X86_64 */

@@ -27,12 +27,22 @@
 #include "jit/x86_64.h"
 #include "util/util.h"
 
+int jit_test_flags;
+
+int hive_vm_set_jit_blinding(struct hive_vm *vm, bool on)
+{
+	if (!vm)
+		return -EINVAL;
+	vm->jit_blind = on;
+	return 0;
+}
+
+#if HIVE_JIT_X86_64
+
 /* Generated code offsets are 32-bit; stay far from the limit. */
 #define JIT_MAX_IMAGE (1u << 30)
 
 _Static_assert(sizeof(struct jit_hdr) == JIT_HDR_SIZE, "image header size");
-
-int jit_test_flags;
 
 void jit_add_stub(struct jit_ctx *c, enum jit_stub_kind kind, uint32_t arg, uint32_t arg2,
 		  uint32_t back)
@@ -554,10 +564,17 @@ void jit_free(struct hive_vm *vm)
 	vm->jit_call = NULL;
 }
 
-int hive_vm_set_jit_blinding(struct hive_vm *vm, bool on)
+#else /* no backend for this host */
+
+int jit_compile(struct hive_vm *vm)
 {
-	if (!vm)
-		return -EINVAL;
-	vm->jit_blind = on;
-	return 0;
+	(void)vm;
+	return -HIVE_ENOJIT;
 }
+
+void jit_free(struct hive_vm *vm)
+{
+	(void)vm;
+}
+
+#endif /* HIVE_JIT_X86_64 */

@@ -27,6 +27,14 @@
 
 #include "vm/vm_internal.h"
 
+/* The backend exists for x86-64 hosts; elsewhere jit_compile answers
+ * -HIVE_ENOJIT and programs are interpreted. */
+#if defined(__x86_64__)
+#define HIVE_JIT_X86_64 1
+#else
+#define HIVE_JIT_X86_64 0
+#endif
+
 /* Most bytes one emitted group may take (checked by jit.c). */
 #define JIT_INSN_MAX 640u
 /* Every out-of-line stub has this size, so stub k sits at base + k * size. */

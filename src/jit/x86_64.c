@@ -9,10 +9,12 @@
  * x % 0 = x, INT_MIN / -1 = INT_MIN and INT_MIN % -1 = 0 (x86 would
  * fault: the -1 divisor is tested first).
  */
-#include <cpuid.h>
 #include <errno.h>
 
 #include "jit/x86_64.h"
+
+#if HIVE_JIT_X86_64
+#include <cpuid.h>
 
 const int8_t jit_reg[HIVE_NREGS] = {
 	RAX, RDI, RSI, RDX, RCX, R8, RBX, R13, R14, R15, RBP,
@@ -611,3 +613,5 @@ int jit_emit_group(struct jit_ctx *c, uint32_t pc)
 
 	return k ? k : jit_emit_one(c, pc);
 }
+
+#endif /* HIVE_JIT_X86_64 */

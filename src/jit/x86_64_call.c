@@ -29,6 +29,8 @@
 #include "jit/x86_64.h"
 #include "util/util.h"
 
+#if HIVE_JIT_X86_64
+
 /* Offset of the stack slot bytes above run->jit_sp that hold the main
  * function's saved registers: ret, rbx, r13, r14, r15, rbp. */
 #define MAIN_FRAME_BYTES 48
@@ -687,3 +689,5 @@ void jit_emit_common(struct jit_ctx *c, enum jit_common which)
 		break;
 	}
 }
+
+#endif /* HIVE_JIT_X86_64 */

@@ -16,6 +16,8 @@
  */
 #include "jit/x86_64.h"
 
+#if HIVE_JIT_X86_64
+
 /* Argument of the memory-check stub: pc, size and direction in 32 bits. */
 static uint32_t pack_access(uint32_t pc, unsigned size, unsigned prot)
 {
@@ -202,3 +204,5 @@ void emit_ld_pkt(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 		break;
 	}
 }
+
+#endif /* HIVE_JIT_X86_64 */

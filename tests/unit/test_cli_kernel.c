@@ -64,3 +64,80 @@ TEST(cli_session_vs_bpftool)
 	free(ours);
 	cli_fini(&c);
 }
+
+/*
+ * `hive --kernel` reads the kernel's objects through the same code that
+ * reads hive's: against programs and maps bpftool loaded from
+ * tests/cli/tiny.bpf.c (with BTF, func/line info, metadata, a DATASEC map)
+ * every listed command prints exactly what bpftool prints. This covers the
+ * typed (BTF) output paths, which hive's own objects reach once hive's
+ * bpf() has BTF objects.
+ */
+TEST(cli_kernel_mode_vs_bpftool)
+{
+	static const char *const cmds[] = {
+		"prog show pinned P/answer", "-j prog show pinned P/answer", "-p prog show pinned P/pass",
+		"prog show pinned P/emit",
+		"map show pinned M/hits", "-j map show pinned M/tiny_rodata",
+		"map dump pinned M/hits", "-j map dump pinned M/hits", "-p map dump pinned M/hits",
+		"map dump pinned M/tiny_rodata", "-j map dump pinned M/tiny_rodata",
+		"-p map lookup pinned M/hits key 0 0 0 0", "map getnext pinned M/hits",
+		"prog dump xlated pinned P/answer", "prog dump xlated pinned P/pass",
+		"prog dump xlated pinned P/emit linum", "prog dump xlated pinned P/double_it opcodes",
+		"-j prog dump xlated pinned P/pass", "-j prog dump xlated pinned P/emit linum",
+		"-p prog dump xlated pinned P/answer opcodes",
+		"prog dump xlated pinned P/answer visual", "prog dump xlated pinned P/emit visual",
+		"btf dump prog pinned P/pass", "btf dump prog pinned P/emit format c",
+		"-j btf dump prog pinned P/answer", "btf dump map pinned M/hits",
+		"btf dump map pinned M/hits value", "btf dump map pinned M/tiny_rodata format c",
+		"btf dump map pinned M/hits kv format c", "-j btf dump map pinned M/hits all",
+	};
+	unsigned char pkt[64] = { 0 };
+	char pin[64], args[512], *theirs, *p, *q;
+	struct statfs fs;
+	struct cli c;
+	size_t i;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	if (statfs("/sys/fs/bpf", &fs) || (unsigned long)fs.f_type != BPF_FS_MAGIC_NR)
+		SKIP("/sys/fs/bpf is not a bpffs mount");
+	REQUIRE(cli_init(&c) == 0);
+	cli_sh(&c, "bpftool version");
+	if (c.status)
+		SKIP("bpftool not installed");
+	if (cli_compile(&c, "tests/cli/tiny.bpf.c", "tiny.o"))
+		SKIP("clang cannot build tests/cli/tiny.bpf.c");
+	cli_write(&c, "pkt", pkt, sizeof(pkt));
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/hive-kcli-%d", (int)getpid());
+	cli_sh(&c, "bpftool prog loadall tiny.o %s/p pinmaps %s/m", pin, pin);
+	if (c.status)
+		SKIP("the kernel refused tests/cli/tiny.bpf.c: %s", c.err);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		/* P and M stand for the pin directories */
+		for (p = (char *)cmds[i], q = args; *p && q < args + sizeof(args) - 64; p++) {
+			if ((*p == 'P' || *p == 'M') && p[1] == '/')
+				q += sprintf(q, "%s/%c", pin, *p == 'P' ? 'p' : 'm');
+			else
+				*q++ = *p;
+		}
+		*q = '\0';
+		cli_sh(&c, "bpftool %s", args);
+		theirs = strdup(c.out);
+		REQUIRE(theirs);
+		cli_run(&c, "--kernel %s", args);
+		if (strcmp(theirs, c.out) || c.status)
+			test_fail(__FILE__, __LINE__, "hive --kernel %s differs from bpftool:\n%.600s\n-- bpftool:\n%.600s",
+				  args, c.out, theirs);
+		free(theirs);
+	}
+	/* updates go to the kernel's map; test runs to its program */
+	cli_run(&c, "--kernel map update pinned %s/m/hits key 0 0 0 0 value 9 0 0 0 0 0 0 0", pin);
+	CHECK_EQ(c.status, 0);
+	cli_sh(&c, "bpftool -j map lookup pinned %s/m/hits key 0 0 0 0", pin);
+	CHECK(strstr(c.out, "\"formatted\":{\"key\":0,\"value\":9}") != NULL);
+	cli_run(&c, "--kernel -j prog run pinned %s/p/pass data_in pkt", pin);
+	CHECK(CLI_PREFIX(c.out, "{\"retval\":2,\"duration\":"));
+	cli_sh(&c, "rm -rf %s", pin);
+	cli_fini(&c);
+}

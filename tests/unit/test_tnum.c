@@ -360,6 +360,35 @@ TEST(tnum_bswap_lanes)
 	CHECK_EQ(tnum_bswap(TNUM(0xb, 0xfffffff0), 4).mask, 0xf0ffffff);
 }
 
+/* tnum_step: the next member above z, for every six-bit tnum and z. */
+TEST(tnum_step_exhaustive)
+{
+	uint64_t z, want, x;
+	int i;
+
+	build();
+	for (i = 0; i < NT; i++) {
+		uint64_t tmax = all[i].value | all[i].mask;
+
+		for (z = 0; z <= LOW + 1; z++) {
+			want = tmax;
+			if (z < all[i].value) {
+				want = all[i].value;
+			} else if (z < tmax) {
+				for (x = z + 1; x <= tmax; x++)
+					if (contains(all[i], x))
+						break;
+				want = x;
+			}
+			CHECK_EQ(tnum_step(all[i], z), want);
+		}
+	}
+	/* high bits and the ends of the range */
+	CHECK_EQ(tnum_step(TNUM(0, ~0ULL), ~0ULL - 1), ~0ULL);
+	CHECK_EQ(tnum_step(TNUM(1ULL << 63, 1), 5), 1ULL << 63);
+	CHECK_EQ(tnum_step(TNUM(0x8, 0xfffffffffffffff0ULL), 0x18), 0x28);
+}
+
 TEST(tnum_subreg_and_print)
 {
 	struct tnum a = TNUM(0x12300000000000ULL, 0xff000000ffULL);

@@ -150,10 +150,8 @@ static void gen_if(struct gen *g, int budget)
 	uint8_t op = ops[rnd(g, ARRAY_SIZE(ops))];
 	uint8_t cls = chance(g, 30) ? HIVE_JMP32 : HIVE_JMP;
 	uint32_t at = g->cnt, ja;
-	uint8_t d = sreg(g), s = (uint8_t)(7 + (d - 7 + 1 + rnd(g, 2)) % 3);
+	uint8_t d = sreg(g), s = sreg(g);
 
-	/* never a register against itself: the kernel's result for such
-	 * (dead-branch) refinements is not reproduced, see docs/verifier.md */
 	if (chance(g, 60))
 		emit(g, HIVE_INSN(cls | op | HIVE_K, d, 0, 0, pick_imm(g)));
 	else
