@@ -19,6 +19,7 @@
 #include "btf_dump.h"
 #include "common.h"
 #include "hive/hive_bpf.h"
+#include "sys.h"
 
 static int usage(void);
 
@@ -174,7 +175,7 @@ static int show_btf(int fd, const struct id_table *progs, const struct id_table 
 	memset(&info, 0, sizeof(info));
 	info.name = (uint64_t)(uintptr_t)name;
 	info.name_len = sizeof(name);
-	err = hive_obj_get_info_by_fd(fd, &info, &len);
+	err = cli_obj_info(fd, &info, &len);
 	if (err)
 		return p_err("can't get BTF object info: %s", hive_strerror(err));
 	name[sizeof(name) - 1] = '\0';

@@ -19,6 +19,7 @@
 #include "btf_dump.h"
 #include "common.h"
 #include "hive/hive_bpf.h"
+#include "sys.h"
 
 /* ---- loading --------------------------------------------------------------- */
 
@@ -36,7 +37,7 @@ struct hive_btf *cli_btf_load_by_id(uint32_t id)
 		return NULL;
 	}
 	memset(&info, 0, sizeof(info));
-	err = hive_obj_get_info_by_fd(fd, &info, &len);
+	err = cli_obj_info(fd, &info, &len);
 	if (err)
 		goto out;
 	raw = malloc(info.btf_size ? info.btf_size : 1);
@@ -49,7 +50,7 @@ struct hive_btf *cli_btf_load_by_id(uint32_t id)
 	info.btf = (uint64_t)(uintptr_t)raw;
 	info.btf_size = len;
 	len = sizeof(info);
-	err = hive_obj_get_info_by_fd(fd, &info, &len);
+	err = cli_obj_info(fd, &info, &len);
 	if (err)
 		goto out;
 	btf = hive_btf__new(raw, info.btf_size);

@@ -18,6 +18,7 @@ struct cli_opts {
 	bool show_pinned; /* -f (bpftool's -f/--bpffs): list pinned paths */
 	bool nomount;     /* -n/--nomount: never create the hive filesystem */
 	bool mapcompat;   /* -m/--mapcompat: relaxed legacy map sections */
+	bool kernel;      /* --kernel: the running kernel's bpf(), not hive's */
 };
 extern struct cli_opts cli_opts;
 

@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "hive/hive_bpf.h"
+#include "sys.h"
 
 int p_err(const char *fmt, ...)
 {
@@ -83,10 +84,10 @@ bool parse_u32(const char *s, uint32_t *v)
 
 char *get_fdinfo(int fd, const char *key)
 {
-	char buf[1024], *line, *end;
+	char buf[2048], *line, *end;
 	size_t klen = strlen(key);
 
-	if (hive_obj_fdinfo(fd, buf, sizeof(buf)) < 0)
+	if (cli_fdinfo(fd, buf, sizeof(buf)) < 0)
 		return NULL;
 	for (line = buf; *line; line = end + 1) {
 		end = strchr(line, '\n');
@@ -102,18 +103,26 @@ char *get_fdinfo(int fd, const char *key)
 
 enum obj_type get_fd_type(int fd)
 {
-	char buf[64];
+	char *v;
 
-	if (hive_obj_fdinfo(fd, buf, sizeof(buf)) < 0)
-		return OBJ_UNKNOWN;
-	if (!strncmp(buf, "map_type:", 9))
+	/* the kind's own first fdinfo line tells it (the kernel's come after
+	 * pos/flags/mnt_id/ino) */
+	if ((v = get_fdinfo(fd, "map_type"))) {
+		free(v);
 		return OBJ_MAP;
-	if (!strncmp(buf, "prog_type:", 10))
+	}
+	if ((v = get_fdinfo(fd, "prog_type"))) {
+		free(v);
 		return OBJ_PROG;
-	if (!strncmp(buf, "link_id:", 8))
+	}
+	if ((v = get_fdinfo(fd, "link_type")) || (v = get_fdinfo(fd, "link_id"))) {
+		free(v);
 		return OBJ_LINK;
-	if (!strncmp(buf, "btf_id:", 7))
+	}
+	if ((v = get_fdinfo(fd, "btf_id"))) {
+		free(v);
 		return OBJ_BTF;
+	}
 	return OBJ_UNKNOWN;
 }
 
@@ -129,7 +138,7 @@ int cli_map_info(int fd, struct bpf_map_info *info)
 	uint32_t len = sizeof(*info);
 
 	memset(info, 0, sizeof(*info));
-	return hive_obj_get_info_by_fd(fd, info, &len);
+	return cli_obj_info(fd, info, &len);
 }
 
 int cli_prog_info(int fd, struct bpf_prog_info *info)
@@ -137,7 +146,7 @@ int cli_prog_info(int fd, struct bpf_prog_info *info)
 	uint32_t len = sizeof(*info);
 
 	memset(info, 0, sizeof(*info));
-	return hive_obj_get_info_by_fd(fd, info, &len);
+	return cli_obj_info(fd, info, &len);
 }
 
 /* ---- pinning ---------------------------------------------------------------- */
@@ -149,7 +158,7 @@ const char *pin_path(const char *path, char *buf, size_t len)
 	size_t k = strlen(KERNEL_BPFFS);
 	const char *root;
 
-	if (strncmp(path, KERNEL_BPFFS, k) || (path[k] && path[k] != '/'))
+	if (cli_kernel() || strncmp(path, KERNEL_BPFFS, k) || (path[k] && path[k] != '/'))
 		return path;
 	root = hive_fs_path();
 	if (!root) {
@@ -166,10 +175,12 @@ const char *pin_path(const char *path, char *buf, size_t len)
 /* Whether @path is under the hive filesystem. */
 static bool in_hive_fs(const char *path)
 {
-	const char *root = hive_fs_path();
+	const char *root = cli_fs_root();
 	char dir[4096], real[4096], *slash;
 	size_t n;
 
+	if (cli_kernel())
+		return true; /* the kernel says where pins may go */
 	if (!root || strlen(path) >= sizeof(dir))
 		return false;
 	strcpy(dir, path);
@@ -190,7 +201,7 @@ int open_obj_pinned(const char *path, bool quiet)
 
 	if (!p)
 		return -1;
-	fd = hive_obj_get(p);
+	fd = cli_obj_get(p);
 	if (fd < 0 && !quiet) {
 		if (fd == -EACCES && !in_hive_fs(p))
 			p_err("bpf obj get (%s): not in the hive file system (%s)", path,
@@ -222,6 +233,8 @@ int check_fs(void)
 	struct stat st;
 	const char *env = getenv("HIVE_FS");
 
+	if (cli_kernel())
+		return 0; /* the kernel's bpffs: pins fail where it is not mounted */
 	if (cli_opts.nomount && env && *env && stat(env, &st))
 		return p_err("no BPF file system found, not mounting it due to --nomount option");
 	if (!hive_fs_path())
@@ -239,7 +252,7 @@ int pin_fd(int fd, const char *name, char *why, size_t len)
 		snprintf(why, len, "path too long");
 		return -ENAMETOOLONG;
 	}
-	err = hive_obj_pin(fd, p);
+	err = cli_obj_pin(fd, p);
 	if (err == -EPERM && !in_hive_fs(p))
 		snprintf(why, len, "not in the hive file system (%s)", hive_fs_path());
 	else if (err)
@@ -324,14 +337,15 @@ static void close_fds(int *fds, int n)
 int obj_get_next_id(enum obj_type type, uint32_t id, uint32_t *next)
 {
 	union bpf_attr attr;
-	int cmd = type == OBJ_PROG ? BPF_PROG_GET_NEXT_ID :
+	int err, cmd = type == OBJ_PROG ? BPF_PROG_GET_NEXT_ID :
 		  type == OBJ_BTF ? BPF_BTF_GET_NEXT_ID :
 		  type == OBJ_LINK ? BPF_LINK_GET_NEXT_ID : BPF_MAP_GET_NEXT_ID;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.start_id = id;
-	if (hive_bpf(cmd, &attr, sizeof(attr)))
-		return -errno;
+	err = cli_bpf(cmd, &attr, sizeof(attr));
+	if (err)
+		return err;
 	*next = attr.next_id;
 	return 0;
 }
@@ -345,8 +359,8 @@ int obj_get_fd_by_id(enum obj_type type, uint32_t id)
 
 	memset(&attr, 0, sizeof(attr));
 	attr.map_id = id; /* prog_id, btf_id and link_id share the slot */
-	fd = hive_bpf(cmd, &attr, sizeof(attr));
-	return fd < 0 ? -errno : fd;
+	fd = cli_bpf(cmd, &attr, sizeof(attr));
+	return fd;
 }
 
 /* Every live map (or program) for which @match(info, arg) holds. */
@@ -554,11 +568,11 @@ static int walk_cb(const char *fpath, const struct stat *sb, int flag, struct FT
 		return FTW_SKIP_SUBTREE; /* hive's own state */
 	if (flag != FTW_F)
 		return FTW_CONTINUE;
-	fd = hive_obj_get(fpath);
+	fd = cli_obj_get(fpath);
 	if (fd < 0)
 		return FTW_CONTINUE;
 	memset(&info, 0, sizeof(info));
-	if (get_fd_type(fd) == walk_type && !hive_obj_get_info_by_fd(fd, &info, &len)) {
+	if (get_fd_type(fd) == walk_type && !cli_obj_info(fd, &info, &len)) {
 		ne = realloc(walk_table->e, (walk_table->n + 1) * sizeof(*ne));
 		if (ne) {
 			walk_table->e = ne;
@@ -575,7 +589,7 @@ static int walk_cb(const char *fpath, const struct stat *sb, int flag, struct FT
 struct pinned_table *pinned_table_build(enum obj_type type)
 {
 	struct pinned_table *t = calloc(1, sizeof(*t));
-	const char *root = hive_fs_path();
+	const char *root = cli_fs_root();
 
 	if (!t || !root)
 		return t;

@@ -112,6 +112,8 @@ static void usage(FILE *f)
 		   "  -m, --mapcompat  accepted for bpftool compatibility (legacy map sections\n"
 		   "                   are not supported by hive's loader)\n"
 		   "      --interpret  run programs on the interpreter, never the JIT\n"
+		   "      --kernel     work on the running kernel's objects (its bpf() and\n"
+		   "                   /sys/fs/bpf) instead of hive's, as bpftool does\n"
 		   "      --bpffs DIR  hive filesystem root (default: $HIVE_FS, /run/hive, or\n"
 		   "                   $XDG_RUNTIME_DIR/hive); '--bpffs' followed by an OBJECT\n"
 		   "                   word means bpftool's -f\n"
@@ -163,6 +165,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(o, "--interpret")) {
 			cli_opts.interpret = true;
 			setenv("HIVE_ENGINE", "interp", 1);
+		} else if (!strcmp(o, "--kernel")) {
+			cli_opts.kernel = true;
 		} else if (!strcmp(o, "-f")) {
 			cli_opts.show_pinned = true;
 		} else if (!strcmp(o, "-n") || !strcmp(o, "--nomount")) {

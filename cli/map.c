@@ -32,6 +32,7 @@
 #include "common.h"
 #include "hive/hive_bpf.h"
 #include "hive/hive_events.h"
+#include "sys.h"
 
 static int usage(void);
 
@@ -435,13 +436,13 @@ static int dump_map(int fd, const struct bpf_map_info *info, struct json_writer 
 		show_header_plain(info);
 	}
 	for (;;) {
-		err = hive_map_get_next_key(fd, prev, key);
+		err = cli_map_next_key(fd, prev, key);
 		if (err) {
 			if (err == -ENOENT)
 				err = 0;
 			break;
 		}
-		err = hive_map_lookup_elem(fd, key, value);
+		err = cli_map_lookup(fd, key, value);
 		if (err) {
 			print_entry_error(info, key, err);
 		} else {
@@ -668,7 +669,7 @@ static int do_update(int argc, char **argv)
 	err = parse_elem(argv, &info, key, value, info.key_size, info.value_size, &flags, &value_fd);
 	if (err)
 		goto out_free;
-	err = hive_map_update_elem(fd, key, value, flags);
+	err = cli_map_update(fd, key, value, flags);
 	if (err)
 		p_err("update failed: %s", hive_strerror(err)); /* exit -errno, as bpftool */
 out_free:
@@ -700,7 +701,7 @@ static int do_lookup(int argc, char **argv)
 	err = parse_elem(argv, &info, key, NULL, info.key_size, 0, NULL, NULL);
 	if (err)
 		goto out_free;
-	err = hive_map_lookup_elem(fd, key, value);
+	err = cli_map_lookup(fd, key, value);
 	if (err == -ENOENT) {
 		if (json_wtr) {
 			jw_null(json_wtr);
@@ -747,7 +748,7 @@ static int do_getnext(int argc, char **argv)
 		free(key);
 		key = NULL;
 	}
-	err = hive_map_get_next_key(fd, key, next);
+	err = cli_map_next_key(fd, key, next);
 	if (err) {
 		p_err("can't get next key: %s", hive_strerror(err));
 		goto out;
@@ -800,7 +801,7 @@ static int do_delete(int argc, char **argv)
 	}
 	err = parse_elem(argv, &info, key, NULL, info.key_size, 0, NULL, NULL);
 	if (!err) {
-		err = hive_map_delete_elem(fd, key);
+		err = cli_map_delete(fd, key);
 		if (err)
 			p_err("delete failed: %s", hive_strerror(err));
 	}
@@ -830,7 +831,7 @@ static int do_pop(int argc, char **argv)
 	err = alloc_key_value(&info, &key, &value);
 	if (err)
 		goto out;
-	err = hive_map_lookup_and_delete_elem(fd, key, value);
+	err = cli_map_lookup_and_delete(fd, key, value);
 	if (err == -ENOENT) {
 		if (json_wtr)
 			jw_null(json_wtr);
@@ -861,7 +862,7 @@ static int do_freeze(int argc, char **argv)
 		close(fd);
 		return bad_arg(*argv);
 	}
-	err = hive_map_freeze(fd);
+	err = cli_map_freeze(fd);
 	close(fd);
 	if (err)
 		return p_err("failed to freeze map: %s", hive_strerror(err));
@@ -908,7 +909,6 @@ static int parse_u32_arg(int *argc, char ***argv, uint32_t *val, const char *wha
 
 static int do_create(int argc, char **argv)
 {
-	HIVE_MAP_CREATE_OPTS(opts);
 	uint32_t key_size = 0, value_size = 0, max_entries = 0, flags = 0;
 	const char *name = NULL, *file;
 	int type = 0, fd, err = -1, inner_fd = -1;
@@ -976,10 +976,7 @@ static int do_create(int argc, char **argv)
 		p_err("map name not specified");
 		goto out;
 	}
-	opts.map_flags = flags;
-	if (inner_fd >= 0)
-		opts.inner_map_fd = (uint32_t)inner_fd;
-	fd = hive_map_create((enum bpf_map_type)type, name, key_size, value_size, max_entries, &opts);
+	fd = cli_map_create((uint32_t)type, name, key_size, value_size, max_entries, flags, inner_fd);
 	if (fd < 0) {
 		p_err("map create failed: %s", hive_strerror(fd));
 		goto out;
@@ -1133,6 +1130,10 @@ static int do_event_pipe(int argc, char **argv)
 	if (argc) {
 		close(fd);
 		return bad_arg(*argv);
+	}
+	if (cli_kernel()) {
+		close(fd);
+		return p_err("event_pipe reads hive's maps only (not with --kernel)");
 	}
 	if (info.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 		pb = hive_perf_buffer__new(fd, 16, print_perf_sample, print_perf_lost, NULL, NULL);

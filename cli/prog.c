@@ -32,6 +32,7 @@
 #include "hive/hive_events.h"
 #include "hive/hive_object.h"
 #include "prog_dump.h"
+#include "sys.h"
 
 static int usage(void);
 
@@ -56,7 +57,7 @@ static uint32_t *prog_map_ids(int fd, uint32_t nr)
 	memset(&info, 0, sizeof(info));
 	info.nr_map_ids = nr;
 	info.map_ids = (uint64_t)(uintptr_t)ids;
-	if (hive_obj_get_info_by_fd(fd, &info, &len) || info.nr_map_ids < nr) {
+	if (cli_obj_info(fd, &info, &len) || info.nr_map_ids < nr) {
 		free(ids);
 		return NULL;
 	}
@@ -105,7 +106,7 @@ static void show_metadata(int fd, uint32_t nr)
 		if (!cli_map_info(mfd, &mi) && mi.type == BPF_MAP_TYPE_ARRAY && mi.key_size == 4 &&
 		    mi.max_entries == 1 && mi.btf_value_type_id && strstr(mi.name, ".rodata")) {
 			value = malloc(mi.value_size);
-			if (value && hive_map_lookup_elem(mfd, &zero, value)) {
+			if (value && cli_map_lookup(mfd, &zero, value)) {
 				free(value);
 				value = NULL;
 			}
@@ -578,6 +579,7 @@ static int load_with_options(int argc, char **argv, bool first_only)
 	}
 	if (cli_opts.debug)
 		open_opts.kernel_log_level = 1 + 2 + 4; /* as bpftool -d: full verifier logs */
+	open_opts.kernel = cli_kernel();
 	obj = hive_object__open_file(file, &open_opts);
 	if (!obj) {
 		p_err("failed to open object file");
@@ -735,6 +737,49 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* --kernel: the kernel's trace_pipe, read until a signal. */
+static int kernel_tracelog(void)
+{
+	static const char *const paths[] = { "/sys/kernel/tracing/trace_pipe",
+					     "/sys/kernel/debug/tracing/trace_pipe" };
+	struct sigaction sa;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = NULL;
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < 2 && !f; i++)
+		f = fopen(paths[i], "r");
+	if (!f)
+		return p_err("failed to find trace pipe: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: the read returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (json_wtr)
+		jw_start_array(json_wtr);
+	while (!stop) {
+		if (getline(&line, &cap, f) < 0) {
+			if (!stop)
+				err = p_err("failed to read content from trace pipe: %s", strerror(errno));
+			break;
+		}
+		if (json_wtr) {
+			jw_string(json_wtr, line);
+		} else {
+			fputs(line, stdout);
+			fflush(stdout);
+		}
+	}
+	if (json_wtr)
+		jw_end_array(json_wtr);
+	free(line);
+	fclose(f);
+	return err;
+}
+
 static int do_tracelog(int argc, char **argv)
 {
 	struct hive_tracelog *t;
@@ -744,6 +789,8 @@ static int do_tracelog(int argc, char **argv)
 
 	if (argc)
 		return bad_arg(*argv);
+	if (cli_kernel())
+		return kernel_tracelog();
 	t = hive_tracelog_open();
 	if (!t)
 		return p_err("failed to open the trace log: %s", strerror(errno));

@@ -16,6 +16,11 @@
  *
  * jited: the native code is disassembled with capstone (AT&T syntax, as
  * objdump) when hive is built with it.
+ *
+ * With --kernel the instructions are the kernel's: helper calls carry the
+ * helper's address relative to __bpf_call_base and local calls the index
+ * of the callee's JIT image, so their names come from /proc/kallsyms (as
+ * bpftool's kernel_syms_*).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +40,7 @@
 #include "hive/hive_bpf.h"
 #include "hive/hive_insn.h"
 #include "prog_dump.h"
+#include "sys.h"
 
 #define BPF_CLASS_OF(code) ((code) & 0x07)
 #define BPF_OP_OF(code) ((code) & 0xf0)
@@ -44,6 +50,8 @@ struct prog_code {
 	struct bpf_prog_info info;
 	void *buf;                        /* xlated or jited bytes */
 	uint32_t len;
+	uint64_t *ksyms;                  /* --kernel: addresses of the JIT images */
+	char **text;                      /* xlated: disassembly per pc (NULL: 2nd lddw slot) */
 	struct bpf_func_info *finfo;      /* nr info.nr_func_info, rec size info.func_info_rec_size */
 	struct bpf_line_info *linfo;
 	struct hive_btf *btf;
@@ -51,6 +59,13 @@ struct prog_code {
 
 static void code_free(struct prog_code *c)
 {
+	uint32_t i;
+
+	if (c->text)
+		for (i = 0; i < c->len / 8; i++)
+			free(c->text[i]);
+	free(c->text);
+	free(c->ksyms);
 	free(c->buf);
 	free(c->finfo);
 	free(c->linfo);
@@ -73,6 +88,8 @@ static int get_code(int fd, bool jited, struct prog_code *c)
 		c->finfo = calloc(first.nr_func_info, first.func_info_rec_size);
 	if (first.nr_line_info && first.line_info_rec_size >= sizeof(struct bpf_line_info))
 		c->linfo = calloc(first.nr_line_info, first.line_info_rec_size);
+	if (first.nr_jited_ksyms)
+		c->ksyms = calloc(first.nr_jited_ksyms, sizeof(uint64_t));
 	if (!c->buf)
 		return p_err("mem alloc failed");
 	memset(&c->info, 0, sizeof(c->info));
@@ -93,7 +110,11 @@ static int get_code(int fd, bool jited, struct prog_code *c)
 		c->info.line_info_rec_size = first.line_info_rec_size;
 		c->info.line_info = (uint64_t)(uintptr_t)c->linfo;
 	}
-	err = hive_obj_get_info_by_fd(fd, &c->info, &len);
+	if (c->ksyms) {
+		c->info.nr_jited_ksyms = first.nr_jited_ksyms;
+		c->info.jited_ksyms = (uint64_t)(uintptr_t)c->ksyms;
+	}
+	err = cli_obj_info(fd, &c->info, &len);
 	if (err)
 		return p_err("can't get prog info: %s", hive_strerror(err));
 	/* a program may have changed between the calls: keep what fits */
@@ -103,6 +124,8 @@ static int get_code(int fd, bool jited, struct prog_code *c)
 		c->info.nr_func_info = c->finfo ? first.nr_func_info : 0;
 	if (c->info.nr_line_info > first.nr_line_info || !c->linfo)
 		c->info.nr_line_info = c->linfo ? first.nr_line_info : 0;
+	if (c->info.nr_jited_ksyms > first.nr_jited_ksyms || !c->ksyms)
+		c->info.nr_jited_ksyms = c->ksyms ? first.nr_jited_ksyms : 0;
 	if (c->info.btf_id && (c->finfo || c->linfo)) {
 		c->btf = cli_btf_load_by_id(c->info.btf_id);
 		if (!c->btf)
@@ -138,6 +161,132 @@ static const char *ltrim(const char *s)
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
 	return s;
+}
+
+/* ---- kernel symbols (--kernel) -------------------------------------------------------- */
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+static struct ksym *ksyms;
+static size_t nksyms;
+static uint64_t call_base;
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct ksym *)a)->addr, y = ((const struct ksym *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+/* /proc/kallsyms, sorted by address (once). */
+static void ksyms_load(void)
+{
+	char line[512], name[256];
+	unsigned long long addr;
+	FILE *f;
+	char t;
+
+	if (ksyms || !(f = fopen("/proc/kallsyms", "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		struct ksym *n;
+
+		if (sscanf(line, "%llx %c %255s", &addr, &t, name) != 3)
+			continue;
+		if (!strcmp(name, "__bpf_call_base"))
+			call_base = addr;
+		n = realloc(ksyms, (nksyms + 1) * sizeof(*n));
+		if (!n)
+			break;
+		ksyms = n;
+		ksyms[nksyms].addr = addr;
+		ksyms[nksyms].name = strdup(name);
+		if (ksyms[nksyms].name)
+			nksyms++;
+	}
+	fclose(f);
+	qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+}
+
+static const char *ksym_at(uint64_t addr)
+{
+	struct ksym key = { addr, NULL }, *k;
+
+	k = bsearch(&key, ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+	return k && addr ? k->name : NULL;
+}
+
+/* Names of kernel calls in xlated code (hive_disasm_resolve_fn). */
+static int kernel_call_name(void *ctx, const struct hive_insn *in, char *buf, size_t len)
+{
+	const struct prog_code *c = ctx;
+	const char *name;
+	uint64_t addr;
+
+	if (in->code != (HIVE_JMP | HIVE_CALL))
+		return 0;
+	ksyms_load();
+	if (in->src == HIVE_PSEUDO_CALL) {
+		if (!c->info.nr_jited_ksyms || (uint32_t)in->imm >= c->info.nr_jited_ksyms) {
+			snprintf(buf, len, "%+d", in->off);
+			return 1;
+		}
+		addr = c->ksyms[in->imm];
+		name = ksym_at(addr);
+		if (name)
+			snprintf(buf, len, "%+d#%s", in->off, name);
+		else
+			snprintf(buf, len, "%+d#0x%llx", in->off, (unsigned long long)addr);
+		return 1;
+	}
+	if (in->src)
+		return 0;
+	addr = call_base + (uint64_t)(int64_t)in->imm;
+	name = ksym_at(addr);
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return 1;
+}
+
+/* The text of every instruction ("(op) ..."), from one disassembly of
+ * the program (with kernel names under --kernel). */
+static int disasm_all(struct prog_code *c)
+{
+	const struct hive_insn *in = c->buf;
+	uint32_t cnt = c->len / 8, pc;
+	char *out = NULL, *line, *save = NULL;
+	int err;
+
+	c->text = calloc(cnt ? cnt : 1, sizeof(char *));
+	if (!c->text)
+		return p_err("mem alloc failed");
+	err = hive_disasm_resolved(in, cnt, HIVE_DISASM_XLATED, 0,
+				   cli_kernel() ? kernel_call_name : NULL, c, &out);
+	if (err)
+		return p_err("can't disassemble the program: %s", hive_strerror(err));
+	/* "%4d: (op) text" lines, in pc order */
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		pc = (uint32_t)strtoul(line, NULL, 10);
+		if (!colon || pc >= cnt)
+			continue;
+		c->text[pc] = strdup(colon + 2);
+	}
+	free(out);
+	for (pc = 0; pc < cnt; pc++) {
+		if (c->text[pc] || (pc && in[pc - 1].code == (HIVE_LD | HIVE_IMM | HIVE_DW)))
+			continue;
+		c->text[pc] = malloc(32);
+		if (c->text[pc])
+			snprintf(c->text[pc], 32, "(%02x) unknown", in[pc].code);
+	}
+	return 0;
 }
 
 /* ---- xlated as text and JSON -------------------------------------------------------- */
@@ -180,11 +329,8 @@ static int dump_xlated(const struct prog_code *c, const struct prog_dump_opts *o
 	for (pc = 0; pc < cnt; pc++) {
 		bool wide = in[pc].code == (HIVE_LD | HIVE_IMM | HIVE_DW);
 		const struct bpf_line_info *l;
-		int n;
 
-		n = hive_disasm_insn(in, cnt, pc, HIVE_DISASM_XLATED, text, sizeof(text));
-		if (n < 0)
-			snprintf(text, sizeof(text), "(%02x) unknown opcode %02x", in[pc].code, in[pc].code);
+		snprintf(text, sizeof(text), "%s", c->text[pc] ? c->text[pc] : "");
 		if (json_wtr)
 			jw_start_object(json_wtr);
 		if (c->btf && frec < c->info.nr_func_info && func_rec(c, frec)->insn_off == pc) {
@@ -292,14 +438,12 @@ static int block_at(const uint32_t *heads, uint32_t n, uint32_t pc)
 	return -1;
 }
 
-static void graph_insn(const struct hive_insn *in, uint32_t cnt, uint32_t pc, bool first,
-		       bool opcodes)
+static void graph_insn(const struct prog_code *c, uint32_t pc, bool first, bool opcodes)
 {
-	char text[256];
-	const char *p;
+	const struct hive_insn *in = c->buf;
+	uint32_t cnt = c->len / 8;
+	const char *text = c->text[pc] ? c->text[pc] : "", *p;
 
-	if (hive_disasm_insn(in, cnt, pc, HIVE_DISASM_XLATED, text, sizeof(text)) < 0)
-		snprintf(text, sizeof(text), "(%02x) unknown", in[pc].code);
 	printf("%s%4u: ", first ? "" : " | ", pc);
 	for (p = text; *p; p++) {
 		if (*p == '<' || *p == '>' || *p == '|' || *p == '&' || *p == '{' || *p == '}' ||
@@ -326,9 +470,10 @@ static void edge(unsigned f, int from, int to)
 }
 
 /* One function [start, end] of the program as a DOT cluster. */
-static int graph_func(const struct hive_insn *in, uint32_t cnt, unsigned f, uint32_t start,
-		      uint32_t end, bool opcodes)
+static int graph_func(const struct prog_code *c, unsigned f, uint32_t start, uint32_t end,
+		      bool opcodes)
 {
+	const struct hive_insn *in = c->buf;
 	uint32_t *heads = malloc(sizeof(uint32_t) * (2 * (end - start + 1) + 1)), n = 0, b, pc;
 
 	if (!heads)
@@ -355,7 +500,7 @@ static int graph_func(const struct hive_insn *in, uint32_t cnt, unsigned f, uint
 
 		printf("\tfn_%u_bb_%u [shape=record,style=filled,label=\"{", f, b + 2);
 		for (pc = heads[b]; pc <= last; pc++) {
-			graph_insn(in, cnt, pc, pc == heads[b], opcodes);
+			graph_insn(c, pc, pc == heads[b], opcodes);
 			if (in[pc].code == (HIVE_LD | HIVE_IMM | HIVE_DW))
 				pc++;
 		}
@@ -404,7 +549,8 @@ static int dump_visual(const struct prog_code *c, const struct prog_dump_opts *o
 		return p_err("mem alloc failed");
 	starts[n++] = 0;
 	for (pc = 0; pc < cnt; pc++) {
-		int64_t t = (int64_t)pc + in[pc].imm + 1;
+		/* the callee's offset: imm as loaded, off once the kernel JITed it */
+		int64_t t = (int64_t)pc + (in[pc].off ? in[pc].off : in[pc].imm) + 1;
 
 		if (in[pc].code == (HIVE_JMP | HIVE_CALL) && in[pc].src == HIVE_PSEUDO_CALL &&
 		    t > 0 && t < cnt)
@@ -413,8 +559,7 @@ static int dump_visual(const struct prog_code *c, const struct prog_dump_opts *o
 	n = uniq(starts, n);
 	printf("digraph \"DOT graph for eBPF program\" {\n");
 	for (i = 0; i < n && !err; i++)
-		err = graph_func(in, cnt, i, starts[i], i + 1 < n ? starts[i + 1] - 1 : cnt - 1,
-				 o->opcodes);
+		err = graph_func(c, i, starts[i], i + 1 < n ? starts[i + 1] - 1 : cnt - 1, o->opcodes);
 	printf("}\n");
 	free(starts);
 	return err;
@@ -541,10 +686,12 @@ int prog_dump(int fd, const struct prog_dump_opts *o)
 			jw_null(json_wtr);
 	} else if (o->jited) {
 		err = dump_jited(&c, o);
-	} else if (o->visual) {
-		err = dump_visual(&c, o);
 	} else {
-		err = dump_xlated(&c, o);
+		if (o->visual)
+			c.info.nr_jited_ksyms = 0; /* graphs name no JIT images, as bpftool */
+		err = disasm_all(&c);
+		if (!err)
+			err = o->visual ? dump_visual(&c, o) : dump_xlated(&c, o);
 	}
 out:
 	code_free(&c);
@@ -746,8 +893,8 @@ int prog_test_run(int fd, const struct prog_run_opts *o)
 		err = p_err("failed to allocate memory for output data/ctx: %s", strerror(ENOMEM));
 		goto out;
 	}
-	if (hive_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr))) {
-		err = -errno;
+	err = cli_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr));
+	if (err) {
 		p_err("failed to run program: %s", hive_strerror(err));
 		goto out;
 	}

@@ -125,6 +125,7 @@ static int do_run(int argc, char **argv)
 	}
 	if (cli_opts.debug)
 		opts.kernel_log_level = 1 + 2 + 4;
+	opts.kernel = cli_opts.kernel;
 	obj = hive_object__open_file(objpath[0] ? objpath : file, &opts);
 	if (!obj) {
 		p_err("failed to open object file %s: %s", file, hive_strerror(errno));

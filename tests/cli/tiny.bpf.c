@@ -18,10 +18,14 @@ struct {
 	__type(value, __u64);
 } hits SEC(".maps");
 
+/* bpftool and hive print bpf_metadata_* variables in `prog show` */
+const char bpf_metadata_owner[] SEC(".rodata") = "hive tests";
+const volatile int bpf_metadata_level = 3;
+
 SEC("syscall")
 int answer(void *ctx)
 {
-	bpf_printk("hive cli says %d", 42);
+	bpf_printk("hive cli says %d", 42 + bpf_metadata_level - 3);
 	return 42;
 }
 

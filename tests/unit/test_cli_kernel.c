@@ -110,9 +110,13 @@ TEST(cli_kernel_mode_vs_bpftool)
 		SKIP("clang cannot build tests/cli/tiny.bpf.c");
 	cli_write(&c, "pkt", pkt, sizeof(pkt));
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/hive-kcli-%d", (int)getpid());
-	cli_sh(&c, "bpftool prog loadall tiny.o %s/p pinmaps %s/m", pin, pin);
-	if (c.status)
-		SKIP("the kernel refused tests/cli/tiny.bpf.c: %s", c.err);
+	cli_sh(&c, "mkdir %s && bpftool prog loadall tiny.o %s/p pinmaps %s/m", pin, pin, pin);
+	if (c.status) {
+		char *why = strdup(c.err);
+
+		cli_sh(&c, "rm -rf %s", pin);
+		SKIP("the kernel refused tests/cli/tiny.bpf.c: %s", why ? why : "");
+	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		/* P and M stand for the pin directories */
 		for (p = (char *)cmds[i], q = args; *p && q < args + sizeof(args) - 64; p++) {
@@ -124,7 +128,8 @@ TEST(cli_kernel_mode_vs_bpftool)
 		*q = '\0';
 		cli_sh(&c, "bpftool %s", args);
 		theirs = strdup(c.out);
-		REQUIRE(theirs);
+		if (!theirs)
+			break;
 		cli_run(&c, "--kernel %s", args);
 		if (strcmp(theirs, c.out) || c.status)
 			test_fail(__FILE__, __LINE__, "hive --kernel %s differs from bpftool:\n%.600s\n-- bpftool:\n%.600s",
