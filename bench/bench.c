@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 
 #define SEED 64u
 
-typedef unsigned long long u64;
+typedef uint64_t u64;
 
 /* Natively compiled twins from progs/ (bench_prog.h names them native_X). */
 #define NATIVE_LIST(X) X(fib) X(crc32) X(sieve) X(collatz) X(hash) X(bsort) X(matmul) X(bits)
@@ -211,7 +212,8 @@ int main(int argc, char **argv)
 		    (jit.ok && (unsigned)jit.r0 != (unsigned)nr) ||
 		    (ker >= 0 && (unsigned)kr != (unsigned)nr)) {
 			printf("%-9s RESULT MISMATCH native=%llx interp=%llx jit=%llx kernel=%llx\n",
-			       natives[p].name, nr, in.r0, jit.r0, kr);
+			       natives[p].name, (unsigned long long)nr, (unsigned long long)in.r0,
+			       (unsigned long long)jit.r0, (unsigned long long)kr);
 			bad++;
 			free(insns);
 			continue;
