@@ -3,12 +3,12 @@
  *
  * Unchecked runs (verified programs) access memory directly through
  * [reg + off]. Checked runs compute the address in r11 and test it against
- * the current 512-byte frame inline; anything else goes to an out-of-line
- * stub that calls vm_check_access() (the call-chain stack, the ctx, the
- * static and the helper grants), which either lets the access proceed or
- * stops the run with -HIVE_EMEM and the fault pc/address/size, exactly as
- * the interpreter does. r10-relative accesses with a constant offset inside
- * the current frame need no check at all (r10 is read only).
+ * the current 512-byte frame, then the ctx, inline; anything else goes to an
+ * out-of-line stub that calls vm_check_access() (the call-chain stack, the
+ * ctx, the static and the helper grants), which either lets the access
+ * proceed or stops the run with -HIVE_EMEM and the fault pc/address/size,
+ * exactly as the interpreter does. r10-relative accesses with a constant
+ * offset inside the current frame need no check at all (r10 is read only).
  *
  * Atomics are checked for natural alignment in every run (the interpreter's
  * contract); the read-modify-write forms use lock-prefixed instructions or
@@ -47,8 +47,32 @@ struct x86_mem emit_access_mem(struct jit_ctx *c, uint32_t pc, struct x86_mem m,
 	emit_lea(c, true, TMP2, &m);                         /* lea r10, [r11 + 512] */
 	emit_alu_rr(c, true, ALU_SUB, TMP2, RBP);            /* sub r10, rbp */
 	emit_alu_ri(c, true, ALU_CMP, TMP2, (int32_t)(HIVE_STACK_SIZE - size)); /* in frame? */
-	emit_jcc_stub(c, CC_A, STUB_MEMCHECK, pack_access(pc, size, prot),
-		      c->rest[pc]);                          /* ja: full check */
+	if (prot == HIVE_PROT_RW) {
+		emit_jcc_stub(c, CC_A, STUB_MEMCHECK, pack_access(pc, size, prot),
+			      c->rest[pc]);                  /* ja: full check */
+		return mem_bd(TMP, 0);
+	}
+	{
+		/* then the ctx: ctx_start <= addr, addr + size <= ctx_end, prot */
+		uint32_t j_ok = emit_jcc8_fwd(c, CC_BE), stub = c->prev_stub_base + c->stub_bytes;
+		struct x86_mem f = RUNF(ctx_end);
+
+		emit_op_rm(c, OP_W, 0x8b, TMP2, &f);         /* mov r10, run->ctx_end */
+		emit_alu_rr(c, true, ALU_SUB, TMP2, TMP);    /* sub r10, r11: room left */
+		emit_jcc_off(c, CC_B, stub);                 /* jb: past the end */
+		emit_alu_ri(c, true, ALU_CMP, TMP2, (int32_t)size);
+		emit_jcc_off(c, CC_B, stub);                 /* jb: not size bytes */
+		f = RUNF(ctx_start);
+		emit_op_rm(c, OP_W, 0x3b, TMP, &f);          /* cmp r11, run->ctx_start */
+		emit_jcc_off(c, CC_B, stub);                 /* jb: before the start */
+		f = RUNF(ctx_prot);
+		emit_op_rm(c, 0, 0xf6, 0, &f);               /* test byte run->ctx_prot, prot */
+		emit1(c, (uint8_t)prot);
+		emit_jcc_off(c, CC_E, stub);                 /* jz: direction refused */
+		jit_add_stub(c, STUB_MEMCHECK, pack_access(pc, size, prot), c->rest[pc],
+			     c->pos + c->ilen);
+		patch8_here(c, j_ok);                        /* .ok: */
+	}
 	return mem_bd(TMP, 0);
 }
 
