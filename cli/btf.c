@@ -401,44 +401,21 @@ static void print_usage(FILE *f)
 		   "       FILE is raw BTF (/sys/kernel/btf/vmlinux) or an ELF object (its .BTF).\n");
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stdout);
-	return 0;
-}
+static const struct family family = { "btf", print_usage };
 
 static int usage(void)
 {
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stderr);
-	return -1;
-}
-
-static int bad_usage(int argc, char **argv)
-{
-	(void)argc;
-	p_err("unknown btf command '%s'", argv[-1]);
-	if (!json_wtr)
-		print_usage(stderr);
-	return -1;
+	return family_usage(&family);
 }
 
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
-	{ "help", do_help },
 	{ "dump", do_dump },
 	{ NULL, NULL },
 };
 
 int cmd_btf(int argc, char **argv)
 {
-	return cmd_select(cmds, argc, argv, bad_usage);
+	return cmd_select(&family, cmds, argc, argv);
 }

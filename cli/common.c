@@ -41,7 +41,52 @@ void p_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int cmd_select(const struct cmd *cmds, int argc, char **argv, int (*help)(int, char **))
+int family_help(const struct family *f)
+{
+	if (json_wtr)
+		jw_null(json_wtr);
+	else
+		f->print_usage(stdout);
+	return 0;
+}
+
+int family_usage(const struct family *f)
+{
+	if (json_wtr)
+		jw_null(json_wtr);
+	else
+		f->print_usage(stderr);
+	return -1;
+}
+
+int family_unknown(const struct family *f, const char *word)
+{
+	p_err("unknown %s command '%s'", f->name, word);
+	if (!json_wtr)
+		f->print_usage(stderr);
+	return -1;
+}
+
+volatile sig_atomic_t cli_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void cli_catch_stop(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cmd_select(const struct family *f, const struct cmd *cmds, int argc, char **argv)
 {
 	size_t i;
 
@@ -50,8 +95,9 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv, int (*help)(int, c
 	for (i = 0; cmds[i].name; i++)
 		if (cli_is_prefix(argv[0], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	help(argc - 1, argv + 1);
-	return -1;
+	if (cli_is_prefix(argv[0], "help"))
+		return family_help(f);
+	return family_unknown(f, argv[0]);
 }
 
 bool req_args(int argc, char **argv, int cnt)
@@ -536,6 +582,72 @@ int map_parse_fd_and_info(int *argc, char ***argv, struct bpf_map_info *info)
 		return -1;
 	}
 	return fd;
+}
+
+/* ---- show / list ------------------------------------------------------------- */
+
+int show_objects(enum obj_type type, int argc, char **argv,
+		 int (*show)(int fd, const struct pinned_table *pins))
+{
+	struct pinned_table *pins = cli_opts.show_pinned ? pinned_table_build(type) : NULL;
+	bool prog = type == OBJ_PROG;
+	uint32_t id = 0;
+	int err = 0, fd, i, n, *fds = NULL;
+
+	if (argc == 2) {
+		n = parse_fds(prog, &argc, &argv, &fds);
+		if (n < 1) {
+			if (!n)
+				p_err(prog ? "no program matches this handle" : "no map matches this handle");
+			err = -1;
+			goto out;
+		}
+		if (json_wtr && n > 1)
+			jw_start_array(json_wtr);
+		for (i = 0; i < n; i++) {
+			if (!err)
+				err = show(fds[i], pins);
+			close(fds[i]);
+		}
+		if (json_wtr && n > 1)
+			jw_end_array(json_wtr);
+		goto out;
+	}
+	if (argc) {
+		err = bad_arg(argv[0]);
+		goto out;
+	}
+	if (json_wtr)
+		jw_start_array(json_wtr);
+	for (;;) {
+		err = obj_get_next_id(type, id, &id);
+		if (err == -ENOENT) {
+			err = 0;
+			break;
+		}
+		if (err) {
+			err = p_err("can't get next %s: %s", prog ? "program" : "map", hive_strerror(err));
+			break;
+		}
+		fd = obj_get_fd_by_id(type, id);
+		if (fd == -ENOENT)
+			continue; /* gone meanwhile */
+		if (fd < 0) {
+			err = p_err("can't get %s by id (%u): %s", prog ? "prog" : "map", id,
+				    hive_strerror(fd));
+			break;
+		}
+		err = show(fd, pins);
+		close(fd);
+		if (err)
+			break;
+	}
+	if (json_wtr)
+		jw_end_array(json_wtr);
+out:
+	free(fds);
+	pinned_table_free(pins);
+	return err;
 }
 
 /* ---- pinned objects (-f) ----------------------------------------------------- */

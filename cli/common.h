@@ -12,6 +12,7 @@
 #define HIVE_CLI_COMMON_H
 
 #include <linux/bpf.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,20 @@ int p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A note on stderr (nothing with -j). */
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+
+
+/* A family's usage text and name, for help and usage errors. */
+struct family {
+	const char *name;                 /* "map" */
+	void (*print_usage)(FILE *f);
+};
+/* `OBJECT help`: the usage on stdout (null with -j). Returns 0. */
+int family_help(const struct family *f);
+/* Wrong arguments: the usage on stderr (null with -j), as bpftool. Returns -1. */
+int family_usage(const struct family *f);
+/* An unknown subcommand @word: "unknown map command 'x'", then the usage. Returns -1. */
+int family_unknown(const struct family *f, const char *word);
+
 /* One subcommand of a family. */
 struct cmd {
 	const char *name;
@@ -32,11 +47,15 @@ struct cmd {
 };
 
 /*
- * Dispatch argv[0] (prefix match) to @cmds; no argument runs cmds[0].
- * An unknown word prints @help's usage and returns -1. Subcommands get the
- * words after their own: argv[-1] is the subcommand word.
+ * Dispatch argv[0] (prefix match) to @cmds; no argument runs cmds[0];
+ * "help" prints @f's usage; an unknown word is an error with the usage.
+ * Subcommands get the words after their own: argv[-1] is the subcommand.
  */
-int cmd_select(const struct cmd *cmds, int argc, char **argv, int (*help)(int, char **));
+int cmd_select(const struct family *f, const struct cmd *cmds, int argc, char **argv);
+
+/* SIGINT/SIGHUP/SIGTERM set cli_stop (no SA_RESTART: blocking reads return). */
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_stop(void);
 
 /* "'%s' needs at least %d arguments, %d found" unless argc >= @cnt. */
 bool req_args(int argc, char **argv, int cnt);
@@ -46,6 +65,8 @@ int bad_arg(const char *arg);
 bool parse_u32(const char *s, uint32_t *v);
 
 /* ---- object handles ------------------------------------------------------ */
+
+struct pinned_table;
 
 enum obj_type { OBJ_UNKNOWN, OBJ_PROG, OBJ_MAP, OBJ_LINK, OBJ_BTF };
 
@@ -107,8 +128,15 @@ int do_pin_any(int argc, char **argv, int (*get_fd)(int *, char ***));
 /* Make directory @dir (translated) on the hive filesystem for pins. */
 int create_pin_dir(const char *dir);
 
+/*
+ * `{ show | list } [HANDLE]` of maps or programs (@type): every object, or
+ * those HANDLE names, through @show (a JSON array around several), with
+ * the pinned paths when -f was given. Returns 0 or -1.
+ */
+int show_objects(enum obj_type type, int argc, char **argv,
+		 int (*show)(int fd, const struct pinned_table *pins));
+
 /* Pinned paths of objects of @type, for -f: id -> paths. */
-struct pinned_table;
 struct pinned_table *pinned_table_build(enum obj_type type);
 /* Paths pinned for @id: call with *it = 0 until NULL. */
 const char *pinned_table_next(const struct pinned_table *t, uint32_t id, size_t *it);

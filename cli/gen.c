@@ -436,43 +436,22 @@ static void print_usage(FILE *f)
 		   "       OPTIONS := { {-d|--debug} }\n");
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stdout);
-	return 0;
-}
-
-static int bad_usage(int argc, char **argv)
-{
-	(void)argc;
-	p_err("unknown gen command '%s'", argv[-1]);
-	if (!json_wtr)
-		print_usage(stderr);
-	return -1;
-}
+static const struct family family = { "gen", print_usage };
 
 static int no_command(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (!json_wtr)
-		print_usage(stderr);
-	return -1;
+	return family_usage(&family);
 }
 
 static const struct cmd cmds[] = {
 	{ "", no_command },
 	{ "skeleton", do_skeleton },
-	{ "help", do_help },
 	{ NULL, NULL },
 };
 
 int cmd_gen(int argc, char **argv)
 {
-	return cmd_select(cmds, argc, argv, bad_usage);
+	return cmd_select(&family, cmds, argc, argv);
 }

@@ -176,63 +176,7 @@ static int show_one(int fd, const struct pinned_table *pins)
 
 static int do_show(int argc, char **argv)
 {
-	struct pinned_table *pins = cli_opts.show_pinned ? pinned_table_build(OBJ_MAP) : NULL;
-	uint32_t id = 0;
-	int err = 0, fd, i, n, *fds = NULL;
-
-	if (argc == 2) {
-		n = map_parse_fds(&argc, &argv, &fds);
-		if (n < 1) {
-			err = -1;
-			if (!n)
-				p_err("no map matches this handle");
-			goto out;
-		}
-		if (json_wtr && n > 1)
-			jw_start_array(json_wtr);
-		for (i = 0; i < n; i++) {
-			if (!err)
-				err = show_one(fds[i], pins);
-			close(fds[i]);
-		}
-		if (json_wtr && n > 1)
-			jw_end_array(json_wtr);
-		goto out;
-	}
-	if (argc) {
-		err = bad_arg(argv[0]);
-		goto out;
-	}
-	if (json_wtr)
-		jw_start_array(json_wtr);
-	for (;;) {
-		err = obj_get_next_id(OBJ_MAP, id, &id);
-		if (err == -ENOENT) {
-			err = 0;
-			break;
-		}
-		if (err) {
-			err = p_err("can't get next map: %s", hive_strerror(err));
-			break;
-		}
-		fd = obj_get_fd_by_id(OBJ_MAP, id);
-		if (fd == -ENOENT)
-			continue;
-		if (fd < 0) {
-			err = p_err("can't get map by id (%u): %s", id, hive_strerror(fd));
-			break;
-		}
-		err = show_one(fd, pins);
-		close(fd);
-		if (err)
-			break;
-	}
-	if (json_wtr)
-		jw_end_array(json_wtr);
-out:
-	free(fds);
-	pinned_table_free(pins);
-	return err;
+	return show_objects(OBJ_MAP, argc, argv, show_one);
 }
 
 /* ---- element printing -------------------------------------------------------- */
@@ -651,6 +595,24 @@ static int alloc_key_value(const struct bpf_map_info *info, void **key, void **v
 
 /* ---- element commands ---------------------------------------------------------------- */
 
+/* "MAP ..." of an element command: the map, its info, key and value
+ * buffers. Returns the fd, or -1 (message or usage printed). */
+static int open_elem(int *argc, char ***argv, struct bpf_map_info *info, void **key, void **value)
+{
+	int fd;
+
+	if (*argc < 2)
+		return usage();
+	fd = map_parse_fd_and_info(argc, argv, info);
+	if (fd < 0)
+		return -1;
+	if (alloc_key_value(info, key, value)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int do_update(int argc, char **argv)
 {
 	struct bpf_map_info info;
@@ -658,14 +620,9 @@ static int do_update(int argc, char **argv)
 	void *key = NULL, *value = NULL;
 	int fd, err, value_fd = -1;
 
-	if (argc < 2)
-		return usage();
-	fd = map_parse_fd_and_info(&argc, &argv, &info);
+	fd = open_elem(&argc, &argv, &info, &key, &value);
 	if (fd < 0)
 		return -1;
-	err = alloc_key_value(&info, &key, &value);
-	if (err)
-		goto out;
 	err = parse_elem(argv, &info, key, value, info.key_size, info.value_size, &flags, &value_fd);
 	if (err)
 		goto out_free;
@@ -675,7 +632,6 @@ static int do_update(int argc, char **argv)
 out_free:
 	free(key);
 	free(value);
-out:
 	if (value_fd >= 0)
 		close(value_fd);
 	close(fd);
@@ -690,14 +646,9 @@ static int do_lookup(int argc, char **argv)
 	void *key, *value;
 	int fd, err;
 
-	if (argc < 2)
-		return usage();
-	fd = map_parse_fd_and_info(&argc, &argv, &info);
+	fd = open_elem(&argc, &argv, &info, &key, &value);
 	if (fd < 0)
 		return -1;
-	err = alloc_key_value(&info, &key, &value);
-	if (err)
-		goto out;
 	err = parse_elem(argv, &info, key, NULL, info.key_size, 0, NULL, NULL);
 	if (err)
 		goto out_free;
@@ -718,7 +669,6 @@ static int do_lookup(int argc, char **argv)
 out_free:
 	free(key);
 	free(value);
-out:
 	close(fd);
 	return err;
 }
@@ -819,18 +769,13 @@ static int do_pop(int argc, char **argv)
 	void *key, *value;
 	int fd, err;
 
-	if (argc < 2)
-		return usage();
-	fd = map_parse_fd_and_info(&argc, &argv, &info);
+	fd = open_elem(&argc, &argv, &info, &key, &value);
 	if (fd < 0)
 		return -1;
 	if (argc) {
-		close(fd);
-		return bad_arg(*argv);
-	}
-	err = alloc_key_value(&info, &key, &value);
-	if (err)
+		err = bad_arg(*argv);
 		goto out;
+	}
 	err = cli_map_lookup_and_delete(fd, key, value);
 	if (err == -ENOENT) {
 		if (json_wtr)
@@ -842,9 +787,9 @@ static int do_pop(int argc, char **argv)
 	} else {
 		print_key_value(&info, key, value);
 	}
+out:
 	free(key);
 	free(value);
-out:
 	close(fd);
 	return err;
 }
@@ -994,14 +939,6 @@ out:
 
 /* ---- event_pipe ------------------------------------------------------------------------- */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 /* One ring buffer record, in the layout of bpftool's perf samples. */
 static int print_record(void *ctx, void *data, size_t size)
 {
@@ -1086,17 +1023,12 @@ static int poll_ring(void *consumer)
  * consumer's callbacks (a JSON array around them with -j). */
 static int event_loop(int (*poll_fn)(void *consumer), void *consumer, const char *what)
 {
-	struct sigaction sa;
 	int err = 0;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop();
 	if (json_wtr)
 		jw_start_array(json_wtr);
-	while (!stop) {
+	while (!cli_stop) {
 		err = poll_fn(consumer);
 		if (err == -EINTR)
 			err = 0;
@@ -1196,41 +1128,16 @@ static void print_usage(FILE *f)
 		   "       Types hive does not implement fail at create.\n");
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stdout);
-	return 0;
-}
+static const struct family family = { "map", print_usage };
 
-/* Wrong arguments: the usage on stderr (null with -j), as bpftool. */
 static int usage(void)
 {
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stderr);
-	return -1;
-}
-
-/* An unknown subcommand: name it, then the usage on stderr. */
-static int bad_usage(int argc, char **argv)
-{
-	(void)argc;
-	p_err("unknown map command '%s'", argv[-1]);
-	if (!json_wtr)
-		print_usage(stderr);
-	return -1;
+	return family_usage(&family);
 }
 
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
-	{ "help", do_help },
 	{ "dump", do_dump },
 	{ "update", do_update },
 	{ "lookup", do_lookup },
@@ -1251,8 +1158,8 @@ static const struct cmd cmds[] = {
 int cmd_map(int argc, char **argv)
 {
 	if (argc && cli_is_prefix(argv[0], "help"))
-		return do_help(argc - 1, argv + 1);
+		return family_help(&family);
 	if (check_fs())
 		return -1;
-	return cmd_select(cmds, argc, argv, bad_usage);
+	return cmd_select(&family, cmds, argc, argv);
 }

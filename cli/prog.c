@@ -274,63 +274,7 @@ static int show_prog(int fd, const struct pinned_table *pins)
 
 static int do_show(int argc, char **argv)
 {
-	struct pinned_table *pins = cli_opts.show_pinned ? pinned_table_build(OBJ_PROG) : NULL;
-	uint32_t id = 0;
-	int err = 0, fd, i, n, *fds = NULL;
-
-	if (argc == 2) {
-		n = prog_parse_fds(&argc, &argv, &fds);
-		if (n < 1) {
-			if (!n)
-				p_err("no program matches this handle");
-			err = -1;
-			goto out;
-		}
-		if (json_wtr && n > 1)
-			jw_start_array(json_wtr);
-		for (i = 0; i < n; i++) {
-			if (!err)
-				err = show_prog(fds[i], pins);
-			close(fds[i]);
-		}
-		if (json_wtr && n > 1)
-			jw_end_array(json_wtr);
-		goto out;
-	}
-	if (argc) {
-		err = bad_arg(argv[0]);
-		goto out;
-	}
-	if (json_wtr)
-		jw_start_array(json_wtr);
-	for (;;) {
-		err = obj_get_next_id(OBJ_PROG, id, &id);
-		if (err == -ENOENT) {
-			err = 0;
-			break;
-		}
-		if (err) {
-			err = p_err("can't get next program: %s", hive_strerror(err));
-			break;
-		}
-		fd = obj_get_fd_by_id(OBJ_PROG, id);
-		if (fd == -ENOENT)
-			continue;
-		if (fd < 0) {
-			err = p_err("can't get prog by id (%u): %s", id, hive_strerror(fd));
-			break;
-		}
-		err = show_prog(fd, pins);
-		close(fd);
-		if (err)
-			break;
-	}
-	if (json_wtr)
-		jw_end_array(json_wtr);
-out:
-	free(fds);
-	pinned_table_free(pins);
-	return err;
+	return show_objects(OBJ_PROG, argc, argv, show_prog);
 }
 
 /* ---- dump ----------------------------------------------------------------------- */
@@ -729,12 +673,15 @@ static int do_run(int argc, char **argv)
 
 /* ---- tracelog --------------------------------------------------------------------------- */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
+/* One trace line: as is, or a JSON string. */
+static void print_trace_line(const char *line)
 {
-	(void)sig;
-	stop = 1;
+	if (json_wtr) {
+		jw_string(json_wtr, line);
+	} else {
+		fputs(line, stdout);
+		fflush(stdout);
+	}
 }
 
 /* --kernel: the kernel's trace_pipe, read until a signal. */
@@ -742,7 +689,6 @@ static int kernel_tracelog(void)
 {
 	static const char *const paths[] = { "/sys/kernel/tracing/trace_pipe",
 					     "/sys/kernel/debug/tracing/trace_pipe" };
-	struct sigaction sa;
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f = NULL;
@@ -753,25 +699,16 @@ static int kernel_tracelog(void)
 		f = fopen(paths[i], "r");
 	if (!f)
 		return p_err("failed to find trace pipe: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: the read returns */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop();
 	if (json_wtr)
 		jw_start_array(json_wtr);
-	while (!stop) {
+	while (!cli_stop) {
 		if (getline(&line, &cap, f) < 0) {
-			if (!stop)
+			if (!cli_stop)
 				err = p_err("failed to read content from trace pipe: %s", strerror(errno));
 			break;
 		}
-		if (json_wtr) {
-			jw_string(json_wtr, line);
-		} else {
-			fputs(line, stdout);
-			fflush(stdout);
-		}
+		print_trace_line(line);
 	}
 	if (json_wtr)
 		jw_end_array(json_wtr);
@@ -783,7 +720,6 @@ static int kernel_tracelog(void)
 static int do_tracelog(int argc, char **argv)
 {
 	struct hive_tracelog *t;
-	struct sigaction sa;
 	char line[4096];
 	int n, err = 0;
 
@@ -794,14 +730,10 @@ static int do_tracelog(int argc, char **argv)
 	t = hive_tracelog_open();
 	if (!t)
 		return p_err("failed to open the trace log: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop();
 	if (json_wtr)
 		jw_start_array(json_wtr);
-	while (!stop) {
+	while (!cli_stop) {
 		n = hive_tracelog_read(t, line, sizeof(line), 200);
 		if (n == -EINTR || n == 0)
 			continue;
@@ -809,12 +741,7 @@ static int do_tracelog(int argc, char **argv)
 			err = p_err("failed to read content from trace pipe: %s", hive_strerror(n));
 			break;
 		}
-		if (json_wtr) {
-			jw_string(json_wtr, line);
-		} else {
-			fputs(line, stdout);
-			fflush(stdout);
-		}
+		print_trace_line(line);
 	}
 	if (json_wtr)
 		jw_end_array(json_wtr);
@@ -857,39 +784,16 @@ static void print_usage(FILE *f)
 		   "       --interpret runs programs on the interpreter instead of the JIT.\n");
 }
 
-static int do_help(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stdout);
-	return 0;
-}
+static const struct family family = { "prog", print_usage };
 
 static int usage(void)
 {
-	if (json_wtr)
-		jw_null(json_wtr);
-	else
-		print_usage(stderr);
-	return -1;
-}
-
-static int bad_usage(int argc, char **argv)
-{
-	(void)argc;
-	p_err("unknown prog command '%s'", argv[-1]);
-	if (!json_wtr)
-		print_usage(stderr);
-	return -1;
+	return family_usage(&family);
 }
 
 static const struct cmd cmds[] = {
 	{ "show", do_show },
 	{ "list", do_show },
-	{ "help", do_help },
 	{ "dump", do_dump },
 	{ "pin", do_pin },
 	{ "load", do_load },
@@ -902,8 +806,8 @@ static const struct cmd cmds[] = {
 int cmd_prog(int argc, char **argv)
 {
 	if (argc && cli_is_prefix(argv[0], "help"))
-		return do_help(argc - 1, argv + 1);
+		return family_help(&family);
 	if (check_fs())
 		return -1;
-	return cmd_select(cmds, argc, argv, bad_usage);
+	return cmd_select(&family, cmds, argc, argv);
 }

@@ -188,21 +188,13 @@ static void print_usage(FILE *f)
 		   "       interpreter.\n");
 }
 
+static const struct family family = { "run", print_usage };
+
 int cmd_run(int argc, char **argv)
 {
-	if (argc == 1 && !strcmp(argv[0], "help")) {
-		if (json_wtr)
-			jw_null(json_wtr);
-		else
-			print_usage(stdout);
-		return 0;
-	}
-	if (argc < 1) {
-		if (json_wtr)
-			jw_null(json_wtr);
-		else
-			print_usage(stderr);
-		return -1;
-	}
+	if (argc == 1 && !strcmp(argv[0], "help"))
+		return family_help(&family);
+	if (argc < 1)
+		return family_usage(&family);
 	return do_run(argc, argv);
 }
