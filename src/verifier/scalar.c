@@ -1214,11 +1214,11 @@ void regs_refine_cond_op(struct reg_state *reg1, struct reg_state *reg2, uint8_t
 		break;
 	case HIVE_JSLT:
 		if (is_jmp32) {
-			reg1->s32_max_value = MIN(reg1->s32_max_value, reg2->s32_max_value - 1);
-			reg2->s32_min_value = MAX(reg1->s32_min_value + 1, reg2->s32_min_value);
+			reg1->s32_max_value = MIN(reg1->s32_max_value, (int32_t)((uint32_t)reg2->s32_max_value - 1));
+			reg2->s32_min_value = MAX((int32_t)((uint32_t)reg1->s32_min_value + 1), reg2->s32_min_value);
 		} else {
-			reg1->smax_value = MIN(reg1->smax_value, reg2->smax_value - 1);
-			reg2->smin_value = MAX(reg1->smin_value + 1, reg2->smin_value);
+			reg1->smax_value = MIN(reg1->smax_value, (int64_t)((uint64_t)reg2->smax_value - 1));
+			reg2->smin_value = MAX((int64_t)((uint64_t)reg1->smin_value + 1), reg2->smin_value);
 		}
 		break;
 	default:
