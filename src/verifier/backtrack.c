@@ -139,7 +139,7 @@ static void fmt_reg_mask(char *buf, size_t sz, uint32_t mask)
 }
 
 /* "-8,-24,-40" */
-static void fmt_stack_mask(char *buf, size_t sz, uint64_t mask)
+void fmt_stack_mask(char *buf, size_t sz, uint64_t mask)
 {
 	size_t n = 0;
 	int i;

@@ -1081,6 +1081,7 @@ int check_func_call(struct venv *env, const struct hive_insn *insn, int *insn_id
 		mark_reg_scratched(env, caller_saved[i]);
 	}
 	*insn_idx = (int)env->subprog_info[subprog].start - 1;
+	live_stack_reset_callchain(env);
 	if (env->log.level & (HIVE_LOG_LEVEL1 | HIVE_LOG_LEVEL2)) {
 		verbose(env, "caller:\n");
 		print_verifier_state(env, state, caller->frameno, true);

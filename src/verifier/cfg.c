@@ -343,7 +343,7 @@ out:
 /* ---- postorder and live registers ----------------------------------------- */
 
 /* Successors of an instruction inside its function (calls fall through). */
-static int insn_successors(struct venv *env, uint32_t idx, uint32_t succ[2])
+int insn_successors(struct venv *env, uint32_t idx, uint32_t succ[2])
 {
 	const struct hive_insn *insn = &env->insns[idx];
 	uint8_t cls = HIVE_CLASS(insn->code), op = BPF_OP(insn->code);

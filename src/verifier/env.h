@@ -154,6 +154,8 @@ struct linked_regs {
 	struct linked_reg entries[LINKED_REGS_MAX];
 };
 
+struct live_stack;
+
 struct venv {
 	/* program */
 	struct hive_insn *insns;     /* private copy, lddw immediates resolved */
@@ -194,6 +196,7 @@ struct venv {
 	struct idmap idmap_scratch;
 	struct backtrack bt;
 	struct jmp_history_entry *cur_hist_ent;
+	struct live_stack *live_stack;  /* liveness.c */
 	/* statistics */
 	uint32_t insn_processed;
 	uint32_t prev_insn_processed;
@@ -315,6 +318,8 @@ int compute_postorder(struct venv *env);
 int compute_live_registers(struct venv *env);
 int compute_scc(struct venv *env);
 int find_subprog(struct venv *env, int off);
+/* Successors of @idx within its function (fallthrough first); 0 after exit. */
+int insn_successors(struct venv *env, uint32_t idx, uint32_t succ[2]);
 bool bpf_is_ldimm64(const struct hive_insn *insn);
 bool bpf_pseudo_call(const struct hive_insn *insn);
 bool bpf_pseudo_func(const struct hive_insn *insn);
@@ -398,7 +403,25 @@ int check_resource_leak(struct venv *env, bool exception_exit, bool check_lock,
 const char *helper_func_name(uint32_t id);
 int helper_num_params(uint32_t id);
 
+/* ---- liveness.c: stack slots that may still be read ---- */
+int live_stack_init(struct venv *env);
+void live_stack_free(struct venv *env);
+/* the call stack of cur_state changed (entering a subprogram) */
+void live_stack_reset_callchain(struct venv *env);
+/* @mask slots of frame @frame may be read by @insn_idx */
+int live_stack_mark_read(struct venv *env, uint32_t frame, uint32_t insn_idx, uint64_t mask);
+/* bracket one instruction: its full-slot writes are collected in between */
+int live_stack_reset_write_marks(struct venv *env, uint32_t insn_idx);
+void live_stack_mark_write(struct venv *env, uint32_t frame, uint64_t mask);
+int live_stack_commit_write_marks(struct venv *env);
+/* fixed point for the call chains of cur_state (at exits, before popping) */
+int live_stack_update(struct venv *env);
+/* answer live_stack_slot_alive() for the frames of @st at its insn */
+int live_stack_query_init(struct venv *env, const struct vstate *st);
+bool live_stack_slot_alive(struct venv *env, uint32_t frameno, uint32_t spi);
+
 /* ---- backtrack.c ---- */
+void fmt_stack_mask(char *buf, size_t sz, uint64_t mask);
 int mark_chain_precision(struct venv *env, int regno);
 int mark_chain_precision_batch(struct venv *env, struct vstate *starting_state);
 int propagate_precision(struct venv *env, const struct vstate *old, struct vstate *cur,

@@ -119,6 +119,10 @@ static int check_stack_write_fixed_off(struct venv *env, struct func_state *stat
 	}
 	if (value_regno >= 0)
 		reg = &cur->regs[value_regno];
+	/* only a whole slot counts as written: a partial write keeps the
+	 * rest of the slot live */
+	if (!(off % BPF_REG_SIZE) && size == BPF_REG_SIZE)
+		live_stack_mark_write(env, state->frameno, 1ULL << spi);
 	mark_stack_slot_scratched(env, (uint32_t)spi);
 	if (reg && !(off % BPF_REG_SIZE) && reg->type == SCALAR_VALUE && env->bpf_capable) {
 		bool fits = get_reg_width(reg) <= 8 * size;
@@ -260,8 +264,12 @@ static int check_stack_read_fixed_off(struct venv *env, struct func_state *reg_s
 	uint8_t *stype = reg_state->stack[spi].slot_type, type;
 	struct reg_state *reg = &reg_state->stack[spi].spilled_ptr;
 	uint32_t insn_flags = (uint32_t)insn_stack_access_flags((int)reg_state->frameno, spi);
+	int err;
 
 	mark_stack_slot_scratched(env, (uint32_t)spi);
+	err = live_stack_mark_read(env, reg_state->frameno, (uint32_t)env->insn_idx, 1ULL << spi);
+	if (err)
+		return err;
 	if (is_spilled_reg(&reg_state->stack[spi])) {
 		int spill_size = 1;
 
@@ -474,12 +482,12 @@ int check_stack_range_initialized(struct venv *env, int regno, int off, int acce
 		}
 		stype = &state->stack[spi].slot_type[slot % BPF_REG_SIZE];
 		if (*stype == STACK_MISC)
-			continue;
+			goto mark;
 		if (*stype == STACK_ZERO || (*stype == STACK_INVALID && env->allow_uninit_stack)) {
 			/* a helper may write anything there */
 			if (clobber)
 				*stype = STACK_MISC;
-			continue;
+			goto mark;
 		}
 		if (is_spilled_reg(&state->stack[spi]) &&
 		    (state->stack[spi].spilled_ptr.type == SCALAR_VALUE || env->allow_ptr_leaks)) {
@@ -488,7 +496,7 @@ int check_stack_range_initialized(struct venv *env, int regno, int off, int acce
 				for (j = 0; j < BPF_REG_SIZE; j++)
 					scrub_spilled_slot(&state->stack[spi].slot_type[j]);
 			}
-			continue;
+			goto mark;
 		}
 		if (tnum_is_const(reg->var_off)) {
 			verbose(env, "invalid read from stack R%d off %d+%d size %d\n", regno, min_off,
@@ -501,6 +509,11 @@ int check_stack_range_initialized(struct venv *env, int regno, int off, int acce
 				i - min_off, access_size);
 		}
 		return -EACCES;
+mark:
+		/* any byte read makes the whole slot read */
+		err = live_stack_mark_read(env, reg->frameno, (uint32_t)env->insn_idx, 1ULL << spi);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -106,11 +106,24 @@ void reg_update32_bounds(struct reg_state *reg)
 void reg_update64_bounds(struct reg_state *reg)
 {
 	struct tnum t = reg->var_off;
+	uint64_t next, tmax = t.value | t.mask;
+	bool umin_in;
 
 	reg->smin_value = MAX(reg->smin_value, (int64_t)(t.value | (t.mask & (1ULL << 63))));
 	reg->smax_value = MIN(reg->smax_value, (int64_t)(t.value | (t.mask & ~(1ULL << 63))));
 	reg->umin_value = MAX(reg->umin_value, t.value);
-	reg->umax_value = MIN(reg->umax_value, t.value | t.mask);
+	reg->umax_value = MIN(reg->umax_value, tmax);
+
+	/* Linux 6.18 stable: when the u64 range and the tnum share a single
+	 * value, the register is that constant */
+	next = tnum_step(t, reg->umin_value);
+	umin_in = (reg->umin_value & ~t.mask) == t.value;
+	if (umin_in && next > reg->umax_value)
+		reg_set_known(reg, reg->umin_value);          /* only umin */
+	else if (!umin_in && next == tmax)
+		reg_set_known(reg, tmax);                     /* only the tnum's maximum */
+	else if (!umin_in && next <= reg->umax_value && tnum_step(t, next) > reg->umax_value)
+		reg_set_known(reg, next);                     /* one member inside */
 }
 
 void reg_update_bounds(struct reg_state *reg)
@@ -164,6 +177,15 @@ static void reg32_deduce_bounds(struct reg_state *reg)
 	if ((uint32_t)reg->s32_min_value <= (uint32_t)reg->s32_max_value) {
 		reg->u32_min_value = MAX(reg->u32_min_value, (uint32_t)reg->s32_min_value);
 		reg->u32_max_value = MIN(reg->u32_max_value, (uint32_t)reg->s32_max_value);
+	} else if (reg->u32_max_value < (uint32_t)reg->s32_min_value) {
+		/* as in 64 bits (Linux 6.18 stable): the u32 range meets only
+		 * the non-negative part of the s32 range */
+		reg->s32_min_value = (int32_t)reg->u32_min_value;
+		reg->u32_max_value = MIN(reg->u32_max_value, (uint32_t)reg->s32_max_value);
+	} else if ((uint32_t)reg->s32_max_value < reg->u32_min_value) {
+		/* ... or only its negative part */
+		reg->s32_max_value = (int32_t)reg->u32_max_value;
+		reg->u32_min_value = MAX(reg->u32_min_value, (uint32_t)reg->s32_min_value);
 	}
 }
 
@@ -392,21 +414,15 @@ out:
 		return;
 	}
 	if (reg->s32_min_value >= lo && reg->s32_max_value <= hi) {
-		/* the low 32 bits are already the extension of the low bytes */
+		/* the low 32 bits are already the extension of the low bytes:
+		 * they and their bounds stay, the upper half copies the sign */
 		smin = reg->s32_min_value;
 		smax = reg->s32_max_value;
-		set_sext64_default(reg, size);
 		reg->smin_value = smin;
 		reg->smax_value = smax;
-		reg->s32_min_value = (int32_t)smin;
-		reg->s32_max_value = (int32_t)smax;
-		if (smin >= 0) {
-			reg->umin_value = (uint64_t)smin;
-			reg->umax_value = (uint64_t)smax;
-			reg->u32_min_value = (uint32_t)smin;
-			reg->u32_max_value = (uint32_t)smax;
-			reg->var_off = tnum_range((uint64_t)smin, (uint64_t)smax);
-		}
+		reg->umin_value = smin >= 0 ? (uint64_t)smin : 0;
+		reg->umax_value = smin >= 0 ? (uint64_t)smax : U64_MAX;
+		reg->var_off = smin >= 0 ? tnum_range((uint64_t)smin, (uint64_t)smax) : tnum_unknown;
 		reg_bounds_sync(reg);
 		return;
 	}

@@ -278,11 +278,23 @@ static bool check_ids(uint32_t old_id, uint32_t cur_id, struct idmap *idmap)
 }
 
 /* As check_ids, with a fresh id standing for a missing one. */
+/*
+ * Scalar ids (Linux 6.18 stable). An old register without an id relied on
+ * no link, so any current id is fine. A linked old register needs a
+ * consistent mapping; a current register without an id gets a fresh one,
+ * so that two independent current registers cannot both satisfy one old
+ * link. With BPF_ADD_CONST the base ids (flag stripped) must map too.
+ */
 static bool check_scalar_ids(uint32_t old_id, uint32_t cur_id, struct idmap *idmap)
 {
-	old_id = old_id ? old_id : ++idmap->tmp_id_gen;
+	if (!old_id)
+		return true;
 	cur_id = cur_id ? cur_id : ++idmap->tmp_id_gen;
-	return check_ids(old_id, cur_id, idmap);
+	if (!check_ids(old_id, cur_id, idmap))
+		return false;
+	if (old_id & BPF_ADD_CONST)
+		return check_ids(old_id & ~BPF_ADD_CONST, cur_id & ~BPF_ADD_CONST, idmap);
+	return true;
 }
 
 /* Everything up to the ids: type, off, payload, var_off, bounds. */
@@ -324,12 +336,17 @@ static bool regsafe(struct venv *env, const struct reg_state *rold,
 	case SCALAR_VALUE:
 		if (!rold->precise && exact == NOT_EXACT)
 			return true;
-		if ((rold->id & BPF_ADD_CONST) != (rcur->id & BPF_ADD_CONST))
+		/* a link (with a delta) in the old state must be the same link
+		 * now; links only in the current state merely add constraints */
+		if ((rold->id & BPF_ADD_CONST) && !(rcur->id & BPF_ADD_CONST))
+			return false;
+		if (rold->id && !(rold->id & BPF_ADD_CONST) && (rcur->id & BPF_ADD_CONST))
 			return false;
 		if ((rold->id & BPF_ADD_CONST) && rold->off != rcur->off)
 			return false;
-		return range_within(rold, rcur) && tnum_in(rold->var_off, rcur->var_off) &&
-		       check_scalar_ids(rold->id, rcur->id, idmap);
+		if (!check_scalar_ids(rold->id, rcur->id, idmap))
+			return false;
+		return range_within(rold, rcur) && tnum_in(rold->var_off, rcur->var_off);
 	case PTR_TO_MAP_KEY:
 	case PTR_TO_MAP_VALUE:
 	case PTR_TO_MEM:
@@ -535,6 +552,13 @@ static void clean_func_state(struct venv *env, struct func_state *st, uint32_t i
 	for (i = 0; i < BPF_REG_FP; i++)
 		if (!(live & (1U << i)))
 			mark_reg_not_init(env, st->regs, (uint32_t)i);
+	/* stack slots nothing may read any more (liveness.c) */
+	for (i = 0; i < (int)(st->allocated_stack / BPF_REG_SIZE); i++) {
+		if (live_stack_slot_alive(env, st->frameno, (uint32_t)i))
+			continue;
+		mark_reg_not_init_raw(&st->stack[i].spilled_ptr);
+		memset(st->stack[i].slot_type, STACK_INVALID, BPF_REG_SIZE);
+	}
 }
 
 void clean_live_states(struct venv *env, struct state_list *head, int insn, struct vstate *cur)
@@ -550,6 +574,8 @@ void clean_live_states(struct venv *env, struct state_list *head, int insn, stru
 		if (sl->state.cleaned)
 			continue;
 		if (incomplete_read_marks(env, &sl->state))
+			continue;
+		if (live_stack_query_init(env, &sl->state))
 			continue;
 		sl->state.cleaned = true;
 		for (i = 0; i <= sl->state.curframe; i++)

@@ -167,6 +167,35 @@ struct tnum tnum_cast(struct tnum a, uint8_t size)
 	return a;
 }
 
+/*
+ * Members are value | s for the subsets s of mask, ordered like s. Starting
+ * from y = z + 1, find the highest bit where y disagrees with a known bit:
+ * a known 1 where y has 0 makes (y above that bit, value below) the answer;
+ * a known 0 where y has 1 needs the next subset of the free bits above it.
+ */
+uint64_t tnum_step(struct tnum a, uint64_t z)
+{
+	uint64_t tmax = a.value | a.mask, y, bad0, bad1, low, s;
+	int p;
+
+	if (z >= tmax)
+		return tmax;
+	if (z < a.value)
+		return a.value;
+	y = z + 1;
+	bad1 = y & ~a.value & ~a.mask;
+	bad0 = ~y & a.value;
+	if (!(bad1 | bad0))
+		return y;
+	p = 63 - __builtin_clzll(bad1 | bad0);
+	low = p == 63 ? ~0ULL : (1ULL << (p + 1)) - 1;
+	if ((bad0 >> p) & 1)
+		return (y & ~low) | (a.value & low);
+	s = y & a.mask & ~low;
+	s = ((s | ~a.mask | low) + 1) & a.mask & ~low;
+	return a.value | s;
+}
+
 static uint64_t bswap_low(uint64_t v, uint8_t size)
 {
 	uint64_t r = 0;

@@ -56,6 +56,10 @@ struct tnum tnum_union(struct tnum a, struct tnum b);
 /* Whether @a and @b may share a member (no known bit disagrees). */
 bool tnum_overlap(struct tnum a, struct tnum b);
 
+/* The smallest member of @a above @z: @a's minimum when @z is below it,
+ * @a's maximum when @z is not below that. */
+uint64_t tnum_step(struct tnum a, uint64_t z);
+
 /* Truncate to the low @size bytes (1, 2, 4 or 8). */
 struct tnum tnum_cast(struct tnum a, uint8_t size);
 /* Reverse the byte order of the low @size bytes (2, 4 or 8); the bytes

@@ -632,7 +632,10 @@ static int process_bpf_exit_full(struct venv *env, bool *do_print_state)
 	if (err)
 		return err;
 	if (env->cur_state->curframe) {
-		/* return from a subprogram */
+		/* return from a subprogram: its stack marks are complete */
+		err = live_stack_update(env);
+		if (err)
+			return err;
 		err = prepare_func_exit(env, &env->insn_idx);
 		if (err)
 			return err;
@@ -768,7 +771,7 @@ static int do_check(struct venv *env)
 	bool pop_log = !(env->log.level & HIVE_LOG_LEVEL2);
 	bool do_print_state = false;
 	int prev_insn_idx = -1;
-	int err;
+	int err, err2;
 
 	for (;;) {
 		struct vstate *state = env->cur_state;
@@ -827,15 +830,25 @@ static int do_check(struct venv *env)
 		}
 		env->aux[env->insn_idx].seen = true;
 		prev_insn_idx = env->insn_idx;
+		/* the instruction's full-slot stack writes are collected */
+		err = live_stack_reset_write_marks(env, (uint32_t)env->insn_idx);
+		if (err)
+			return err;
 		err = do_check_insn(env, &do_print_state);
 		if (err < 0)
 			return err;
+		err2 = live_stack_commit_write_marks(env);
+		if (err2)
+			return err2;
 		if (err == PROCESS_BPF_EXIT)
 			goto process_bpf_exit;
 		continue;
 process_bpf_exit:
 		mark_verifier_state_scratched(env);
 		err = update_branch_counts(env, env->cur_state);
+		if (err)
+			return err;
+		err = live_stack_update(env);
 		if (err)
 			return err;
 		err = pop_stack(env, &prev_insn_idx, &env->insn_idx, pop_log);
@@ -1032,6 +1045,8 @@ int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_
 	if (!ret)
 		ret = compute_live_registers(env);
 	if (!ret)
+		ret = live_stack_init(env);
+	if (!ret)
 		ret = do_check_main(env);
 	if (!ret)
 		ret = check_max_stack_depth(env);
@@ -1047,6 +1062,7 @@ int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_
 	opts->log_true_size = true_size;
 out:
 	free_states(env);
+	live_stack_free(env);
 	if (env->scc_info) {
 		for (i = 0; i < env->num_scc; i++) {
 			if (!env->scc_info[i])

@@ -19,7 +19,8 @@
  * the verdict and errno must be equal and, for rejected programs, so must
  * the error line. Whole-log equality (which also covers the instruction
  * and state counts, i.e. pruning) is measured and reported per program
- * type. VT_FUZZ_N=<count> and VT_FUZZ_SEED=<first> run other seeds;
+ * type. VT_FUZZ_N=<count> and VT_FUZZ_SEED=<first> run other seeds (each
+ * type stops after VT_FUZZ_SECONDS, 80 by default, and says how far it got);
  * VT_FUZZ_SAVE=<dir> writes each program as <dir>/<type>_<seed>.bin (raw
  * instructions, map fds renumbered 3 + VT_MAP_* index) to reproduce a
  * disagreement.
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "verifier/vtest.h"
@@ -692,28 +694,62 @@ static void fuzz_one(const struct gen *g, uint32_t seed, uint32_t pt, struct fuz
 	vt_result_free(&h);
 }
 
-TEST(verifier_fuzz_kernel)
+/*
+ * One program type: seeds first..first+n-1, stopping early (and saying so)
+ * if the time budget runs out, e.g. under sanitizers.
+ */
+static void fuzz_type(uint32_t t)
 {
-	uint32_t n = env_u32("VT_FUZZ_N", 150), first = env_u32("VT_FUZZ_SEED", 1), i, t;
+	uint32_t n = env_u32("VT_FUZZ_N", 120), first = env_u32("VT_FUZZ_SEED", 1), i;
+	uint32_t budget = env_u32("VT_FUZZ_SECONDS", 80);
+	struct fuzz_stats st = { 0, 0, 0, 0, 0 };
+	time_t start = time(NULL);
 	static struct gen g;
 	int fails = 0;
 
 	if (!test_kernel_bpf_available())
 		SKIP("the kernel's bpf() is not available");
 	REQUIRE(vt_maps_open() == 0);
-	for (t = 0; t < ARRAY_SIZE(fuzz_types); t++) {
-		struct fuzz_stats st = { 0, 0, 0, 0, 0 };
-
-		for (i = first; i < first + n; i++) {
-			gen_program(&g, i, fuzz_types[t].type);
-			fuzz_one(&g, i, fuzz_types[t].type, &st, &fails);
-		}
-		printf("verifier_fuzz %-15s %u programs (%u accepted): verdict+errno %u, error line %u, "
-		       "whole log %u\n", fuzz_types[t].name, st.progs, st.accepted, st.verdict, st.errline,
-		       st.log);
+	for (i = first; i < first + n && (uint32_t)(time(NULL) - start) < budget; i++) {
+		gen_program(&g, i, fuzz_types[t].type);
+		fuzz_one(&g, i, fuzz_types[t].type, &st, &fails);
 	}
 	vt_maps_close();
+	printf("verifier_fuzz %s: %u/%u programs (%u accepted by the kernel): same verdict+errno %u, "
+	       "same error line %u, identical level-1 log %u\n", fuzz_types[t].name, st.progs, n,
+	       st.accepted, st.verdict, st.errline, st.log);
 	CHECK_EQ(fails, 0);
+	CHECK(st.progs > 0);
+}
+
+TEST(verifier_fuzz_socket_filter)
+{
+	fuzz_type(0);
+}
+
+TEST(verifier_fuzz_kprobe)
+{
+	fuzz_type(1);
+}
+
+TEST(verifier_fuzz_sched_cls)
+{
+	fuzz_type(2);
+}
+
+TEST(verifier_fuzz_tracepoint)
+{
+	fuzz_type(3);
+}
+
+TEST(verifier_fuzz_xdp)
+{
+	fuzz_type(4);
+}
+
+TEST(verifier_fuzz_raw_tracepoint)
+{
+	fuzz_type(5);
 }
 
 /* The generator itself: deterministic, and hive accepts most of its programs. */
