@@ -86,57 +86,80 @@ int vt_resolve_map(void *ctx, int kind, int32_t ref, struct hive_verify_map *out
 
 #define VT_LOG_SIZE (1u << 22)
 
-int vt_kernel(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
-	      uint32_t prog_flags, uint32_t log_level, struct vt_result *r)
+int vt_kernel_raw(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+		  uint32_t prog_flags, uint32_t log_level, char *buf, uint32_t size,
+		  uint32_t *true_size)
 {
 	union bpf_attr attr;
-	int fd;
+	int fd, err;
 
-	memset(r, 0, sizeof(*r));
 	if (!maps_in_kernel)
 		return -ENOSYS;
-	r->log = calloc(1, VT_LOG_SIZE);
-	if (!r->log)
-		return -ENOMEM;
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = prog_type;
 	attr.insn_cnt = cnt;
 	attr.insns = (uintptr_t)insns;
 	attr.license = (uintptr_t)"GPL";
 	attr.log_level = log_level;
-	attr.log_size = log_level ? VT_LOG_SIZE : 0;
-	attr.log_buf = log_level ? (uintptr_t)r->log : 0;
+	attr.log_size = size;
+	attr.log_buf = (uintptr_t)buf;
 	attr.prog_flags = prog_flags;
 	fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 	if (fd < 0) {
-		r->err = -errno;
+		err = -errno;
 	} else {
-		r->err = 0;
+		err = 0;
 		close(fd);
 	}
 	/* log_true_size follows core_relo_rec_size (Linux 6.4+ uapi) */
-	memcpy(&r->true_size, (const char *)&attr.core_relo_rec_size + sizeof(uint32_t),
-	       sizeof(r->true_size));
+	if (true_size)
+		memcpy(true_size, (const char *)&attr.core_relo_rec_size + sizeof(uint32_t),
+		       sizeof(*true_size));
+	return err;
+}
+
+int vt_hive_raw(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+		uint32_t prog_flags, uint32_t log_level, char *buf, uint32_t size,
+		uint32_t *true_size)
+{
+	struct hive_verify_opts o = HIVE_VERIFY_OPTS_INIT;
+	int err;
+
+	o.prog_type = prog_type;
+	o.prog_flags = prog_flags;
+	o.log_level = log_level;
+	o.log_buf = buf;
+	o.log_size = size;
+	o.map_resolve = vt_resolve_map;
+	err = hive_verify(insns, cnt, &o);
+	if (true_size)
+		*true_size = o.log_true_size;
+	return err;
+}
+
+int vt_kernel(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+	      uint32_t prog_flags, uint32_t log_level, struct vt_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!maps_in_kernel)
+		return -ENOSYS;
+	r->log = calloc(1, VT_LOG_SIZE);
+	if (!r->log)
+		return -ENOMEM;
+	r->err = vt_kernel_raw(insns, cnt, prog_type, prog_flags, log_level,
+			       log_level ? r->log : NULL, log_level ? VT_LOG_SIZE : 0, &r->true_size);
 	return 0;
 }
 
 int vt_hive(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
 	    uint32_t prog_flags, uint32_t log_level, struct vt_result *r)
 {
-	struct hive_verify_opts o = HIVE_VERIFY_OPTS_INIT;
-
 	memset(r, 0, sizeof(*r));
 	r->log = calloc(1, VT_LOG_SIZE);
 	if (!r->log)
 		return -ENOMEM;
-	o.prog_type = prog_type;
-	o.prog_flags = prog_flags;
-	o.log_level = log_level;
-	o.log_buf = log_level ? r->log : NULL;
-	o.log_size = log_level ? VT_LOG_SIZE : 0;
-	o.map_resolve = vt_resolve_map;
-	r->err = hive_verify(insns, cnt, &o);
-	r->true_size = o.log_true_size;
+	r->err = vt_hive_raw(insns, cnt, prog_type, prog_flags, log_level,
+			     log_level ? r->log : NULL, log_level ? VT_LOG_SIZE : 0, &r->true_size);
 	return 0;
 }
 

@@ -57,6 +57,16 @@ int vt_hive(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
 	    uint32_t prog_flags, uint32_t log_level, struct vt_result *r);
 void vt_result_free(struct vt_result *r);
 
+/* One load with the caller's log attributes (buf/size/level as given, no
+ * check); returns 0 or -errno and the log_true_size written back.
+ * vt_kernel_raw returns -ENOSYS when the kernel's bpf() is not usable. */
+int vt_kernel_raw(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+		  uint32_t prog_flags, uint32_t log_level, char *buf, uint32_t size,
+		  uint32_t *true_size);
+int vt_hive_raw(const struct hive_insn *insns, uint32_t cnt, uint32_t prog_type,
+		uint32_t prog_flags, uint32_t log_level, char *buf, uint32_t size,
+		uint32_t *true_size);
+
 /* Masks kernel addresses (0xffff + 12 hex digits) and drops the stack
  * liveness debug lines hive does not print; returns a malloc'd copy. */
 char *vt_normalize(const char *log);
