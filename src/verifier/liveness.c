@@ -357,6 +357,15 @@ static int propagate_to_outer(struct venv *env, struct func_instance *f)
 	return commit_write_marks(env, outer);
 }
 
+static bool may_exit(const struct hive_insn *insn)
+{
+	uint8_t mode = BPF_MODE(insn->code);
+
+	if (HIVE_CLASS(insn->code) == HIVE_LD && (mode == HIVE_ABS || mode == HIVE_IND))
+		return true;
+	return insn->code == (HIVE_JMP | HIVE_CALL) && insn->src == 0 && insn->imm == 12;
+}
+
 static bool update_insn(struct venv *env, struct func_instance *f, uint32_t frame,
 			uint32_t insn_idx)
 {
@@ -379,6 +388,10 @@ static bool update_insn(struct venv *env, struct func_instance *f, uint32_t fram
 		after |= s->live_before;
 		acc &= s->must_write_acc;
 	}
+	/* LD_ABS/LD_IND and bpf_tail_call may leave the program right there:
+	 * nothing after them is sure to be written */
+	if (may_exit(&env->insns[insn_idx]))
+		acc = 0;
 	acc |= m->must_write;
 	before = (after & ~m->must_write) | m->may_read;
 	changed = before != m->live_before || acc != m->must_write_acc;
