@@ -293,7 +293,38 @@ static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip
 #define DO_S_STXW(d, s, k)  store32(reg[d] + K64(k), reg[s])        /* *(u32 *)(d + off) = s */
 #define DO_S_STXDW(d, s, k) store64(reg[d] + K64(k), reg[s])        /* *(u64 *)(d + off) = s */
 
+/*
+ * The fields of an entry in two loads: the handlers of simple ops and
+ * pairs are bound by loads, and one load plus shifts beats four byte
+ * loads (the empty asm keeps the compiler from splitting it again).
+ */
+static inline uint32_t regs_of(const struct ientry *e)
+{
+	uint32_t w;
+
+	memcpy(&w, &e->d, sizeof(w));
+	__asm__("" : "+r"(w));
+	return w;
+}
+
+static inline uint64_t imms_of(const struct ientry *e)
+{
+	uint64_t w;
+
+	memcpy(&w, &e->k, sizeof(w));
+	__asm__("" : "+r"(w));
+	return w;
+}
+
+/* Byte @i of regs_of() (d, s, d2, s2), word @i of imms_of() (k, k2). */
+#define RB(w, i) (((w) >> (HOST_BIG_ENDIAN ? 24 - 8 * (i) : 8 * (i))) & 0xff)
+#define IW(w, i) ((int32_t)(uint32_t)((w) >> (HOST_BIG_ENDIAN ? 32 - 32 * (i) : 32 * (i))))
+#define APPLY(m, ...) m(__VA_ARGS__)
+#define FIELDS1 RB(w_, 0), RB(w_, 1), IW(k_, 0)
+#define FIELDS2 RB(w_, 2), RB(w_, 3), IW(k_, 1)
+
 /* Conditions of the jumps that close pairs, on the same fields. */
+#define CC_JA(d, s, k)      1                                       /* goto */
 #define CC_JEQ_IMM(d, s, k) (reg[d] == K64(k))                      /* if d == imm */
 #define CC_JNE_IMM(d, s, k) (reg[d] != K64(k))                      /* if d != imm */
 #define CC_JGT_IMM(d, s, k) (reg[d] > K64(k))                       /* if d > imm */
@@ -323,10 +354,12 @@ static uint64_t run_loop(struct hive_run *run, struct hive_vm *vm, uint32_t star
 #define Y(name, ...) [IOP_##name] = &&op_##name,
 		INTERP_SIMPLE(Y, 0)
 #undef Y
+#ifndef INTERP_NO_GROUPS
 #define Y(a, b) [IOP_P_##a##__##b] = &&op_P_##a##__##b,
 		INTERP_PAIRS_S(Y)
 		INTERP_PAIRS_C(Y)
 #undef Y
+#endif
 	};
 #endif
 	struct frame frames[HIVE_MAX_CALL_FRAMES];
@@ -360,12 +393,6 @@ static uint64_t run_loop(struct hive_run *run, struct hive_vm *vm, uint32_t star
 	ctx_r = run->ctx_prot & HIVE_PROT_READ ? ctx_len : 0;
 	ctx_w = run->ctx_prot & HIVE_PROT_WRITE ? ctx_len : 0;
 	ctx_rw = ctx_r < ctx_w ? ctx_r : ctx_w;
-	memset(step, 0, sizeof(step));
-#ifdef HIVE_INTERP_SWITCH
-	step[1].op = IOP_STEP;
-#else
-	step[1].h = &&op_STEP;
-#endif
 
 	run->depth = base;
 	run->vm = vm;
@@ -495,11 +522,22 @@ dispatch:
 #define Y(name, ...) OP(name) DO_##name(ip->d, ip->s, ip->k); NEXT();
 	INTERP_SIMPLE(Y, 0)
 #undef Y
-#ifndef HIVE_INTERP_SWITCH   /* pairs: computed-goto build only (interp_pairs) */
-#define Y(a, b) OP(P_##a##__##b) DO_##a(ip->d, ip->s, ip->k); DO_##b(ip->d2, ip->s2, ip->k2); NEXT();
+#ifndef INTERP_NO_GROUPS     /* pairs: computed-goto build only (interp.h) */
+#define Y(a, b) OP(P_##a##__##b) {                                       \
+		const uint32_t w_ = regs_of(ip);                                \
+		const uint64_t k_ __attribute__((unused)) = imms_of(ip);                              \
+		APPLY(DO_##a, FIELDS1);                                         \
+		APPLY(DO_##b, FIELDS2);                                         \
+		NEXT();                                                         \
+	}
 	INTERP_PAIRS_S(Y)
 #undef Y
-#define Y(a, b) OP(P_##a##__##b) DO_##a(ip->d, ip->s, ip->k); JUMP_IF(CC_##b(ip->d2, ip->s2, ip->k2));
+#define Y(a, b) OP(P_##a##__##b) {                                       \
+		const uint32_t w_ = regs_of(ip);                                \
+		const uint64_t k_ __attribute__((unused)) = imms_of(ip);                              \
+		APPLY(DO_##a, FIELDS1);                                         \
+		JUMP_IF(APPLY(CC_##b, FIELDS2));                                \
+	}
 	INTERP_PAIRS_C(Y)
 #undef Y
 #endif
@@ -696,6 +734,12 @@ dispatch:
 budget_short:
 	left += ip->seg;        /* undo the wrapped subtraction */
 	step_pc = entry_pc(code, ip, step_pc, 0);
+	memset(&step[1], 0, sizeof(step[1]));
+#ifdef HIVE_INTERP_SWITCH
+	step[1].op = IOP_STEP;
+#else
+	step[1].h = &&op_STEP;
+#endif
 step_next:
 	if (left == 0)
 		goto out_budget;
@@ -729,6 +773,15 @@ out_err:
 out:
 	run->budget_left = left;
 	return reg[0];
+}
+
+bool interp_pairs(void)
+{
+#ifdef INTERP_NO_GROUPS
+	return false;
+#else
+	return true;
+#endif
 }
 
 const void *const *interp_handlers(void)

@@ -65,11 +65,10 @@ struct hive_vm;
 	Y(S_AND, __VA_ARGS__) Y(S_OR, __VA_ARGS__) Y(S_XOR, __VA_ARGS__)        \
 	Y(S_LSHI, __VA_ARGS__) Y(S_RSHI, __VA_ARGS__) Y(S_MUL, __VA_ARGS__)     \
 	Y(S_LDXB, __VA_ARGS__) Y(S_LDXW, __VA_ARGS__) Y(S_LDXDW, __VA_ARGS__)   \
-	Y(S_STXDW, __VA_ARGS__)                                                 \
+	Y(S_STXB, __VA_ARGS__) Y(S_STXW, __VA_ARGS__) Y(S_STXDW, __VA_ARGS__)   \
 	Y(S_NEG, __VA_ARGS__) Y(S_XORI, __VA_ARGS__) Y(S_ORI, __VA_ARGS__)      \
 	Y(S_ARSHI, __VA_ARGS__) Y(S_SUB, __VA_ARGS__) Y(S_MULI, __VA_ARGS__)    \
-	Y(S_LDXH, __VA_ARGS__) Y(S_STXB, __VA_ARGS__) Y(S_STXH, __VA_ARGS__)    \
-	Y(S_STXW, __VA_ARGS__)
+	Y(S_LDXH, __VA_ARGS__) Y(S_STXH, __VA_ARGS__)
 /* The simple ops that may open a pair (the frequent first halves): the
  * first ones of INTERP_SIMPLE, in the same order (checked in predecode.c;
  * a macro cannot expand inside itself, so the pair lists need two). */
@@ -79,10 +78,10 @@ struct hive_vm;
 	Y(S_AND, __VA_ARGS__) Y(S_OR, __VA_ARGS__) Y(S_XOR, __VA_ARGS__)        \
 	Y(S_LSHI, __VA_ARGS__) Y(S_RSHI, __VA_ARGS__) Y(S_MUL, __VA_ARGS__)     \
 	Y(S_LDXB, __VA_ARGS__) Y(S_LDXW, __VA_ARGS__) Y(S_LDXDW, __VA_ARGS__)   \
-	Y(S_STXDW, __VA_ARGS__)
-/* Conditional jumps that may close a pair (their general op, insn_def.h). */
+	Y(S_STXB, __VA_ARGS__) Y(S_STXW, __VA_ARGS__) Y(S_STXDW, __VA_ARGS__)
+/* Jumps that may close a pair (their general op, insn_def.h; JA: always). */
 #define INTERP_CONDS(Y, ...)                                                   \
-	Y(JEQ_IMM, __VA_ARGS__) Y(JNE_IMM, __VA_ARGS__) Y(JGT_IMM, __VA_ARGS__) \
+	Y(JA, __VA_ARGS__) Y(JEQ_IMM, __VA_ARGS__) Y(JNE_IMM, __VA_ARGS__) Y(JGT_IMM, __VA_ARGS__) \
 	Y(JLT_IMM, __VA_ARGS__) Y(JEQ_REG, __VA_ARGS__) Y(JNE_REG, __VA_ARGS__) \
 	Y(JGT_REG, __VA_ARGS__) Y(JGE_REG, __VA_ARGS__) Y(JLT_REG, __VA_ARGS__)
 
@@ -96,6 +95,21 @@ struct hive_vm;
 #define INTERP_PAIR_ROW_C(a, Y) INTERP_CONDS(INTERP_PAIR_CELL, a, Y)
 #define INTERP_PAIRS_S(Y) INTERP_OPENERS(INTERP_PAIR_ROW_S, Y)
 #define INTERP_PAIRS_C(Y) INTERP_OPENERS(INTERP_PAIR_ROW_C, Y)
+
+/*
+ * Pairs are compiled in the computed-goto build only: as switch
+ * cases, or under the sanitizers (make check, make fuzz), their hundreds of
+ * handlers take compilers minutes. The predecoder then leaves simple ops
+ * one per entry (interp_fused() tells).
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define INTERP_NO_GROUPS 1
+#endif
+#endif
+#if defined(HIVE_INTERP_SWITCH) || defined(__SANITIZE_ADDRESS__)
+#define INTERP_NO_GROUPS 1
+#endif
 
 enum iop {
 #define X(name, code, kind, mnem, width) IOP_##name,
@@ -173,6 +187,9 @@ void interp_release(struct hive_vm *vm);
  * target fields are left NULL. Returns the instruction's slots (2 for lddw).
  */
 unsigned interp_decode_one(const struct hive_vm *vm, uint32_t pc, struct ientry *e);
+
+/* Whether the loop has the pair handlers (see INTERP_NO_GROUPS). */
+bool interp_pairs(void);
 
 /* Handler addresses indexed by enum iop, or NULL in the switch build. */
 const void *const *interp_handlers(void);

@@ -365,36 +365,45 @@ static bool absorb(struct unit *a, const struct unit *b)
 }
 
 /* Conditional jumps that may close a pair, in INTERP_CONDS order. */
-static const uint8_t cond_ops[] = {
+static const uint16_t cond_ops[] = {
 #define Y(name, ...) IOP_##name,
 	INTERP_CONDS(Y, 0)
 #undef Y
 };
 
+/* Index of @op in @list of @n ops, or -1. */
+static int index_of(const uint16_t *list, unsigned n, uintptr_t op)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] == op)
+			return (int)i;
+	return -1;
+}
+
 /* Op of the pair @a then @b (step 3 of the file comment), or 0. */
 static unsigned pair_op(const struct unit *a, const struct unit *b)
 {
 	unsigned x = (unsigned)a->e.op - IOP_SIMPLE, y = (unsigned)b->e.op - IOP_SIMPLE;
-	unsigned i;
+	int c;
 
 	if (a->e.op < IOP_SIMPLE || x >= INTERP_NOPENERS)
 		return 0;
 	if (b->e.op >= IOP_SIMPLE && y < INTERP_NSIMPLE)
 		return IOP_PAIRS_S + x * INTERP_NSIMPLE + y;
-	for (i = 0; i < INTERP_NCONDS; i++)
-		if (b->e.op == cond_ops[i])
-			return IOP_PAIRS_C + x * INTERP_NCONDS + i;
-	return 0;
+	c = index_of(cond_ops, INTERP_NCONDS, b->e.op);
+	return c < 0 ? 0 : IOP_PAIRS_C + x * INTERP_NCONDS + (unsigned)c;
 }
 
-/* Fuse unit @b into unit @a as a pair of op @op. */
+/* Fuse unit @b into unit @a as the second half of pair op @op. */
 static void pair(struct unit *a, const struct unit *b, unsigned op)
 {
 	a->e.op = op;
 	a->e.d2 = b->e.d;
 	a->e.s2 = b->e.s;
 	a->e.k2 = b->e.k;
-	a->e.imm64 = b->e.imm64;        /* jump target pc */
+	a->e.imm64 = b->e.imm64;        /* jump target pc (simple ops have none) */
 	a->slots += b->slots;
 	a->ncomp += b->ncomp;
 	a->ends = b->ends;
@@ -471,7 +480,8 @@ static uint32_t build_units(const struct hive_vm *vm, bool fp_ok, const uint8_t 
 	return n;
 }
 
-/* Fuse pairs of units in place (step 3); returns the new count. */
+/* Fuse pairs of units in place (step 3); returns the new count. A second
+ * half must not be a place control arrives at. */
 static uint32_t fuse_pairs(const uint8_t *is_target, struct unit *u, uint32_t n)
 {
 	uint32_t i, m = 0;
@@ -532,7 +542,7 @@ int interp_prepare(struct hive_vm *vm)
 	vm->icode->fp_ok = fp_is_stable(vm);
 	mark_targets(vm, is_target);
 	n = build_units(vm, vm->icode->fp_ok, is_target, u);
-	if (interp_handlers())  /* the switch build has no pair ops */
+	if (interp_pairs())
 		n = fuse_pairs(is_target, u, n);
 	err = emit(vm, vm->icode, u, n);
 out:
