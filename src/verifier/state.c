@@ -361,9 +361,14 @@ static bool regsafe(struct venv *env, const struct reg_state *rold,
 		       check_ids(rold->ref_obj_id, rcur->ref_obj_id, idmap);
 	case PTR_TO_PACKET_META:
 	case PTR_TO_PACKET:
-		/* at least as much range, same offset */
-		if (rold->range > rcur->range)
+		/* at least as much range, same offset; the pkt_end markers
+		 * (AT_PKT_END, BEYOND_PKT_END) only match themselves */
+		if (rold->range < 0 || rcur->range < 0) {
+			if (rold->range != rcur->range)
+				return false;
+		} else if (rold->range > rcur->range) {
 			return false;
+		}
 		if (rold->off != rcur->off)
 			return false;
 		if (!check_ids(rold->id, rcur->id, idmap))

@@ -428,6 +428,7 @@ static void maybe_free_state(struct venv *env, struct state_list *sl)
 static int update_branch_counts(struct venv *env, struct vstate *st)
 {
 	struct state_list *sl = NULL, *parent_sl;
+	struct vstate *parent;
 	int err;
 
 	while (st) {
@@ -438,11 +439,13 @@ static int update_branch_counts(struct venv *env, struct vstate *st)
 		err = maybe_exit_scc(env, st);
 		if (err)
 			return err;
-		/* parents are always saved states */
-		parent_sl = st->parent ? (struct state_list *)st->parent : NULL;
+		/* parents are always saved states; read the link before
+		 * the finished state (st itself) may be freed */
+		parent = st->parent;
+		parent_sl = parent ? (struct state_list *)parent : NULL;
 		if (sl)
 			maybe_free_state(env, sl);
-		st = st->parent;
+		st = parent;
 		sl = parent_sl;
 	}
 	return 0;
