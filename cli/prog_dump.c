@@ -186,6 +186,7 @@ static void ksyms_load(void)
 {
 	char line[512], name[256];
 	unsigned long long addr;
+	size_t cap = 0;
 	FILE *f;
 	char t;
 
@@ -198,10 +199,15 @@ static void ksyms_load(void)
 			continue;
 		if (!strcmp(name, "__bpf_call_base"))
 			call_base = addr;
-		n = realloc(ksyms, (nksyms + 1) * sizeof(*n));
-		if (!n)
-			break;
-		ksyms = n;
+		if (nksyms == cap) {     /* geometric growth: ~200k symbols */
+			size_t ncap = cap ? cap * 2 : 4096;
+
+			n = realloc(ksyms, ncap * sizeof(*n));
+			if (!n)
+				break;
+			ksyms = n;
+			cap = ncap;
+		}
 		ksyms[nksyms].addr = addr;
 		ksyms[nksyms].name = strdup(name);
 		if (ksyms[nksyms].name)

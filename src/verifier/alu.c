@@ -16,12 +16,6 @@
 #include "isa/isa.h"
 #include "verifier/env.h"
 
-#define BPF_PSEUDO_MAP_FD        1
-#define BPF_PSEUDO_MAP_VALUE     2
-#define BPF_PSEUDO_BTF_ID        3
-#define BPF_PSEUDO_FUNC          4
-#define BPF_PSEUDO_MAP_IDX       5
-#define BPF_PSEUDO_MAP_IDX_VALUE 6
 #define BPF_ADDR_SPACE_CAST      1
 #define BPF_TO_LE                0x00
 

@@ -20,9 +20,6 @@
 #define DONE_EXPLORING 0
 #define KEEP_EXPLORING 1
 
-#define BPF_PSEUDO_CALL       1
-#define BPF_PSEUDO_KFUNC_CALL 2
-#define BPF_PSEUDO_FUNC       4
 #define BPF_FUNC_tail_call    12
 #define BPF_JCOND             0xe0
 

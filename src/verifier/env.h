@@ -39,6 +39,16 @@
 #define BPF_REGMASK_ARGS              ((1U << 1) | (1U << 2) | (1U << 3) | (1U << 4) | (1U << 5))
 #define ALL_CALLER_SAVED_REGS         0x3fU   /* r0-r5 */
 
+/* src_reg of lddw (maps, functions, BTF ids) and of calls */
+#define BPF_PSEUDO_MAP_FD             1
+#define BPF_PSEUDO_MAP_VALUE          2
+#define BPF_PSEUDO_BTF_ID             3
+#define BPF_PSEUDO_FUNC               4
+#define BPF_PSEUDO_MAP_IDX            5
+#define BPF_PSEUDO_MAP_IDX_VALUE      6
+#define BPF_PSEUDO_CALL               1
+#define BPF_PSEUDO_KFUNC_CALL         2
+
 /* Access kinds (enum bpf_access_type). */
 enum access_type { BPF_READ = 1, BPF_WRITE = 2 };
 

@@ -1149,18 +1149,18 @@ void regs_refine_cond_op(struct reg_state *reg1, struct reg_state *reg2, uint8_t
 			if (reg1->u32_max_value == (uint32_t)val)
 				reg1->u32_max_value--;
 			if (reg1->s32_min_value == (int32_t)val)
-				reg1->s32_min_value++;
+				reg1->s32_min_value = (int32_t)((uint32_t)reg1->s32_min_value + 1);
 			if (reg1->s32_max_value == (int32_t)val)
-				reg1->s32_max_value--;
+				reg1->s32_max_value = (int32_t)((uint32_t)reg1->s32_max_value - 1);
 		} else {
 			if (reg1->umin_value == val)
 				reg1->umin_value++;
 			if (reg1->umax_value == val)
 				reg1->umax_value--;
 			if (reg1->smin_value == (int64_t)val)
-				reg1->smin_value++;
+				reg1->smin_value = (int64_t)((uint64_t)reg1->smin_value + 1);
 			if (reg1->smax_value == (int64_t)val)
-				reg1->smax_value--;
+				reg1->smax_value = (int64_t)((uint64_t)reg1->smax_value - 1);
 		}
 		break;
 	case HIVE_JSET:

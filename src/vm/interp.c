@@ -132,13 +132,23 @@ static inline bool pkt_load(const struct hive_run *run, int64_t off, unsigned si
 	return true;
 }
 
-/* pc of the instruction an entry stands for (part @comp of a fused one);
- * entries outside the program's code are the stepping buffer's. */
-static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip,
-			 uint32_t step_pc, unsigned comp)
+/* Whether @ip is an entry of @code (else: of the stepping buffer). Compared
+ * as integers: the two are different objects. */
+static inline bool in_code(const struct interp_code *code, const struct ientry *ip)
 {
-	if (ip >= code->e && ip < code->e + code->n)
-		return code->pc[ip - code->e] + comp;
+	uintptr_t a = (uintptr_t)ip, lo = (uintptr_t)code->e;
+
+	return a >= lo && a - lo < (uintptr_t)code->n * sizeof(*ip);
+}
+
+/* pc of the (first) instruction an entry stands for; the stepping
+ * buffer's entry stands for step_pc. Only entries of one instruction can
+ * fail, so this is the pc of a failure. */
+static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip,
+			 uint32_t step_pc)
+{
+	if (in_code(code, ip))
+		return code->pc[ip - code->e];
 	return step_pc;
 }
 
@@ -151,7 +161,7 @@ static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip
 #define IMM32   ((uint32_t)ip->k)
 #define DST32   ((uint32_t)reg[ip->d])
 #define SRC32   ((uint32_t)reg[ip->s])
-#define PC      entry_pc(code, ip, step_pc, 0)
+#define PC      entry_pc(code, ip, step_pc)
 #define ADDR(base) ((base) + (uint64_t)(int64_t)ip->k)
 
 #ifdef HIVE_INTERP_SWITCH
@@ -733,7 +743,7 @@ dispatch:
  */
 budget_short:
 	left += ip->seg;        /* undo the wrapped subtraction */
-	step_pc = entry_pc(code, ip, step_pc, 0);
+	step_pc = entry_pc(code, ip, step_pc);
 	memset(&step[1], 0, sizeof(step[1]));
 #ifdef HIVE_INTERP_SWITCH
 	step[1].op = IOP_STEP;
@@ -762,7 +772,7 @@ out_budget:
 	return 0;
 out_err:
 	/* the rest of the segment was paid in advance: give it back */
-	if (ip >= code->e && ip < code->e + code->n)
+	if (in_code(code, ip))
 		left += ip->seg - 1;
 	if (!run->fault_set) {  /* stopped by a helper (hive_run_abort) */
 		run->fault_set = true;
