@@ -89,6 +89,7 @@ enum hive_ret_base {
 	HIVE_RETB_VOID,           /**< no value */
 	HIVE_RETB_PTR_TO_MAP_VALUE, /**< value of the map argument */
 	HIVE_RETB_PTR_TO_MEM,     /**< memory of the size argument */
+	HIVE_RETB_PTR_TO_BTF_ID,  /**< kernel object typed by vmlinux BTF (task_struct) */
 	HIVE_RETB_MAX
 };
 
@@ -98,6 +99,7 @@ enum hive_ret_base {
 #define HIVE_RET_INTEGER_GPL               (HIVE_RETB_INTEGER | HIVE_RET_GPL_ONLY)
 #define HIVE_RET_VOID                      HIVE_RETB_VOID
 #define HIVE_RET_PTR_TO_MAP_VALUE_OR_NULL  (HIVE_RETB_PTR_TO_MAP_VALUE | HIVE_PTR_MAYBE_NULL)
+#define HIVE_RET_PTR_TO_BTF_ID_TRUSTED_GPL (HIVE_RETB_PTR_TO_BTF_ID | HIVE_RET_GPL_ONLY)
 #define HIVE_RET_PTR_TO_RINGBUF_MEM_OR_NULL \
 	(HIVE_RETB_PTR_TO_MEM | HIVE_MEM_RINGBUF | HIVE_PTR_MAYBE_NULL)
 

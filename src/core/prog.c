@@ -464,6 +464,7 @@ static int convert_ctx(struct load *ld, const uint8_t *acc)
 		a.size = isa_bytes(d->width);
 		a.write = d->kind == HIVE_K_ST || d->kind == HIVE_K_STX;
 		a.ldsx = d->kind == HIVE_K_LDXSX;
+		a.attach_btf_id = ld->attr->attach_btf_id;
 		err = prog_ctx_convert(ld->attr->prog_type, ld->attr->expected_attach_type, &a, msg,
 				       sizeof(msg));
 		if (err) {
@@ -486,6 +487,8 @@ static int check_attr(union bpf_attr *attr, struct plog *log, char *license, cha
 				  BPF_F_XDP_HAS_FRAGS | (1u << 6) /* XDP_DEV_BOUND_ONLY */ |
 				  (1u << 7) /* TEST_REG_INVARIANTS */ | (1u << 16) /* TOKEN_FD */;
 	const char *lic = (const char *)(uintptr_t)attr->license;
+	char msg[256];
+	int err;
 
 	if (attr_tail_nonzero(attr, PROG_LOAD_END))
 		return -EINVAL;
@@ -511,14 +514,11 @@ static int check_attr(union bpf_attr *attr, struct plog *log, char *license, cha
 		plog(log, "hive: program type %u is not supported\n", attr->prog_type);
 		return -EINVAL;
 	}
-	/* only syscall programs (of hive's types) may sleep, and they must */
-	if ((attr->prog_type == BPF_PROG_TYPE_SYSCALL) != !!(attr->prog_flags & BPF_F_SLEEPABLE)) {
-		plog(log, attr->prog_type == BPF_PROG_TYPE_SYSCALL
-				  ? "Syscall programs can only be sleepable\n"
-				  : "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable\n");
-		return -EINVAL;
-	}
-	return 0;
+	/* attach types, attach points, sleepable rules (prog_ctx.c) */
+	err = prog_type_check_load(attr, msg, sizeof(msg));
+	if (err && msg[0])
+		plog(log, "%s\n", msg);
+	return err;
 }
 
 /* Create the object: payload = xlated code, then the map ids. */

@@ -11,12 +11,14 @@
  * (JIT where available), helpers are bound. The program keeps its maps
  * alive through registry reference links.
  *
- * Verification: until the verifier is plugged in (prog_verify below, a
- * weak symbol the verifier module defines), programs load unverified and
- * run in checked mode: every memory access is bounds-checked at run time
- * and an instruction budget stops endless loops. Context accesses are
- * found by a small dataflow pass (prog_ctx.c) and checked/rewritten as the
- * kernel's verifier would.
+ * Verification: PROG_LOAD calls prog_verify (below; src/verifier/load.c),
+ * the kernel's verifier. Verified programs run without runtime checks.
+ * Program types the verifier does not model (and builds without the
+ * verifier: the symbol is weak) load unverified and run in checked mode:
+ * every memory access is bounds-checked at run time and an instruction
+ * budget stops endless loops; their context accesses are found by a small
+ * dataflow pass (prog_ctx.c). Either way they are checked/rewritten as the
+ * kernel's convert_ctx_accesses would.
  */
 #ifndef HIVE_CORE_PROG_H
 #define HIVE_CORE_PROG_H
@@ -71,21 +73,26 @@ static inline struct hive_prog *to_prog(struct hive_obj *obj)
 	return (struct hive_prog *)obj;
 }
 
-/* ---- verifier plug (weak; absent until the verifier module defines it) --- */
+/* ---- verifier plug (weak; defined by src/verifier/load.c) ------------------ */
 struct prog_verify_env {
 	uint32_t prog_type, expected_attach_type, prog_flags;
 	bool gpl;
-	const struct hive_insn *insns;  /* map lddw: imm = index into maps[] */
+	struct hive_insn *insns;        /* relocated: map lddw imm = map id; dead code is
+					 * neutralised in place when verified */
 	uint32_t insn_cnt;
-	struct hive_map *const *maps;
+	struct hive_map *const *maps;   /* the maps the lddw ids name */
 	uint32_t nr_maps;
 	char *log_buf;                  /* user's buffer (may be NULL) */
 	uint32_t log_size, log_level;
-	uint32_t log_true_size;         /* out */
+	uint32_t log_true_size;         /* out: with the NUL, 0 if nothing was logged */
 	uint8_t *ctx_access;            /* out, insn_cnt entries: 1 = context access */
 	uint32_t max_ctx_offset;        /* out */
+	bool verified;                  /* out: false = type not modelled, load unverified */
 };
-/* Returns 0 (accepted), -EACCES/-EINVAL (rejected, log written), -ENOSPC. */
+/*
+ * Returns 0 (accepted, or not modelled: see @verified), -EACCES/-EINVAL/
+ * -E2BIG (rejected, log written), -ENOSPC (log too small), -ENOMEM.
+ */
 int prog_verify(struct prog_verify_env *env) __attribute__((weak));
 
 /* ---- commands (core/syscall.c dispatch) ---------------------------------- */
@@ -108,6 +115,7 @@ struct ctx_access {
 	int32_t off;
 	uint32_t size;               /* bytes */
 	bool write, ldsx;
+	uint32_t attach_btf_id;      /* tracing/LSM: the attach point (vmlinux BTF id) */
 	/* out: the rewritten access (off/size into the hive context) */
 	int32_t new_off;
 	uint32_t new_size;
@@ -117,6 +125,12 @@ const char *prog_type_name(uint32_t type);
 bool prog_type_known(uint32_t type);
 uint32_t prog_type_ctx_size(uint32_t type);
 bool prog_type_helper_ok(uint32_t type, uint32_t helper_id);
+/*
+ * Type-specific PROG_LOAD checks (the kernel's bpf_prog_load_check_attach,
+ * sleepable rules, bpf_check_attach_target): 0, or -EINVAL with the
+ * kernel's message in @msg.
+ */
+int prog_type_check_load(const union bpf_attr *attr, char *msg, size_t msg_size);
 /* 0 (a->new_* set) or -EACCES with the kernel's message in @msg. */
 int prog_ctx_convert(uint32_t type, uint32_t attach_type, struct ctx_access *a, char *msg,
 		     size_t msg_size);

@@ -9,11 +9,13 @@
  * (to 64-bit loads of the pointers); every other access stays in place.
  */
 #include <errno.h>
+#include <linux/bpf_perf_event.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kbtf.h"
 #include "core/prog.h"
 #include "helpers/helper_proto.h"
 #include "helpers/pkt.h"
@@ -176,6 +178,107 @@ static int ctx_raw_tp(uint32_t attach, struct ctx_access *a, char *msg, size_t n
 	return 0;
 }
 
+/* cg_skb_is_valid_access(): no tc_classid, data_meta or wire_len; writes to
+ * mark, priority, cb and tstamp only (hive runs as root: data/data_end and
+ * tstamp writes are allowed as with CAP_BPF/CAP_SYS_ADMIN). */
+static int ctx_skb_cgroup(uint32_t attach, struct ctx_access *a, char *msg, size_t n)
+{
+	int32_t off = a->off;
+
+	if (IN(off, SKB_OFF(tc_classid), SKB_END(tc_classid)) ||
+	    IN(off, SKB_OFF(data_meta), SKB_END(data_meta)) ||
+	    IN(off, SKB_OFF(wire_len), SKB_END(wire_len)))
+		return deny(a, msg, n);
+	if (a->write && !(IN(off, SKB_OFF(mark), SKB_END(mark)) ||
+			  IN(off, SKB_OFF(priority), SKB_END(priority)) ||
+			  IN(off, SKB_OFF(cb), SKB_END(cb)) ||
+			  IN(off, SKB_OFF(tstamp), SKB_END(tstamp))))
+		return deny(a, msg, n);
+	return skb_common(a, msg, n);
+}
+
+/* pe_prog_is_valid_access(): aligned reads of struct bpf_perf_event_data;
+ * the registers as whole u64s, sample_period and addr also narrower. */
+static int ctx_perf_event(uint32_t attach, struct ctx_access *a, char *msg, size_t n)
+{
+	int32_t off = a->off;
+
+	if (off < 0 || off >= (int32_t)sizeof(struct bpf_perf_event_data) || a->write ||
+	    off % (int32_t)a->size)
+		return deny(a, msg, n);
+	if (off < (int32_t)offsetof(struct bpf_perf_event_data, sample_period) && a->size != 8)
+		return deny(a, msg, n);
+	keep(a);
+	return 0;
+}
+
+/* tracing_prog_is_valid_access() + btf_ctx_access(): reads of the u64
+ * argument slots the attach point has (and its return value for fexit,
+ * fmod_ret and LSM), at multiples of 8. The per-argument BTF typing of the
+ * loaded values is the verifier's business. */
+static int ctx_btf_args(uint32_t type, uint32_t attach, struct ctx_access *a, char *msg, size_t n)
+{
+	const char *fname = "?";
+	int slots;
+
+	if (a->off < 0 || a->off >= 12 * 8 || a->write || a->off % (int32_t)a->size)
+		return deny(a, msg, n);
+	if (a->off % 8) {
+		snprintf(msg, n, "func offset %d is not multiple of 8", a->off);
+		return -EACCES;
+	}
+	slots = kbtf_attach_slots(type, attach, a->attach_btf_id, &fname, msg, n);
+	if (slots < 0)
+		return slots;
+	if (a->off / 8 >= slots) {
+		snprintf(msg, n, "func '%s' doesn't have %d-th argument", fname, a->off / 8 + 1);
+		return -EACCES;
+	}
+	keep(a);
+	return 0;
+}
+
+static int ctx_tracing(uint32_t attach, struct ctx_access *a, char *msg, size_t n)
+{
+	return ctx_btf_args(BPF_PROG_TYPE_TRACING, attach, a, msg, n);
+}
+
+static int ctx_lsm(uint32_t attach, struct ctx_access *a, char *msg, size_t n)
+{
+	return ctx_btf_args(BPF_PROG_TYPE_LSM, attach, a, msg, n);
+}
+
+#define SKL_OFF(f) ((int32_t)offsetof(struct bpf_sk_lookup, f))
+#define SKL_END(f) ((int32_t)(offsetof(struct bpf_sk_lookup, f) + sizeof(((struct bpf_sk_lookup *)0)->f)))
+
+/* sk_lookup_is_valid_access(): reads only; sk/cookie as u64, the u32
+ * fields narrower too, remote_port as u16 or (compat) u32, its padding. */
+static int ctx_sk_lookup(uint32_t attach, struct ctx_access *a, char *msg, size_t n)
+{
+	int32_t off = a->off;
+
+	if (off < 0 || off >= (int32_t)sizeof(struct bpf_sk_lookup) || a->write ||
+	    off % (int32_t)a->size)
+		return deny(a, msg, n);
+	if (off == SKL_OFF(sk)) {
+		if (a->size != 8)
+			return deny(a, msg, n);
+	} else if (IN(off, SKL_OFF(remote_port), SKL_OFF(remote_port) + 2)) {
+		if (a->size > 2 && !(a->size == 4 && off == SKL_OFF(remote_port)))
+			return deny(a, msg, n);
+	} else if (IN(off, SKL_OFF(remote_port) + 2, SKL_OFF(local_ip4))) {
+		if (a->size > 2)
+			return deny(a, msg, n);
+	} else if (IN(off, SKL_OFF(family), SKL_END(ingress_ifindex))) {
+		if (a->size > 4)
+			return deny(a, msg, n);
+	} else {
+		return deny(a, msg, n);
+	}
+	keep(a);
+	return 0;
+}
+
 /* syscall_prog_is_valid_access(): any aligned access below 64 KiB. */
 static int ctx_syscall(uint32_t attach, struct ctx_access *a, char *msg, size_t n)
 {
@@ -238,25 +341,52 @@ static bool helpers_tracing(uint32_t id)
 	case HIVE_HELPER_ID_get_current_comm:
 	case HIVE_HELPER_ID_probe_read:
 	case HIVE_HELPER_ID_probe_read_str:
+	case HIVE_HELPER_ID_get_current_task:
+	case HIVE_HELPER_ID_get_current_task_btf:
 		return true;
 	default:
 		return helpers_base(id);
 	}
 }
 
+/* kprobe, tracepoint, raw tracepoint, perf event, tracing and LSM programs
+ * add their perf_event_output and get_stackid variants */
+static bool helpers_tracing_events(uint32_t id)
+{
+	return id == HIVE_HELPER_ID_perf_event_output || id == HIVE_HELPER_ID_get_stackid ||
+	       helpers_tracing(id);
+}
+
 static bool helpers_tracing_kprobe(uint32_t id)
 {
-	return id == HIVE_HELPER_ID_perf_event_output || helpers_tracing(id);
+	return helpers_tracing_events(id);
 }
 
 static bool helpers_tracing_tp(uint32_t id)
 {
-	return id == HIVE_HELPER_ID_perf_event_output || helpers_tracing(id);
+	return helpers_tracing_events(id);
 }
 
 static bool helpers_tracing_raw_tp(uint32_t id)
 {
-	return id == HIVE_HELPER_ID_perf_event_output || helpers_tracing(id);
+	return helpers_tracing_events(id);
+}
+
+static bool helpers_perf_event(uint32_t id)
+{
+	return helpers_tracing_events(id);
+}
+
+/* tracing_prog_func_proto(), bpf_lsm_func_proto(): raw_tp's set for the
+ * helpers hive has */
+static bool helpers_tracing_prog(uint32_t id)
+{
+	return helpers_tracing_events(id);
+}
+
+static bool helpers_lsm(uint32_t id)
+{
+	return helpers_tracing_events(id);
 }
 
 static bool helpers_syscall(uint32_t id)
@@ -268,6 +398,18 @@ static bool helpers_sk_filter(uint32_t id)
 {
 	return id == HIVE_HELPER_ID_skb_load_bytes || id == HIVE_HELPER_ID_perf_event_output ||
 	       helpers_base(id);
+}
+
+/* cg_skb_func_proto() -> sk_filter_func_proto() for the helpers hive has */
+static bool helpers_cgroup_skb(uint32_t id)
+{
+	return helpers_sk_filter(id);
+}
+
+/* sk_lookup_func_proto(): perf_event_output and the base set */
+static bool helpers_sk_lookup(uint32_t id)
+{
+	return id == HIVE_HELPER_ID_perf_event_output || helpers_base(id);
 }
 
 static bool helpers_tc(uint32_t id)
@@ -349,6 +491,62 @@ bool prog_type_helper_ok(uint32_t type, uint32_t id)
 	if (id >= HIVE_HELPER_BUILTIN_MAX)
 		return true; /* embedder-registered helpers: any type */
 	return t->helper_ok(id);
+}
+
+/* Attach types a tracing program may have (bpf_check_attach_target). */
+static bool tracing_attach_ok(uint32_t attach)
+{
+	return attach == BPF_TRACE_RAW_TP || attach == BPF_TRACE_FENTRY ||
+	       attach == BPF_TRACE_FEXIT || attach == BPF_MODIFY_RETURN || attach == BPF_TRACE_ITER;
+}
+
+int prog_type_check_load(const union bpf_attr *attr, char *msg, size_t msg_size)
+{
+	uint32_t type = attr->prog_type, attach = attr->expected_attach_type;
+	bool sleepable = attr->prog_flags & BPF_F_SLEEPABLE;
+	int slots;
+
+	msg[0] = 0;
+	switch (type) {
+	case BPF_PROG_TYPE_CGROUP_SKB:
+		/* bpf_prog_load_check_attach(); no message, as the kernel */
+		if (attach != BPF_CGROUP_INET_INGRESS && attach != BPF_CGROUP_INET_EGRESS)
+			return -EINVAL;
+		break;
+	case BPF_PROG_TYPE_SK_LOOKUP:
+		if (attach != BPF_SK_LOOKUP)
+			return -EINVAL;
+		break;
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
+		if (type == BPF_PROG_TYPE_TRACING ? !tracing_attach_ok(attach)
+						  : attach != BPF_LSM_MAC) {
+			snprintf(msg, msg_size, "hive: %s programs with expected_attach_type %u are not supported",
+				 prog_type_name(type), attach);
+			return -EINVAL;
+		}
+		if (attr->attach_btf_obj_fd || attr->attach_prog_fd) {
+			snprintf(msg, msg_size, "hive: tracing programs attach to vmlinux BTF ids only (attach_btf_obj_fd/attach_prog_fd must be 0)");
+			return -EINVAL;
+		}
+		slots = kbtf_attach_slots(type, attach, attr->attach_btf_id, NULL, msg, msg_size);
+		if (slots < 0)
+			return slots;
+		break;
+	default:
+		break;
+	}
+	/* syscall programs must sleep; fentry/fexit/fmod_ret, iter and LSM may */
+	if (type == BPF_PROG_TYPE_SYSCALL && !sleepable) {
+		snprintf(msg, msg_size, "Syscall programs can only be sleepable");
+		return -EINVAL;
+	}
+	if (sleepable && type != BPF_PROG_TYPE_SYSCALL && type != BPF_PROG_TYPE_LSM &&
+	    !(type == BPF_PROG_TYPE_TRACING && attach != BPF_TRACE_RAW_TP)) {
+		snprintf(msg, msg_size, "Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int prog_ctx_convert(uint32_t type, uint32_t attach_type, struct ctx_access *a, char *msg,

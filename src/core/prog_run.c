@@ -355,6 +355,25 @@ static void eth_type_trans(struct pkt_skb *s, const uint8_t *eth, uint32_t size)
 	s->view.protocol = (uint32_t)(uint16_t)((proto >> 8) | (proto << 8));
 }
 
+/*
+ * The socket the kernel's test run attaches to the skb (sk_alloc +
+ * sock_init_data, then family and addresses from the network header):
+ * what cgroup_skb programs read through family, remote_ip4/6, local_ip4/6
+ * (ports stay 0). @net is the network header (skb->data after the pull).
+ */
+static void skb_sock_fields(struct pkt_skb *s, const uint8_t *net)
+{
+	if (s->view.protocol == 0x0008) {          /* ETH_P_IP, big-endian */
+		s->view.family = 2;                /* AF_INET */
+		memcpy(&s->view.local_ip4, net + 12, 4);
+		memcpy(&s->view.remote_ip4, net + 16, 4);
+	} else if (s->view.protocol == 0xdd86) {   /* ETH_P_IPV6 */
+		s->view.family = 10;               /* AF_INET6 */
+		memcpy(s->view.local_ip6, net + 8, 16);
+		memcpy(s->view.remote_ip6, net + 24, 16);
+	}
+}
+
 static int run_skb(struct hive_prog *p, union bpf_attr *attr)
 {
 	uint32_t type = p->def->prog_type, size = attr->test.data_size_in, retval = 0, duration = 0;
@@ -417,6 +436,8 @@ static int run_skb(struct hive_prog *p, union bpf_attr *attr)
 	s->data_end = s->data + s->view.len;
 	s->data_meta = s->data;
 	s->view.wire_len = s->view.len;
+	if (type == BPF_PROG_TYPE_CGROUP_SKB)
+		skb_sock_fields(s, s->data);
 	if (ctx) {
 		err = skb_ctx_in(s, ctx);
 		if (err)
@@ -509,6 +530,95 @@ static int run_syscall(struct hive_prog *p, union bpf_attr *attr)
 			err = -EFAULT;
 	}
 	free(ctx);
+	return err;
+}
+
+/* ---- tracing ------------------------------------------------------------------------ */
+
+/*
+ * bpf_prog_test_run_tracing(): the kernel calls its bpf_fentry_test*() /
+ * bpf_modify_return_test*() functions, which run the program only when it
+ * is attached to them; a test run never attaches it, so the program does
+ * not run. retval is what those functions return: 0 for fentry/fexit, and
+ * for fmod_ret side_effect << 16 | ret (bpf_modify_return_test(1, &b) with
+ * b = 2 returns 4 and bumps b; bpf_modify_return_test2(1, &b, 3, 4, 5, 6, 7)
+ * returns 29 and bumps b). Other attach types (tp_btf, iter): -EFAULT.
+ */
+static int run_tracing(struct hive_prog *p, union bpf_attr *attr)
+{
+	uint32_t retval;
+
+	if (attr->test.flags || attr->test.cpu || attr->test.batch_size)
+		return -EINVAL;
+	switch (p->def->expected_attach_type) {
+	case BPF_TRACE_FENTRY:
+	case BPF_TRACE_FEXIT:
+		retval = 0;
+		break;
+	case BPF_MODIFY_RETURN:
+		retval = 2u << 16 | (4u + 29u);
+		break;
+	default:
+		return -EFAULT;
+	}
+	attr->test.retval = retval;
+	return 0;
+}
+
+/* ---- sk_lookup ------------------------------------------------------------------------ */
+
+/*
+ * bpf_prog_test_run_sk_lookup(): a struct bpf_sk_lookup in ctx_in (no
+ * socket, nothing past local_port, local_port <= 65535, AF_INET or
+ * AF_INET6), no data. The program sees family and protocol as u16, the
+ * ports and addresses as given. hive has no sockets to select, so the
+ * cookie comes back 0 (bpf_sk_assign is not available to programs).
+ */
+static int run_sk_lookup(struct hive_prog *p, union bpf_attr *attr)
+{
+	uint32_t retval = 0, duration = 0;
+	struct bpf_sk_lookup *user = NULL, ctx;
+	int err;
+
+	if (attr->test.flags || attr->test.cpu || attr->test.batch_size)
+		return -EINVAL;
+	if (attr->test.data_in || attr->test.data_size_in || attr->test.data_out ||
+	    attr->test.data_size_out)
+		return -EINVAL;
+	err = ctx_init(attr, sizeof(*user), (void **)&user);
+	if (err)
+		return err;
+	err = -EINVAL;
+	if (!user || user->sk ||
+	    !range_zero(user, offsetof(struct bpf_sk_lookup, local_port) + 4, sizeof(*user)))
+		goto out;
+	if (user->local_port > 65535) {
+		err = -ERANGE;
+		goto out;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.family = (uint16_t)user->family;
+	ctx.protocol = (uint16_t)user->protocol;
+	ctx.remote_port = user->remote_port;
+	ctx.local_port = (uint16_t)user->local_port;
+	if (ctx.family == 2) {          /* AF_INET */
+		ctx.remote_ip4 = user->remote_ip4;
+		ctx.local_ip4 = user->local_ip4;
+	} else if (ctx.family == 10) {  /* AF_INET6 */
+		memcpy(ctx.remote_ip6, user->remote_ip6, sizeof(ctx.remote_ip6));
+		memcpy(ctx.local_ip6, user->local_ip6, sizeof(ctx.local_ip6));
+	} else {
+		err = -EAFNOSUPPORT;
+		goto out;
+	}
+	err = test_loop(p, &ctx, sizeof(ctx), attr->test.repeat, &retval, &duration);
+	if (err)
+		goto out;
+	err = test_finish(attr, NULL, 0, retval, duration);
+	if (!err)
+		err = ctx_finish(attr, user, sizeof(*user));
+out:
+	free(user);
 	return err;
 }
 

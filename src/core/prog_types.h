@@ -7,7 +7,9 @@
  *   NAME     bpftool's name for the type
  *   CTX      size in bytes of the context the program sees (the UAPI
  *            struct: __sk_buff, xdp_md, pt_regs; for tracepoints the
- *            largest record, for raw tracepoints 12 u64 arguments)
+ *            largest record, for raw tracepoints, tracing (fentry,
+ *            fexit, fmod_ret, tp_btf, iter) and LSM programs 12 u64
+ *            arguments; perf events struct bpf_perf_event_data)
  *   ACCESS   prog_ctx.c function that checks a context access (offset,
  *            size, read/write) as the kernel's is_valid_access and gives
  *            its rewrite (the kernel's convert_ctx_access)
@@ -26,5 +28,10 @@ X( 3, sched_cls,      192, ctx_skb_tc,     run_skb,    helpers_tc)
 X( 4, sched_act,      192, ctx_skb_tc,     run_skb,    helpers_tc)
 X( 5, tracepoint,    2048, ctx_tracepoint, NONE,       helpers_tracing_tp)
 X( 6, xdp,             24, ctx_xdp,        run_xdp,    helpers_xdp)
+X( 7, perf_event,     184, ctx_perf_event, NONE,       helpers_perf_event)
+X( 8, cgroup_skb,     192, ctx_skb_cgroup, run_skb,    helpers_cgroup_skb)
 X(17, raw_tracepoint,  96, ctx_raw_tp,     run_raw_tp, helpers_tracing_raw_tp)
+X(26, tracing,         96, ctx_tracing,    run_tracing, helpers_tracing_prog)
+X(29, lsm,             96, ctx_lsm,        NONE,       helpers_lsm)
+X(30, sk_lookup,       72, ctx_sk_lookup,  run_sk_lookup, helpers_sk_lookup)
 X(31, syscall,      65535, ctx_syscall,    run_syscall, helpers_syscall)
