@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/attr.h"
+#include "core/btf_obj.h"
 #include "core/prog.h"
 #include "core/registry.h"
 #include "core/sys.h"
@@ -66,7 +67,8 @@ int sys_obj_pin(union bpf_attr *attr)
 	err = obj_from_fd((int)attr->bpf_fd, HIVE_OBJ_NONE, &obj, NULL);
 	if (err)
 		return err;
-	err = get_path(attr, &path);
+	/* the kernel pins maps, programs and links, not BTF */
+	err = obj->kind == HIVE_OBJ_BTF ? -EINVAL : get_path(attr, &path);
 	if (!err)
 		err = reg_pin(obj, dirfd, path);
 	obj_put(obj);
@@ -169,6 +171,8 @@ int sys_obj_get_info(union bpf_attr *attr)
 		err = map_cmd_info(to_map(obj), attr);
 	} else if (obj->kind == HIVE_OBJ_PROG) {
 		err = prog_obj_info(obj, attr);
+	} else if (obj->kind == HIVE_OBJ_BTF) {
+		err = btf_obj_info(obj, attr);
 	} else if (hive_obj_info_ext) {
 		err = hive_obj_info_ext(obj, attr);
 	} else {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/attr.h"
+#include "core/btf_obj.h"
 #include "core/obj.h"
 #include "core/prog.h"
 #include "core/registry.h"
@@ -94,6 +95,10 @@ static int do_cmd(int cmd, union bpf_attr *attr, unsigned int size)
 	case BPF_PROG_GET_FD_BY_ID:
 	case BPF_PROG_BIND_MAP:
 		return prog_cmd(cmd, attr, size);
+	case BPF_BTF_LOAD:
+	case BPF_BTF_GET_FD_BY_ID:
+	case BPF_BTF_GET_NEXT_ID:
+		return btf_obj_cmd(cmd, attr, size);
 	default:
 		break;
 	}

@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,9 +52,31 @@ const char *btf_kind_str(uint32_t kind)
 	return kind < NR_BTF_KINDS ? kind_names[kind] : "unknown";
 }
 
-/* Warn "<what>: malformed BTF: ..." and evaluate to -HIVE_EBTF. */
-#define btf_bad(what, fmt, ...) \
-	(hive_pr_warn("%s: malformed BTF: " fmt "\n", (what), ##__VA_ARGS__), -HIVE_EBTF)
+/* Where btf_bad() messages go: a warning, or the buffer of btf_parse_msg()
+ * (BTF_LOAD writes them into its log instead of printing). */
+static _Thread_local char *bad_msg;
+static _Thread_local size_t bad_msg_size;
+
+/* Report "<what>: malformed BTF: ..." and return -HIVE_EBTF. */
+static int btf_bad_report(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int btf_bad_report(const char *what, const char *fmt, ...)
+{
+	char msg[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (bad_msg) {
+		snprintf(bad_msg, bad_msg_size, "%s", msg);
+		hive_pr_debug("%s: malformed BTF: %s\n", what, msg);
+	} else {
+		hive_pr_warn("%s: malformed BTF: %s\n", what, msg);
+	}
+	return -HIVE_EBTF;
+}
+
+#define btf_bad(what, fmt, ...) btf_bad_report((what), fmt, ##__VA_ARGS__)
 
 /* ---------------------------------------------------------------- header */
 
@@ -229,7 +252,7 @@ static int check_type(struct hive_btf *btf, uint32_t id)
 	switch (k) {
 	case BTF_KIND_INT:
 		enc = btf_int_encoding(t);
-		if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8 && t->size != 16)
+		if (!t->size || t->size > 16)
 			return btf_bad(btf->what, "type [%u] int: size %u", id, t->size);
 		if (BTF_INT_BITS(enc) > 128 || BTF_INT_OFFSET(enc) + BTF_INT_BITS(enc) > t->size * 8)
 			return btf_bad(btf->what, "type [%u] int: %u bits at bit %u do not fit in %u bytes",
@@ -484,6 +507,18 @@ err:
 	hive_btf__free(btf);
 	errno = -err;
 	return NULL;
+}
+
+struct hive_btf *btf_parse_msg(const void *data, size_t size, char *msg, size_t msg_size)
+{
+	struct hive_btf *btf;
+
+	msg[0] = 0;
+	bad_msg = msg;
+	bad_msg_size = msg_size;
+	btf = btf_parse(data, size, "BTF");
+	bad_msg = NULL;
+	return btf;
 }
 
 struct hive_btf *hive_btf__new(const void *data, size_t size)

@@ -43,6 +43,10 @@ struct hive_btf {
  */
 struct hive_btf *btf_parse(const void *data, size_t size, const char *what);
 
+/* btf_parse() that writes the reason of a refusal into @msg instead of
+ * warning (BTF_LOAD puts it in the caller's log). */
+struct hive_btf *btf_parse_msg(const void *data, size_t size, char *msg, size_t msg_size);
+
 /* Type @id of a validated BTF (id < nr_types; 0 gives a static void type). */
 const struct btf_type *btf_type(const struct hive_btf *btf, uint32_t id);
 

@@ -1,0 +1,387 @@
+/*
+ * test_btf_obj.c - BTF objects of hive_bpf() against the live kernel:
+ * BPF_BTF_LOAD of good and malformed BTF (fd or errno, the log byte for
+ * byte, log_true_size, rotating and fixed logs, ENOSPC), the attribute
+ * rules, BPF_OBJ_GET_INFO_BY_FD, BPF_BTF_GET_FD_BY_ID, pinning; then the
+ * BTF the object loader sends for real objects (captured through a
+ * recording backend) loaded into both.
+ *
+ * Kernel comparisons SKIP without bpf(); hive-only checks always run.
+ */
+#include <errno.h>
+#include <linux/btf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "hive/hive_bpf.h"
+#include "hive/hive_object.h"
+#include "test_bpf_fs.h"
+
+static int kbpf(int cmd, union bpf_attr *attr, unsigned size)
+{
+	return (int)syscall(SYS_bpf, cmd, attr, size);
+}
+
+typedef int (*bpf_fn)(int cmd, union bpf_attr *attr, unsigned size);
+
+/* Raw BTF: header, @tlen bytes of type records, @slen bytes of strings. */
+static size_t mk_btf(uint8_t *out, const uint32_t *types, uint32_t tlen, const char *strs,
+		     uint32_t slen)
+{
+	struct btf_header h = { BTF_MAGIC, BTF_VERSION, 0, sizeof(h), 0, tlen, tlen, slen };
+
+	memcpy(out, &h, sizeof(h));
+	memcpy(out + sizeof(h), types, tlen);
+	memcpy(out + sizeof(h) + tlen, strs, slen);
+	return sizeof(h) + tlen + slen;
+}
+
+struct load_res {
+	int fd, err;
+	uint32_t true_size;
+	char log[8192];
+};
+
+static void load_with(bpf_fn fn, const void *data, uint32_t size, uint32_t level, uint32_t log_size,
+		      struct load_res *r)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	memset(r->log, 0x5a, sizeof(r->log));
+	r->log[sizeof(r->log) - 1] = 0;
+	a.btf = (uint64_t)(uintptr_t)data;
+	a.btf_size = size;
+	if (log_size) {
+		a.btf_log_buf = (uint64_t)(uintptr_t)r->log;
+		a.btf_log_size = log_size;
+	}
+	a.btf_log_level = level;
+	errno = 0;
+	r->fd = fn(BPF_BTF_LOAD, &a, sizeof(a));
+	r->err = r->fd < 0 ? errno : 0;
+	memcpy(&r->true_size, (char *)&a + 28, 4);
+	if (log_size < sizeof(r->log))
+		r->log[log_size] = 0;
+}
+
+/* Report the first line where two logs differ. */
+static void log_diff(const char *what, const char *a, const char *b)
+{
+	const char *la = a, *lb = b;
+	int line = 1;
+
+	while (*a && *a == *b) {
+		if (*a == '\n') {
+			line++;
+			la = a + 1;
+			lb = b + 1;
+		}
+		a++;
+		b++;
+	}
+	test_fail(__FILE__, __LINE__, "%s: logs differ at line %d\n    kernel: '%.*s'\n    hive:   '%.*s'",
+		  what, line, (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
+}
+
+/* Load into both; compare outcome, errno, log and true size. */
+static void load_both(const char *what, const void *data, uint32_t size, uint32_t level,
+		      uint32_t log_size)
+{
+	static struct load_res k, h;
+
+	load_with(kbpf, data, size, level, log_size, &k);
+	load_with(hive_bpf, data, size, level, log_size, &h);
+	if ((k.fd >= 0) != (h.fd >= 0) || k.err != h.err)
+		test_fail(__FILE__, __LINE__, "%s: kernel fd %d errno %d, hive fd %d errno %d\n  kernel log: %.300s\n  hive log: %.300s",
+			  what, k.fd, k.err, h.fd, h.err, k.log, h.log);
+	else if (log_size && strcmp(k.log, h.log))
+		log_diff(what, k.log, h.log);
+	else if (k.true_size != h.true_size)
+		test_fail(__FILE__, __LINE__, "%s: log_true_size kernel %u hive %u", what, k.true_size,
+			  h.true_size);
+	if (k.fd >= 0)
+		close(k.fd);
+	if (h.fd >= 0)
+		close(h.fd);
+}
+
+#define T_INT(name, size, bits, enc) (name), BTF_KIND_INT << 24, (size), ((enc) << 24) | (bits)
+
+TEST(btf_load_vs_kernel)
+{
+	static const char strs[] = "\0int\0x\0s\0a b\0u64";
+	uint32_t good[] = { T_INT(1, 4, 32, BTF_INT_SIGNED) };
+	uint32_t ptr[] = { T_INT(1, 4, 32, 0), 0, BTF_KIND_PTR << 24, 1 };
+	uint32_t st[] = { T_INT(1, 4, 32, 0), 7, (BTF_KIND_STRUCT << 24) | 2, 8, 5, 1, 0, 0, 1, 32 };
+	uint32_t bad_name_off[] = { T_INT(99, 4, 32, 0) };
+	uint32_t bad_type_id[] = { 0, BTF_KIND_PTR << 24, 7 };
+	uint32_t named_ptr[] = { 1, BTF_KIND_PTR << 24, 0 };
+	uint32_t bad_int[] = { T_INT(1, 3, 24, 0) };
+	uint32_t bad_enc[] = { T_INT(1, 4, 32, 3) };
+	uint32_t cycle[] = { 5, BTF_KIND_TYPEDEF << 24, 2, 7, BTF_KIND_TYPEDEF << 24, 1 };
+	uint32_t bad_typedef_name[] = { T_INT(1, 4, 32, 0), 11, BTF_KIND_TYPEDEF << 24, 1 };
+	uint32_t big_member[] = { T_INT(1, 4, 32, 0), 7, (BTF_KIND_STRUCT << 24) | 1, 4, 5, 1, 32 };
+	uint32_t bad_kind[] = { 0, 31u << 24, 0 };
+	uint32_t kflag_ptr[] = { T_INT(1, 4, 32, 0), 0, (1u << 31) | BTF_KIND_PTR << 24, 1 };
+	uint8_t d[512];
+	size_t n;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	n = mk_btf(d, good, sizeof(good), strs, sizeof(strs));
+	load_both("int", d, (uint32_t)n, 1, 4096);
+	load_both("int, no log", d, (uint32_t)n, 0, 0);
+	load_both("int, level without buffer", d, (uint32_t)n, 1, 0);
+	load_both("int, rotating log of 40", d, (uint32_t)n, 1, 40);
+	load_both("int, fixed log of 40", d, (uint32_t)n, 1 | 8, 40);
+	load_both("int, level 16", d, (uint32_t)n, 16, 4096);
+	load_both("truncated", d, (uint32_t)n - 1, 1, 4096);
+	load_both("size 10", d, 10, 1, 4096);
+	load_both("size 4", d, 4, 1, 4096);
+	d[0] = 0x12;
+	load_both("bad magic", d, (uint32_t)n, 1, 4096);
+	d[0] = 0x9f;
+	d[2] = 2;
+	load_both("version 2", d, (uint32_t)n, 1, 4096);
+	d[2] = 1;
+	d[3] = 1;
+	load_both("flags 1", d, (uint32_t)n, 1, 4096);
+	d[3] = 0;
+	((struct btf_header *)d)->type_off = 4;
+	load_both("gap before types", d, (uint32_t)n, 1, 4096);
+	((struct btf_header *)d)->type_off = 0;
+	((struct btf_header *)d)->type_len = 0;
+	((struct btf_header *)d)->str_off = 0;
+	((struct btf_header *)d)->str_len = (uint32_t)n - 24;
+	load_both("no types", d, (uint32_t)n, 1, 4096);
+
+	n = mk_btf(d, ptr, sizeof(ptr), strs, sizeof(strs));
+	load_both("ptr", d, (uint32_t)n, 1, 4096);
+	n = mk_btf(d, st, sizeof(st), strs, sizeof(strs));
+	load_both("struct", d, (uint32_t)n, 1, 4096);
+	n = mk_btf(d, bad_name_off, sizeof(bad_name_off), strs, sizeof(strs));
+	load_both("name offset", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, bad_type_id, sizeof(bad_type_id), strs, sizeof(strs));
+	load_both("type id", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, named_ptr, sizeof(named_ptr), strs, sizeof(strs));
+	load_both("named ptr", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, bad_int, sizeof(bad_int), strs, sizeof(strs));
+	load_both("int size 3", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, bad_enc, sizeof(bad_enc), strs, sizeof(strs));
+	load_both("int encoding 3", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, cycle, sizeof(cycle), strs, sizeof(strs));
+	load_both("typedef cycle", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, bad_typedef_name, sizeof(bad_typedef_name), strs, sizeof(strs));
+	load_both("typedef named 'a b'", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, big_member, sizeof(big_member), strs, sizeof(strs));
+	load_both("member past the struct", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, bad_kind, sizeof(bad_kind), strs, sizeof(strs));
+	load_both("kind 31", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, kflag_ptr, sizeof(kflag_ptr), strs, sizeof(strs));
+	load_both("ptr with kind_flag", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, good, sizeof(good), "\0int", 4);
+	load_both("strings without a final NUL", d, (uint32_t)n, 0, 0);
+	n = mk_btf(d, good, sizeof(good), "xint", 5);
+	load_both("strings not starting with NUL", d, (uint32_t)n, 0, 0);
+	cleanup_fs();
+}
+
+/* Run @fn on a copy of @a; return the result or -errno. */
+static int run(bpf_fn fn, int cmd, const union bpf_attr *a)
+{
+	union bpf_attr c = *a;
+	int r;
+
+	errno = 0;
+	r = fn(cmd, &c, sizeof(c));
+	if (r >= 0 && cmd == BPF_BTF_LOAD)
+		close(r);
+	return r < 0 ? -errno : (r > 0 ? 1 : 0);
+}
+
+TEST(btf_load_attr_vs_kernel)
+{
+	uint32_t good[] = { T_INT(1, 4, 32, 0) };
+	union bpf_attr a;
+	uint8_t d[128];
+	size_t n;
+	int i;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	n = mk_btf(d, good, sizeof(good), "\0int", 5);
+	for (i = 0; i < 9; i++) {
+		memset(&a, 0, sizeof(a));
+		a.btf = (uint64_t)(uintptr_t)d;
+		a.btf_size = (uint32_t)n;
+		switch (i) {
+		case 0: ((uint32_t *)&a)[8] = 1; break;               /* btf_flags */
+		case 1: ((uint32_t *)&a)[8] = 1u << 16; break;        /* TOKEN_FD, fd 0 */
+		case 2: ((uint32_t *)&a)[9] = 3; break;               /* token fd without flag */
+		case 3: ((uint32_t *)&a)[10] = 1; break;              /* past the last field */
+		case 4: a.btf = 0; break;
+		case 5: a.btf_size = 0; break;
+		case 6: a.btf_size = 17u << 20; break;
+		case 7: a.btf_log_size = 100; break;                  /* size without buffer */
+		case 8: a.btf_log_buf = (uint64_t)(uintptr_t)d; a.btf_log_size = 8; break; /* no level */
+		}
+		CHECK_EQ(run(hive_bpf, BPF_BTF_LOAD, &a), run(kbpf, BPF_BTF_LOAD, &a));
+	}
+	cleanup_fs();
+}
+
+static int info_of(bpf_fn fn, int fd, struct bpf_btf_info *info, uint32_t len, uint32_t *out_len)
+{
+	union bpf_attr a;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (uint32_t)fd;
+	a.info.info_len = len;
+	a.info.info = (uint64_t)(uintptr_t)info;
+	errno = 0;
+	r = fn(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
+	*out_len = a.info.info_len;
+	return r < 0 ? -errno : r;
+}
+
+static int load_fd(bpf_fn fn, const void *d, size_t n)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.btf = (uint64_t)(uintptr_t)d;
+	a.btf_size = (uint32_t)n;
+	return fn(BPF_BTF_LOAD, &a, sizeof(a));
+}
+
+TEST(btf_info_ids_pin_vs_kernel)
+{
+	uint32_t good[] = { T_INT(1, 4, 32, 0) };
+	bpf_fn fns[2] = { kbpf, hive_bpf };
+	uint32_t ids[2], lens[2], sizes[2];
+	int rs[2], i;
+	uint8_t d[128];
+	size_t n;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	n = mk_btf(d, good, sizeof(good), "\0int", 5);
+	for (i = 0; i < 2; i++) {
+		struct bpf_btf_info info;
+		uint8_t raw[128];
+		char name[16] = "zz";
+		union bpf_attr a;
+		int fd = load_fd(fns[i], d, n), fd2;
+
+		REQUIRE(fd >= 0);
+		memset(&info, 0, sizeof(info));
+		info.btf = (uint64_t)(uintptr_t)raw;
+		info.btf_size = sizeof(raw);
+		info.name = (uint64_t)(uintptr_t)name;
+		info.name_len = sizeof(name);
+		CHECK_EQ(info_of(fns[i], fd, &info, sizeof(info), &lens[i]), 0);
+		CHECK(!memcmp(raw, d, n));
+		CHECK_EQ(info.btf_size, (uint32_t)n);
+		CHECK_EQ(info.name_len, 0u);
+		CHECK_EQ(name[0], 0);
+		CHECK_EQ(info.kernel_btf, 0u);
+		ids[i] = info.id;
+		/* a short buffer gets a prefix; btf_size is the whole size */
+		memset(&info, 0, sizeof(info));
+		info.btf = (uint64_t)(uintptr_t)raw;
+		info.btf_size = 3;
+		CHECK_EQ(info_of(fns[i], fd, &info, sizeof(info), &lens[i]), 0);
+		sizes[i] = info.btf_size;
+		/* name without name_len */
+		memset(&info, 0, sizeof(info));
+		info.name = (uint64_t)(uintptr_t)name;
+		rs[i] = info_of(fns[i], fd, &info, sizeof(info), &lens[i]);
+		/* by id, and its access flags */
+		memset(&a, 0, sizeof(a));
+		a.btf_id = ids[i];
+		fd2 = fns[i](BPF_BTF_GET_FD_BY_ID, &a, sizeof(a));
+		CHECK(fd2 >= 0);
+		memset(&info, 0, sizeof(info));
+		CHECK_EQ(info_of(fns[i], fd2, &info, sizeof(info), &lens[i]), 0);
+		CHECK_EQ(info.id, ids[i]);
+		close(fd2);
+		a.open_flags = BPF_F_RDONLY;
+		CHECK_EQ(run(fns[i], BPF_BTF_GET_FD_BY_ID, &a), -EINVAL);
+		memset(&a, 0, sizeof(a));
+		a.btf_id = 0x7ffffff0;
+		CHECK_EQ(run(fns[i], BPF_BTF_GET_FD_BY_ID, &a), -ENOENT);
+		/* the next id after ours' predecessor is ours */
+		memset(&a, 0, sizeof(a));
+		a.start_id = ids[i] - 1;
+		CHECK_EQ(run(fns[i], BPF_BTF_GET_NEXT_ID, &a), 0);
+		CHECK_EQ(fns[i](BPF_BTF_GET_NEXT_ID, &a, sizeof(a)), 0);
+		CHECK_EQ(a.next_id, ids[i]);
+		/* BTF cannot be pinned */
+		memset(&a, 0, sizeof(a));
+		a.bpf_fd = (uint32_t)fd;
+		a.pathname = (uint64_t)(uintptr_t)(i ? "btf-pin" : "/sys/fs/bpf/hive-btf-pin");
+		CHECK_EQ(run(fns[i], BPF_OBJ_PIN, &a), -EINVAL);
+		close(fd);
+	}
+	CHECK_EQ(lens[0], lens[1]);
+	CHECK_EQ(sizes[0], sizes[1]);
+	CHECK_EQ(rs[0], rs[1]);
+	cleanup_fs();
+}
+
+/* ---- the loader's BTF of real objects --------------------------------------- */
+
+static uint8_t *captured;
+static uint32_t captured_size;
+
+/* A kernel backend that keeps a copy of the first BTF_LOAD. */
+static int recording_bpf(int cmd, union bpf_attr *attr, unsigned size)
+{
+	if (cmd == BPF_BTF_LOAD && !captured) {
+		captured = malloc(attr->btf_size);
+		if (captured) {
+			memcpy(captured, (const void *)(uintptr_t)attr->btf, attr->btf_size);
+			captured_size = attr->btf_size;
+		}
+	}
+	return kbpf(cmd, attr, size);
+}
+
+TEST(btf_load_objects_vs_kernel)
+{
+	static const char *const objs[] = {
+		"tests/progs/global_data.bpf.o", "tests/progs/spin_lock.bpf.o",
+		"tests/progs/map_types.bpf.o", "tests/progs/subprogs.bpf.o",
+		"tests/progs/map_in_map.bpf.o", "tests/progs/execsnoop.bpf.o",
+	};
+	struct hive_object_open_opts opts = { .sz = sizeof(opts), .bpf = recording_bpf };
+	size_t i;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		struct hive_object *o = hive_object__open_file(test_build_path(objs[i]), &opts);
+
+		REQUIRE(o);
+		captured = NULL;
+		hive_object__prepare(o);
+		hive_object__close(o);
+		if (!captured) {
+			test_fail(__FILE__, __LINE__, "%s: no BTF_LOAD", objs[i]);
+			continue;
+		}
+		load_both(objs[i], captured, captured_size, 1, 8192);
+		free(captured);
+		captured = NULL;
+	}
+	cleanup_fs();
+}
