@@ -8,6 +8,7 @@
 #include <linux/bpf.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,9 +88,34 @@ static int fail(char *msg, size_t n, const char *fmt, ...)
 	return -EINVAL;
 }
 
-int kbtf_attach_slots(uint32_t prog_type, uint32_t attach_type, uint32_t btf_id,
-		      const char **name, char *msg, size_t msg_size)
+/* Bit i of the result: parameter i of func proto @t is a pointer. */
+static uint32_t ptr_params(const struct hive_btf *btf, const struct btf_type *t, uint32_t first)
 {
+	const struct btf_param *pa = (const struct btf_param *)(t + 1);
+	uint32_t mask = 0;
+
+	for (uint32_t i = first; i < hive_btf_vlen(t) && i - first < 32; i++) {
+		const struct btf_type *at =
+			hive_btf__type_by_id(btf, hive_btf__skip_mods_and_typedefs(btf, pa[i].type));
+
+		if (at && hive_btf_kind(at) == BTF_KIND_PTR)
+			mask |= 1u << (i - first);
+	}
+	return mask;
+}
+
+static bool ret_is_ptr(const struct hive_btf *btf, const struct btf_type *proto)
+{
+	const struct btf_type *rt =
+		hive_btf__type_by_id(btf, hive_btf__skip_mods_and_typedefs(btf, proto->type));
+
+	return rt && hive_btf_kind(rt) == BTF_KIND_PTR;
+}
+
+int kbtf_attach_slots(uint32_t prog_type, uint32_t attach_type, uint32_t btf_id,
+		      const char **name, uint32_t *ptr_mask, char *msg, size_t msg_size)
+{
+	uint32_t dummy;
 	const struct hive_btf *btf;
 	const struct btf_type *t;
 	const char *tname;
@@ -110,6 +136,8 @@ int kbtf_attach_slots(uint32_t prog_type, uint32_t attach_type, uint32_t btf_id,
 		return fail(msg, msg_size, "attach_btf_id %u doesn't have a name", btf_id);
 	if (name)
 		*name = tname;
+	if (!ptr_mask)
+		ptr_mask = &dummy;
 	if (prog_type == BPF_PROG_TYPE_TRACING && attach_type == BPF_TRACE_RAW_TP) {
 		/* tp_btf: typedef btf_trace_<tp> -> pointer -> func proto (void *, args...) */
 		if (hive_btf_kind(t) != BTF_KIND_TYPEDEF)
@@ -125,6 +153,7 @@ int kbtf_attach_slots(uint32_t prog_type, uint32_t attach_type, uint32_t btf_id,
 		if (hive_btf_kind(t) != BTF_KIND_FUNC_PROTO || !hive_btf_vlen(t))
 			return fail(msg, msg_size,
 				    "attach_btf_id %u is not a pointer to a function prototype", btf_id);
+		*ptr_mask = ptr_params(btf, t, 1);
 		return (int)hive_btf_vlen(t) - 1;
 	}
 	if (hive_btf_kind(t) != BTF_KIND_FUNC)
@@ -139,11 +168,15 @@ int kbtf_attach_slots(uint32_t prog_type, uint32_t attach_type, uint32_t btf_id,
 	if (hive_btf_kind(t) != BTF_KIND_FUNC_PROTO)
 		return fail(msg, msg_size, "attach_btf_id %u is not a function", btf_id);
 	nargs = hive_btf_vlen(t);
+	*ptr_mask = ptr_params(btf, t, 0);
 	if (nargs > 12)
 		return fail(msg, msg_size, "The function %s has more than 12 arguments", tname);
 	/* fexit, fmod_ret and LSM programs also read the return value */
 	if (prog_type == BPF_PROG_TYPE_LSM || attach_type == BPF_TRACE_FEXIT ||
-	    attach_type == BPF_MODIFY_RETURN)
+	    attach_type == BPF_MODIFY_RETURN) {
+		if (ret_is_ptr(btf, t))
+			*ptr_mask |= 1u << nargs;
 		nargs++;
+	}
 	return (int)nargs;
 }

@@ -34,10 +34,11 @@ int kbtf_struct_id(const struct hive_btf *btf, const char *name);
  * against the kind the attach type needs (the kernel's
  * bpf_check_attach_target) and counts the u64 context slots the program
  * may read (arguments, plus the return value for fexit, fmod_ret and LSM).
- * *@name (may be NULL) gets the attach point's BTF name.
+ * *@name (may be NULL) gets the attach point's BTF name, *@ptr_mask (may
+ * be NULL) a bit per slot holding a pointer (read as a whole u64 only).
  * Returns the slot count, or -EINVAL with the kernel's message in @msg.
  */
 int kbtf_attach_slots(uint32_t prog_type, uint32_t attach_type, uint32_t btf_id,
-		      const char **name, char *msg, size_t msg_size);
+		      const char **name, uint32_t *ptr_mask, char *msg, size_t msg_size);
 
 #endif /* HIVE_CORE_KBTF_H */

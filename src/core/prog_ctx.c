@@ -77,6 +77,10 @@ static int skb_common(struct ctx_access *a, char *msg, size_t n)
 		return -EINVAL;
 	} else if (IN(off, SKB_OFF(flow_keys), SKB_END(flow_keys))) {
 		return deny(a, msg, n);
+	} else if (IN(off, SKB_OFF(remote_ip4), SKB_END(local_ip6))) {
+		/* the socket's addresses: whole u32 reads only */
+		if (a->write || a->size != 4)
+			return deny(a, msg, n);
 	} else if (off >= SKB_OFF(tstamp_type) && off < SKB_OFF(hwtstamp)) {
 		return deny(a, msg, n); /* tstamp_type and padding */
 	} else if (a->write ? a->size != 4 : !narrow_ok(a->size)) {
@@ -219,6 +223,7 @@ static int ctx_perf_event(uint32_t attach, struct ctx_access *a, char *msg, size
 static int ctx_btf_args(uint32_t type, uint32_t attach, struct ctx_access *a, char *msg, size_t n)
 {
 	const char *fname = "?";
+	uint32_t ptrs = 0;
 	int slots;
 
 	if (a->off < 0 || a->off >= 12 * 8 || a->write || a->off % (int32_t)a->size)
@@ -227,13 +232,16 @@ static int ctx_btf_args(uint32_t type, uint32_t attach, struct ctx_access *a, ch
 		snprintf(msg, n, "func offset %d is not multiple of 8", a->off);
 		return -EACCES;
 	}
-	slots = kbtf_attach_slots(type, attach, a->attach_btf_id, &fname, msg, n);
+	slots = kbtf_attach_slots(type, attach, a->attach_btf_id, &fname, &ptrs, msg, n);
 	if (slots < 0)
 		return slots;
 	if (a->off / 8 >= slots) {
 		snprintf(msg, n, "func '%s' doesn't have %d-th argument", fname, a->off / 8 + 1);
 		return -EACCES;
 	}
+	/* pointer arguments are read whole */
+	if ((ptrs >> (a->off / 8) & 1) && a->size != 8)
+		return deny(a, msg, n);
 	keep(a);
 	return 0;
 }
@@ -529,7 +537,7 @@ int prog_type_check_load(const union bpf_attr *attr, char *msg, size_t msg_size)
 			snprintf(msg, msg_size, "hive: tracing programs attach to vmlinux BTF ids only (attach_btf_obj_fd/attach_prog_fd must be 0)");
 			return -EINVAL;
 		}
-		slots = kbtf_attach_slots(type, attach, attr->attach_btf_id, NULL, msg, msg_size);
+		slots = kbtf_attach_slots(type, attach, attr->attach_btf_id, NULL, NULL, msg, msg_size);
 		if (slots < 0)
 			return slots;
 		break;
