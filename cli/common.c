@@ -306,12 +306,37 @@ int pin_fd(int fd, const char *name, char *why, size_t len)
 	return err;
 }
 
+int check_pin_dir(const char *name)
+{
+	char buf[4096], dir[4096], *slash;
+	const char *p = pin_path(name, buf, sizeof(buf));
+	struct stat st;
+
+	if (!p)
+		return -1;
+	if (cli_kernel() || strlen(name) >= sizeof(dir))
+		return 0;
+	strcpy(dir, p);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir || !stat((*slash = '\0', dir), &st))
+		return 0;
+	/* what bpftool says when the directory is not on a bpffs it could mount */
+	if (cli_opts.nomount)
+		return p_err("no BPF file system found, not mounting it due to --nomount option");
+	strcpy(dir, name);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	return p_err("can't mount BPF file system to pin the object (%s): mount --make-private %s failed: %s",
+		     name, dir, strerror(ENOENT));
+}
+
 int do_pin_fd(int fd, const char *name)
 {
 	char why[512];
 	int err;
 
-	if (check_fs())
+	if (check_fs() || check_pin_dir(name))
 		return -1;
 	err = pin_fd(fd, name, why, sizeof(why));
 	if (err)
@@ -324,7 +349,7 @@ int do_pin_any(int argc, char **argv, int (*get_fd)(int *, char ***))
 	int fd, err;
 
 	if (!req_args(argc, argv, 3))
-		return -1;
+		return -EINVAL; /* bpftool's exit status here */
 	fd = get_fd(&argc, &argv);
 	if (fd < 0)
 		return -1;

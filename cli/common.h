@@ -121,6 +121,11 @@ int open_obj_pinned(const char *path, bool quiet);
 int open_obj_pinned_any(const char *path, enum obj_type type);
 /* OBJ_PIN @fd at @name (translated), quietly: 0 or -errno, the reason in @why. */
 int pin_fd(int fd, const char *name, char *why, size_t len);
+/*
+ * The directory of pin path @name exists; otherwise bpftool's message for
+ * a directory it cannot mount a bpffs on (or, with -n, will not). 0 or -1.
+ */
+int check_pin_dir(const char *name);
 /* OBJ_PIN @fd at @name (translated), with bpftool's message; 0 or -errno. */
 int do_pin_fd(int fd, const char *name);
 /* PROG/MAP then FILE: pin it (prog pin, map pin). */

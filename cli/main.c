@@ -97,7 +97,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "Usage: hive [OPTIONS] OBJECT { COMMAND | help }\n"
-		   "       hive --version\n\n"
+		   "       hive version\n\n"
 		   "OBJECT:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
@@ -106,7 +106,8 @@ static void usage(FILE *f)
 		   "  -p, --pretty     human-readable JSON output\n"
 		   "  -d, --debug      print library debug messages\n"
 		   "  -V, --version    print the version\n"
-		   "  -h, --help       this help; 'hive OBJECT help' for an object's commands\n"
+		   "  -h, --help       this help; 'hive OBJECT help' or 'hive OBJECT -h' for an\n"
+		   "                   object's commands\n"
 		   "  -f               with show/list: print the paths objects are pinned at\n"
 		   "  -n, --nomount    do not create the hive filesystem when it is missing\n"
 		   "  -m, --mapcompat  accepted for bpftool compatibility (legacy map sections\n"
@@ -117,7 +118,8 @@ static void usage(FILE *f)
 		   "      --bpffs DIR  hive filesystem root (default: $HIVE_FS, /run/hive, or\n"
 		   "                   $XDG_RUNTIME_DIR/hive); '--bpffs' followed by an OBJECT\n"
 		   "                   word means bpftool's -f\n"
-		   "\nPaths under /sys/fs/bpf name the same paths under the hive filesystem.\n");
+		   "\nOptions may come anywhere, as with bpftool. Paths under /sys/fs/bpf name\n"
+		   "the same paths under the hive filesystem.\n");
 }
 
 /* Whether @word names a command family (for the two meanings of --bpffs). */
@@ -147,64 +149,135 @@ static int run_family(size_t c, int argc, char **argv)
 	return ret;
 }
 
+/* `-V`, `--version`, `version`: bpftool's layout; JSON with -j/-p. */
+static int print_version(void)
+{
+	struct json_writer *w;
+
+	if (!cli_opts.json) {
+		printf("hive v%s\n", hive_version());
+		return 0;
+	}
+	w = jw_new(stdout, cli_opts.pretty);
+	if (!w)
+		return cli_error("out of memory");
+	jw_start_object(w);
+	jw_string_field(w, "version", hive_version());
+	jw_end_object(w);
+	jw_destroy(w);
+	return 0;
+}
+
+/*
+ * Take the global option @argv[*i] (and its operand); returns 1 when it
+ * was one, 0 when it is not a global option, -1 after an error. -h and -V
+ * are only noted (*help, *version): they act once the object is known.
+ */
+static int take_option(int argc, char **argv, int *i, bool *help, bool *version)
+{
+	const char *o = argv[*i];
+
+	if (!strcmp(o, "-j") || !strcmp(o, "--json")) {
+		cli_opts.json = true;
+	} else if (!strcmp(o, "-p") || !strcmp(o, "--pretty")) {
+		cli_opts.json = cli_opts.pretty = true;
+	} else if (!strcmp(o, "-d") || !strcmp(o, "--debug")) {
+		cli_opts.debug = true;
+		setenv("HIVE_DEBUG", "1", 1);
+	} else if (!strcmp(o, "--interpret")) {
+		cli_opts.interpret = true;
+		setenv("HIVE_ENGINE", "interp", 1);
+	} else if (!strcmp(o, "--kernel")) {
+		cli_opts.kernel = true;
+	} else if (!strcmp(o, "-f")) {
+		cli_opts.show_pinned = true;
+	} else if (!strcmp(o, "-n") || !strcmp(o, "--nomount")) {
+		cli_opts.nomount = true;
+	} else if (!strcmp(o, "-m") || !strcmp(o, "--mapcompat")) {
+		cli_opts.mapcompat = true;
+	} else if (!strcmp(o, "--bpffs")) {
+		if (*i + 1 >= argc || is_object(argv[*i + 1])) {
+			cli_opts.show_pinned = true; /* bpftool's --bpffs */
+			return 1;
+		}
+		cli_opts.bpffs = argv[++*i];
+		setenv("HIVE_FS", cli_opts.bpffs, 1);
+	} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
+		*version = true;
+	} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+		*help = true;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Global options may come anywhere, as with bpftool's getopt_long: before
+ * the object they must be known; after it, only the words that are global
+ * options are taken (other words starting with '-', such as "-" for
+ * stdin, belong to the command). "--" ends the options. The remaining
+ * words are compacted to the front of argv; returns their count or -1.
+ */
+static int parse_options(int argc, char **argv, bool *help, bool *version)
+{
+	bool seen_object = false, done = false;
+	int i, n = 0, r;
+
+	for (i = 1; i < argc; i++) {
+		if (!done && !strcmp(argv[i], "--")) {
+			done = true;
+			continue;
+		}
+		if (!done && argv[i][0] == '-' && argv[i][1]) {
+			r = take_option(argc, argv, &i, help, version);
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				continue;
+			if (!seen_object) {
+				cli_error("unrecognized option '%s'", argv[i]);
+				if (!cli_opts.json)
+					usage(stderr);
+				return -1;
+			}
+		}
+		seen_object = true;
+		argv[n++] = argv[i];
+	}
+	argv[n] = NULL; /* commands may rely on argv[argc] == NULL */
+	return n;
+}
+
 int main(int argc, char **argv)
 {
-	int i;
+	bool help = false, version = false;
+	static char help_word[] = "help";
+	char *help_argv[] = { help_word, NULL };
 	size_t c;
+	int n;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *o = argv[i];
-
-		if (!strcmp(o, "-j") || !strcmp(o, "--json")) {
-			cli_opts.json = true;
-		} else if (!strcmp(o, "-p") || !strcmp(o, "--pretty")) {
-			cli_opts.json = cli_opts.pretty = true;
-		} else if (!strcmp(o, "-d") || !strcmp(o, "--debug")) {
-			cli_opts.debug = true;
-			setenv("HIVE_DEBUG", "1", 1);
-		} else if (!strcmp(o, "--interpret")) {
-			cli_opts.interpret = true;
-			setenv("HIVE_ENGINE", "interp", 1);
-		} else if (!strcmp(o, "--kernel")) {
-			cli_opts.kernel = true;
-		} else if (!strcmp(o, "-f")) {
-			cli_opts.show_pinned = true;
-		} else if (!strcmp(o, "-n") || !strcmp(o, "--nomount")) {
-			cli_opts.nomount = true;
-		} else if (!strcmp(o, "-m") || !strcmp(o, "--mapcompat")) {
-			cli_opts.mapcompat = true;
-		} else if (!strcmp(o, "--bpffs")) {
-			if (i + 1 < argc && is_object(argv[i + 1])) {
-				cli_opts.show_pinned = true; /* bpftool's --bpffs */
-				continue;
-			}
-			if (i + 1 >= argc)
-				return cli_error("--bpffs needs a directory");
-			cli_opts.bpffs = argv[++i];
-			setenv("HIVE_FS", cli_opts.bpffs, 1);
-		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
-			printf("hive v%s\n", hive_version());
-			return 0;
-		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+	n = parse_options(argc, argv, &help, &version);
+	if (n < 0)
+		return 255;
+	if (version || (n > 0 && !strcmp(argv[0], "version")))
+		return print_version();
+	if (n == 0 || !strcmp(argv[0], "help")) {
+		if (cli_opts.json)
+			printf("null\n");
+		else
 			usage(stdout);
-			return 0;
-		} else if (!strcmp(o, "--")) {
-			i++;
-			break;
-		} else {
-			return cli_error("unknown option '%s'", o);
-		}
-	}
-	if (i >= argc) {
-		usage(stderr);
-		return 1;
-	}
-	if (!strcmp(argv[i], "help")) {
-		usage(stdout);
 		return 0;
 	}
 	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
-		if (cli_is_prefix(argv[i], commands[c].name))
-			return run_family(c, argc - i - 1, argv + i + 1);
-	return cli_error("unknown object '%s'", argv[i]);
+		if (cli_is_prefix(argv[0], commands[c].name))
+			return help ? run_family(c, 1, help_argv) : run_family(c, n - 1, argv + 1);
+	if (help) {
+		usage(stdout);
+		return 0;
+	}
+	cli_error("unknown object '%s'", argv[0]);
+	if (!cli_opts.json)
+		usage(stderr);
+	return 255;
 }

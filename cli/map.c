@@ -581,217 +581,188 @@ static int parse_elem(char **argv, const struct bpf_map_info *info, void *key, v
 	return 0;
 }
 
-static int alloc_key_value(const struct bpf_map_info *info, void **key, void **value)
+/* ---- element commands ---------------------------------------------------------------- */
+
+/* The map of an element command and its buffers: key, next key (getnext)
+ * and value, each as large as the map's (a per-CPU value has every CPU). */
+struct elem {
+	struct bpf_map_info info;
+	void *key, *next, *value;
+	int fd;
+};
+
+/*
+ * "MAP ..." of an element command: open the map and allocate the buffers.
+ * Maps without keys (queue, stack) get no key buffer unless @key_always
+ * (bpftool's getnext and delete allocate one anyway, which changes their
+ * messages). Returns 0, or -1 with a message or the usage printed.
+ */
+static int elem_open(struct elem *e, int *argc, char ***argv, bool key_always)
 {
-	*key = info->key_size ? calloc(1, info->key_size) : NULL;
-	*value = info->value_size ? calloc(1, value_bytes(info)) : NULL;
-	if ((info->key_size && !*key) || (info->value_size && !*value)) {
-		free(*key);
-		free(*value);
+	size_t ksize;
+
+	memset(e, 0, sizeof(*e));
+	e->fd = -1;
+	if (*argc < 2)
+		return usage();
+	e->fd = map_parse_fd_and_info(argc, argv, &e->info);
+	if (e->fd < 0)
+		return -1;
+	ksize = e->info.key_size ? e->info.key_size : key_always;
+	e->key = ksize ? calloc(1, ksize) : NULL;
+	e->next = ksize ? calloc(1, ksize) : NULL;
+	e->value = e->info.value_size ? calloc(1, value_bytes(&e->info)) : NULL;
+	if ((ksize && (!e->key || !e->next)) || (e->info.value_size && !e->value)) {
+		free(e->key);
+		free(e->next);
+		free(e->value);
+		close(e->fd);
 		return p_err("mem alloc failed");
 	}
 	return 0;
 }
 
-/* ---- element commands ---------------------------------------------------------------- */
-
-/* "MAP ..." of an element command: the map, its info, key and value
- * buffers. Returns the fd, or -1 (message or usage printed). */
-static int open_elem(int *argc, char ***argv, struct bpf_map_info *info, void **key, void **value)
+/* Release @e; with -j, a command that succeeded silently prints null
+ * (@null_ok). Returns @err. */
+static int elem_close(struct elem *e, int err, bool null_ok)
 {
-	int fd;
-
-	if (*argc < 2)
-		return usage();
-	fd = map_parse_fd_and_info(argc, argv, info);
-	if (fd < 0)
-		return -1;
-	if (alloc_key_value(info, key, value)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int do_update(int argc, char **argv)
-{
-	struct bpf_map_info info;
-	uint64_t flags = BPF_ANY;
-	void *key = NULL, *value = NULL;
-	int fd, err, value_fd = -1;
-
-	fd = open_elem(&argc, &argv, &info, &key, &value);
-	if (fd < 0)
-		return -1;
-	err = parse_elem(argv, &info, key, value, info.key_size, info.value_size, &flags, &value_fd);
-	if (err)
-		goto out_free;
-	err = cli_map_update(fd, key, value, flags);
-	if (err)
-		p_err("update failed: %s", hive_strerror(err)); /* exit -errno, as bpftool */
-out_free:
-	free(key);
-	free(value);
-	if (value_fd >= 0)
-		close(value_fd);
-	close(fd);
-	if (!err && json_wtr)
+	free(e->key);
+	free(e->next);
+	free(e->value);
+	close(e->fd);
+	if (!err && null_ok && json_wtr)
 		jw_null(json_wtr);
 	return err;
 }
 
+/* update, push, enqueue */
+static int do_update(int argc, char **argv)
+{
+	uint64_t flags = BPF_ANY;
+	int err, value_fd = -1;
+	struct elem e;
+
+	if (elem_open(&e, &argc, &argv, false))
+		return -1;
+	err = parse_elem(argv, &e.info, e.key, e.value, e.info.key_size, e.info.value_size, &flags,
+			 &value_fd);
+	if (!err) {
+		err = cli_map_update(e.fd, e.key, e.value, flags);
+		if (err)
+			p_err("update failed: %s", hive_strerror(err)); /* exit -errno, as bpftool */
+	}
+	if (value_fd >= 0)
+		close(value_fd);
+	return elem_close(&e, err, true);
+}
+
+/* lookup, peek */
 static int do_lookup(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key, *value;
-	int fd, err;
+	struct elem e;
+	int err;
 
-	fd = open_elem(&argc, &argv, &info, &key, &value);
-	if (fd < 0)
+	if (elem_open(&e, &argc, &argv, false))
 		return -1;
-	err = parse_elem(argv, &info, key, NULL, info.key_size, 0, NULL, NULL);
-	if (err)
-		goto out_free;
-	err = cli_map_lookup(fd, key, value);
-	if (err == -ENOENT) {
-		if (json_wtr) {
+	err = parse_elem(argv, &e.info, e.key, NULL, e.info.key_size, 0, NULL, NULL);
+	if (!err) {
+		err = cli_map_lookup(e.fd, e.key, e.value);
+		if (err == -ENOENT && json_wtr) {
 			jw_null(json_wtr);
-		} else {
+		} else if (err == -ENOENT) {
 			printf("key:\n");
-			fprint_hex(stdout, key, info.key_size, " ");
+			fprint_hex(stdout, e.key, e.info.key_size, " ");
 			printf("\n\nNot found\n");
+		} else if (err) {
+			p_err("lookup failed: %s", hive_strerror(err));
+		} else {
+			print_key_value(&e.info, e.key, e.value);
 		}
-	} else if (err) {
-		p_err("lookup failed: %s", hive_strerror(err));
-	} else {
-		print_key_value(&info, key, value);
 	}
-out_free:
-	free(key);
-	free(value);
-	close(fd);
-	return err;
+	return elem_close(&e, err, false);
+}
+
+/* bpftool's "key:" block: the bytes, or None for the first key. */
+static void print_key_block(const char *label, const void *key, uint32_t size)
+{
+	if (!key) {
+		printf("%s: None\n", label);
+		return;
+	}
+	printf("%s:\n", label);
+	fprint_hex(stdout, key, size, " ");
+	printf("\n");
 }
 
 static int do_getnext(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key = NULL, *next = NULL;
-	int fd, err;
+	struct elem e;
+	void *key;
+	int err;
 
-	if (argc < 2)
-		return usage();
-	fd = map_parse_fd_and_info(&argc, &argv, &info);
-	if (fd < 0)
+	if (elem_open(&e, &argc, &argv, true))
 		return -1;
-	key = calloc(1, info.key_size ? info.key_size : 1);
-	next = calloc(1, info.key_size ? info.key_size : 1);
-	if (!key || !next) {
-		err = p_err("mem alloc failed");
-		goto out;
-	}
-	if (argc) {
-		err = parse_elem(argv, &info, key, NULL, info.key_size, 0, NULL, NULL);
+	key = argc ? e.key : NULL; /* no key: the first one */
+	err = argc ? parse_elem(argv, &e.info, e.key, NULL, e.info.key_size, 0, NULL, NULL) : 0;
+	if (!err) {
+		err = cli_map_next_key(e.fd, key, e.next);
 		if (err)
-			goto out;
-	} else {
-		free(key);
-		key = NULL;
+			p_err("can't get next key: %s", hive_strerror(err));
 	}
-	err = cli_map_next_key(fd, key, next);
-	if (err) {
-		p_err("can't get next key: %s", hive_strerror(err));
-		goto out;
-	}
-	if (json_wtr) {
+	if (!err && json_wtr) {
 		jw_start_object(json_wtr);
 		if (key) {
 			jw_name(json_wtr, "key");
-			jw_hex_bytes(json_wtr, key, info.key_size);
+			jw_hex_bytes(json_wtr, key, e.info.key_size);
 		} else {
 			jw_null_field(json_wtr, "key");
 		}
 		jw_name(json_wtr, "next_key");
-		jw_hex_bytes(json_wtr, next, info.key_size);
+		jw_hex_bytes(json_wtr, e.next, e.info.key_size);
 		jw_end_object(json_wtr);
-	} else {
-		if (key) {
-			printf("key:\n");
-			fprint_hex(stdout, key, info.key_size, " ");
-			printf("\n");
-		} else {
-			printf("key: None\n");
-		}
-		printf("next key:\n");
-		fprint_hex(stdout, next, info.key_size, " ");
-		printf("\n");
+	} else if (!err) {
+		print_key_block("key", key, e.info.key_size);
+		print_key_block("next key", e.next, e.info.key_size);
 	}
-out:
-	free(key);
-	free(next);
-	close(fd);
-	return err;
+	return elem_close(&e, err, false);
 }
 
 static int do_delete(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key;
-	int fd, err;
+	struct elem e;
+	int err;
 
-	if (argc < 2)
-		return usage();
-	fd = map_parse_fd_and_info(&argc, &argv, &info);
-	if (fd < 0)
+	if (elem_open(&e, &argc, &argv, true))
 		return -1;
-	key = calloc(1, info.key_size ? info.key_size : 1);
-	if (!key) {
-		err = p_err("mem alloc failed");
-		goto out;
-	}
-	err = parse_elem(argv, &info, key, NULL, info.key_size, 0, NULL, NULL);
+	err = parse_elem(argv, &e.info, e.key, NULL, e.info.key_size, 0, NULL, NULL);
 	if (!err) {
-		err = cli_map_delete(fd, key);
+		err = cli_map_delete(e.fd, e.key);
 		if (err)
 			p_err("delete failed: %s", hive_strerror(err));
 	}
-	free(key);
-out:
-	close(fd);
-	if (!err && json_wtr)
-		jw_null(json_wtr);
-	return err;
+	return elem_close(&e, err, true);
 }
 
+/* pop, dequeue */
 static int do_pop(int argc, char **argv)
 {
-	struct bpf_map_info info;
-	void *key, *value;
-	int fd, err;
+	struct elem e;
+	int err;
 
-	fd = open_elem(&argc, &argv, &info, &key, &value);
-	if (fd < 0)
+	if (elem_open(&e, &argc, &argv, false))
 		return -1;
-	if (argc) {
-		err = bad_arg(*argv);
-		goto out;
-	}
-	err = cli_map_lookup_and_delete(fd, key, value);
-	if (err == -ENOENT) {
-		if (json_wtr)
-			jw_null(json_wtr);
-		else
-			printf("Error: empty map\n");
-	} else if (err) {
+	if (argc)
+		return elem_close(&e, bad_arg(*argv), false);
+	err = cli_map_lookup_and_delete(e.fd, e.key, e.value);
+	if (err == -ENOENT && json_wtr)
+		jw_null(json_wtr);
+	else if (err == -ENOENT)
+		printf("Error: empty map\n");
+	else if (err)
 		p_err("pop failed: %s", hive_strerror(err));
-	} else {
-		print_key_value(&info, key, value);
-	}
-out:
-	free(key);
-	free(value);
-	close(fd);
-	return err;
+	else
+		print_key_value(&e.info, e.key, e.value);
+	return elem_close(&e, err, false);
 }
 
 static int do_freeze(int argc, char **argv)

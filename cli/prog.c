@@ -405,7 +405,8 @@ static int path_join(char *buf, size_t size, const char *dir, const char *name)
 }
 
 /* Pin @prog at @path (translated); autoattach falls back to pinning, as
- * bpftool does for programs without an attach point (hive has no hooks). */
+ * bpftool does for programs without an attach point (hive has no hooks).
+ * Failures: the reason on stderr, bpftool's message as the error. */
 static int pin_program(struct hive_program *prog, const char *path, bool autoattach)
 {
 	char why[512];
@@ -416,8 +417,7 @@ static int pin_program(struct hive_program *prog, const char *path, bool autoatt
 		       hive_program__name(prog));
 	err = pin_fd(hive_program__fd(prog), path, why, sizeof(why));
 	if (err)
-		p_err("failed to pin program %s at %s: %s", hive_program__section_name(prog), path,
-		      why);
+		p_info("can't pin program %s at %s: %s", hive_program__name(prog), path, why);
 	return err;
 }
 
@@ -442,7 +442,7 @@ static int load_with_options(int argc, char **argv, bool first_only)
 	const char *file, *pinfile, *pinmaps = NULL;
 	char pinmaps_buf[4096];
 	bool autoattach = false;
-	int nrepl = 0, i, j, idx, err = -1;
+	int nrepl = 0, npinned = 0, i, j, idx, err = -1;
 
 	if (!req_args(argc, argv, 2))
 		return -1;
@@ -591,8 +591,13 @@ static int load_with_options(int argc, char **argv, bool first_only)
 			p_err("object file doesn't contain any bpf program");
 			goto out;
 		}
-		if (pin_program(prog, pinfile, autoattach))
+		if (check_pin_dir(pinfile))
 			goto out;
+		if (pin_program(prog, pinfile, autoattach)) {
+			p_err("failed to pin program %s", hive_program__section_name(prog));
+			goto out;
+		}
+		npinned = 1;
 	} else {
 		char path[4096];
 
@@ -603,8 +608,11 @@ static int load_with_options(int argc, char **argv, bool first_only)
 			if (hive_program__fd(prog) < 0)
 				continue; /* autoload off */
 			if (path_join(path, sizeof(path), pinfile, hive_program__name(prog)) ||
-			    pin_program(prog, path, autoattach))
+			    pin_program(prog, path, autoattach)) {
+				p_err("failed to pin all programs");
 				goto err_unpin;
+			}
+			npinned++;
 		}
 	}
 	if (pinmaps) {
@@ -623,16 +631,21 @@ static int load_with_options(int argc, char **argv, bool first_only)
 	err = 0;
 	goto out;
 err_unpin:
-	/* nothing half-created: take back the pins made so far */
+	/* nothing half-created: take back the pins made here (and only those:
+	 * a pin that was in the way stays) */
 	if (first_only) {
 		unpin(pinfile);
 	} else {
 		char path[4096];
 
-		for (prog = hive_object__next_program(obj, NULL); prog;
-		     prog = hive_object__next_program(obj, prog))
+		for (prog = hive_object__next_program(obj, NULL); prog && npinned;
+		     prog = hive_object__next_program(obj, prog)) {
+			if (hive_program__fd(prog) < 0)
+				continue;
 			if (!path_join(path, sizeof(path), pinfile, hive_program__name(prog)))
 				unpin(path);
+			npinned--;
+		}
 	}
 out:
 	hive_object__close(obj);

@@ -4,6 +4,7 @@
  * The skeleton test compiles tests/cli/skel_user.c against the generated
  * header and libhive, and runs it.
  */
+#include "hive/hive.h"
 #include "test_cli_util.h"
 
 /* A sanitized libhive.a needs the sanitizers' runtimes at link time. */
@@ -144,12 +145,36 @@ TEST(cli_main_help)
 		c.dir);
 	/* -m is accepted (bpftool scripts pass it) */
 	CLI_OK(&c, "[]\n", "-m -j prog show");
-	CLI_ERR(&c, 1, "Error: unknown option '--bogus'\n", "--bogus map show");
-	CLI_ERR(&c, 1, "Error: unknown object 'zzz'\n", "zzz");
+	/* unknown options and objects: bpftool's message, the usage, exit 255 */
+	cli_run(&c, "--bogus map show");
+	CHECK_EQ(c.status, 255);
+	CHECK(CLI_PREFIX(c.err, "Error: unrecognized option '--bogus'\nUsage: hive ") && !c.out[0]);
+	cli_run(&c, "zzz");
+	CHECK_EQ(c.status, 255);
+	CHECK(CLI_PREFIX(c.err, "Error: unknown object 'zzz'\nUsage: hive ") && !c.out[0]);
 	cli_run(&c, "-j zzz");
+	CHECK_EQ(c.status, 255);
 	CHECK_STR(c.out, "{\"error\":\"unknown object 'zzz'\"}\n");
 	cli_run(&c, "-p zzz");
 	CHECK_STR(c.out, "{\n    \"error\": \"unknown object 'zzz'\"\n}\n");
+	CLI_OK(&c, "{\"error\":\"unrecognized option '--bogus'\"}\n", "-j --bogus map show || true");
+	/* version: -V, --version or the word, JSON with -j */
+	CLI_OK(&c, "{\"version\":\"" HIVE_VERSION_STRING "\"}\n", "-j version");
+	CLI_OK(&c, "hive v" HIVE_VERSION_STRING "\n", "--version");
+	CLI_OK(&c, "{\n    \"version\": \"" HIVE_VERSION_STRING "\"\n}\n", "-V -p");
+	/* options anywhere (getopt_long's permutation), -h per family */
+	CLI_OK(&c, "[]\n", "map show -j");
+	CLI_OK(&c, "[]\n", "map --json list");
+	cli_run(&c, "map -h");
+	CHECK(CLI_PREFIX(c.out, "Usage: hive map { show | list }"));
+	cli_run(&c, "prog --help");
+	CHECK(CLI_PREFIX(c.out, "Usage: hive prog { show | list }"));
+	CLI_OK(&c, "null\n", "btf -h -j");
+	cli_run(&c, "asm -h");
+	CHECK(CLI_PREFIX(c.out, "Usage: hive asm "));
+	/* no object: the usage on stdout, as bpftool */
+	cli_sh(&c, "\"$HIVE\"");
+	CHECK(c.status == 0 && CLI_PREFIX(c.out, "Usage: hive [OPTIONS] OBJECT"));
 	cli_run(&c, "map");
 	CHECK_EQ(c.status, 0); /* no command: show */
 	cli_fini(&c);

@@ -135,9 +135,10 @@ static const struct {
 	{ 255, "map create /sys/fs/bpf/x type hash key 4 value 8 entries 4 name x foo 1", "unknown arg foo" },
 	{ 255, "map create /sys/fs/bpf/x type hash key 4 value 0 entries 4 name x", "map create failed: Invalid argument" },
 	{ 255, "map create /sys/fs/bpf/x type devmap key 4 value 4 entries 4 name x", "map create failed: Invalid argument" },
-	{ 254, "map create /sys/fs/bpf/no/x type hash key 4 value 8 entries 4 name x", "can't pin the object (/sys/fs/bpf/no/x): No such file or directory" },
+	{ 255, "map create /sys/fs/bpf/no/x type hash key 4 value 8 entries 4 name x",
+	  "can't mount BPF file system to pin the object (/sys/fs/bpf/no/x): mount --make-private /sys/fs/bpf/no failed: No such file or directory" },
 	{ 239, "map create /sys/fs/bpf/m type hash key 4 value 8 entries 4 name x", "can't pin the object (/sys/fs/bpf/m): File exists" },
-	{ 255, "map pin " MAPP, "'pin' needs at least 3 arguments, 2 found" },
+	{ 234, "map pin " MAPP, "'pin' needs at least 3 arguments, 2 found" },
 	{ 255, "map event_pipe " MAPP, "map is not a perf event array or a ring buffer" },
 	{ 255, "map bogus", "unknown map command 'bogus'" },
 };

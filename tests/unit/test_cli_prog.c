@@ -297,8 +297,22 @@ TEST(cli_prog_load_options)
 		"prog load tiny.o /sys/fs/bpf/r3 zz");
 	CLI_ERR(&c, 239, "Error: can't pin the object (/sys/fs/bpf/t/pass): File exists\n",
 		"prog pin pinned /sys/fs/bpf/t/answer /sys/fs/bpf/t/pass");
-	CLI_ERR(&c, 255, "Error: failed to pin program socket at /sys/fs/bpf/t/pass: File exists\n",
+	/* bpftool's message; the reason first, as a library warning would be */
+	CLI_ERR(&c, 255, "can't pin program plain at /sys/fs/bpf/t/pass: File exists\n"
+			 "Error: failed to pin program socket\n",
 		"prog load plain.o /sys/fs/bpf/t/pass");
+	CLI_ERR(&c, 255, "Error: can't mount BPF file system to pin the object (/sys/fs/bpf/no/p): "
+			 "mount --make-private /sys/fs/bpf/no failed: No such file or directory\n",
+		"prog load plain.o /sys/fs/bpf/no/p");
+	CLI_ERR(&c, 255, "Error: no BPF file system found, not mounting it due to --nomount option\n",
+		"-n prog pin pinned /sys/fs/bpf/t/pass /sys/fs/bpf/no/p");
+	/* a loadall that meets a pin in its way takes back its own pins only */
+	CLI_OK(&c, "", "prog pin pinned /sys/fs/bpf/t/pass /sys/fs/bpf/t/pass2 && mkdir fs/in_way && "
+		       "mv fs/t/pass2 fs/in_way/pass");
+	CLI_ERR(&c, 255, "can't pin program pass at /sys/fs/bpf/in_way/pass: File exists\n"
+			 "Error: failed to pin all programs\n", "prog loadall tiny.o /sys/fs/bpf/in_way");
+	cli_sh(&c, "ls fs/in_way");
+	CHECK_STR(c.out, "pass\n");
 	CLI_ERR(&c, 255, "Error: several programs match this handle\n", "prog pin name answer /sys/fs/bpf/x");
 	CLI_ERR(&c, 255, "Error: incorrect object type: prog\n", "map show pinned /sys/fs/bpf/t/pass");
 	CLI_ERR(&c, 255, "Error: expected 'id', 'tag', 'name' or 'pinned', got: 'foo'?\n", "prog show foo 1");
