@@ -186,17 +186,20 @@ static int prog_build_vm(struct hive_prog *p)
 		if (err)
 			return err;
 	}
-	/* global data (lddw map value) of unverified programs */
+	/* Unverified programs may use every value of their arrays (global
+	 * data through lddw map values, lookups): one static grant per array,
+	 * so lookups need no per-run grant and the JIT can inline them. */
 	for (uint32_t i = 0; i < p->nr_maps; i++) {
 		struct hive_map *m = p->maps[i];
 		uint32_t zero = 0;
 		void *v;
 
-		if (m->map_type != BPF_MAP_TYPE_ARRAY || m->max_entries != 1)
+		if (m->map_type != BPF_MAP_TYPE_ARRAY)
 			continue;
 		v = map_lookup_elem_ptr(m, &zero);
 		if (v)
-			hive_vm_grant(p->vm, v, m->value_size,
+			hive_vm_grant(p->vm, v,
+				      (size_t)(m->max_entries - 1) * m->stride + m->value_size,
 				      (m->map_flags & BPF_F_RDONLY_PROG) ? HIVE_PROT_READ : HIVE_PROT_RW);
 	}
 	hive_vm_set_ldimm_resolver(p->vm, resolve_ldimm, p);

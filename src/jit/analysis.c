@@ -223,29 +223,23 @@ static void count_rest(struct jit_ctx *c)
 	}
 }
 
-/*
- * Liveness: backward dataflow over basic blocks (use/def summaries, then
- * rounds in reverse order until nothing changes), then one backward walk
- * per block recording the live-out set of each instruction.
- */
-struct block {
-	uint32_t start, end;    /* [start, end) */
-	uint32_t succ[2];       /* block indices, UINT32_MAX for none */
-	uint16_t gen, kill, in, out;
-};
-
-static uint32_t block_of(const uint32_t *bidx, uint32_t pc)
+/* Whether @in may write r0-r5 beyond its def set: calls (helpers, local
+ * calls and tail calls may leave any of them changed). */
+uint16_t jit_insn_clobbers(const struct jit_ctx *c, const struct hive_insn *in)
 {
-	return bidx[pc];
+	uint16_t def = insn_usedef(c, in).def;
+
+	if (isa_desc(in->code)->kind == HIVE_K_CALL)
+		def |= JREGS_CALLER;
+	return def;
 }
 
-static int compute_liveness(struct jit_ctx *c)
+int jit_blocks(const struct jit_ctx *c, struct jit_block **blocksp, uint32_t *nbp,
+	       uint32_t **bidxp)
 {
 	uint32_t n = c->n, nb = 0, pc, b;
-	struct block *blocks;
+	struct jit_block *blocks;
 	uint32_t *bidx;
-	bool changed;
-	int rounds = 0;
 
 	for (pc = 0; pc < n; pc++)
 		nb += !!(c->pcflags[pc] & JF_LEADER);
@@ -268,12 +262,10 @@ static int compute_liveness(struct jit_ctx *c)
 	}
 	blocks[b].end = n;
 
-	/* per-block summaries and successors */
 	for (b = 0; b < nb; b++) {
-		struct block *bl = &blocks[b];
+		struct jit_block *bl = &blocks[b];
 		const struct hive_insn *last = NULL;
 		uint32_t lastpc = bl->start;
-		uint16_t live = 0, kill = 0;
 
 		for (pc = bl->start; pc < bl->end; pc++) {
 			if (c->pcflags[pc] & JF_LDDW2)
@@ -281,6 +273,43 @@ static int compute_liveness(struct jit_ctx *c)
 			last = &c->insns[pc];
 			lastpc = pc;
 		}
+		bl->succ[0] = bl->succ[1] = UINT32_MAX;
+		if (last && falls_through(last)) {
+			uint32_t next = lastpc + (last->code == HIVE_OP_LDDW ? 2 : 1);
+
+			if (next < n)
+				bl->succ[0] = bidx[next];
+		}
+		if (last && isa_is_jump(last))
+			bl->succ[1] = bidx[(uint32_t)isa_jump_target(last, lastpc)];
+	}
+	*blocksp = blocks;
+	*nbp = nb;
+	*bidxp = bidx;
+	return 0;
+}
+
+/*
+ * Liveness: backward dataflow over basic blocks (use/def summaries, then
+ * rounds in reverse order until nothing changes), then one backward walk
+ * per block recording the live-out set of each instruction.
+ */
+static int compute_liveness(struct jit_ctx *c)
+{
+	uint32_t nb, pc, b;
+	struct jit_block *blocks;
+	uint32_t *bidx;
+	bool changed;
+	int rounds = 0, err;
+
+	err = jit_blocks(c, &blocks, &nb, &bidx);
+	if (err)
+		return err;
+	/* per-block summaries */
+	for (b = 0; b < nb; b++) {
+		struct jit_block *bl = &blocks[b];
+		uint16_t live = 0, kill = 0;
+
 		/* backward: gen = uses not preceded by a def in the block */
 		for (pc = bl->end; pc-- > bl->start;) {
 			struct usedef u;
@@ -293,21 +322,12 @@ static int compute_liveness(struct jit_ctx *c)
 		}
 		bl->gen = live;
 		bl->kill = kill;
-		bl->succ[0] = bl->succ[1] = UINT32_MAX;
-		if (last && falls_through(last)) {
-			uint32_t next = lastpc + (last->code == HIVE_OP_LDDW ? 2 : 1);
-
-			if (next < n)
-				bl->succ[0] = block_of(bidx, next);
-		}
-		if (last && isa_is_jump(last))
-			bl->succ[1] = block_of(bidx, (uint32_t)isa_jump_target(last, lastpc));
 	}
 
 	do {
 		changed = false;
 		for (b = nb; b-- > 0;) {
-			struct block *bl = &blocks[b];
+			struct jit_block *bl = &blocks[b];
 			uint16_t out = 0, in;
 
 			if (bl->succ[0] != UINT32_MAX)
@@ -330,7 +350,7 @@ static int compute_liveness(struct jit_ctx *c)
 		for (b = 0; b < nb; b++)
 			blocks[b].out = JREGS_ALL & ~JREG(10);
 	for (b = 0; b < nb; b++) {
-		struct block *bl = &blocks[b];
+		struct jit_block *bl = &blocks[b];
 		uint16_t live = bl->out;
 
 		for (pc = bl->end; pc-- > bl->start;) {
@@ -367,7 +387,8 @@ int jit_analyze(struct jit_ctx *c)
 	count_blocks(c);
 	if (c->checks)
 		count_rest(c);
-	return compute_liveness(c);
+	err = compute_liveness(c);
+	return err ? err : jit_find_map_calls(c);
 }
 
 void jit_analysis_free(struct jit_ctx *c)
@@ -376,6 +397,9 @@ void jit_analysis_free(struct jit_ctx *c)
 	free(c->live);
 	free(c->block_len);
 	free(c->rest);
+	free(c->mapcalls);
+	c->mapcalls = NULL;
+	c->nmapcalls = 0;
 	c->rest = NULL;
 	c->pcflags = NULL;
 	c->live = NULL;

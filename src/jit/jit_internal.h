@@ -155,6 +155,12 @@ struct jit_ctx {
 	uint16_t *live;            /* n entries: registers live after pc */
 	uint32_t *block_len;       /* n entries: insns of the block starting here */
 	uint32_t *rest;            /* checked runs: insns of the block after pc */
+	/* maps.c: map helper calls whose r1 is a known map (sorted by pc) */
+	struct jit_mapcall {
+		uint32_t pc;
+		void *map;         /* struct hive_map * of the lddw reaching the call */
+	} *mapcalls;
+	uint32_t nmapcalls;
 
 	/* layout */
 	bool upper;                /* size-bound pass: long jumps, full padding */
@@ -203,6 +209,28 @@ extern int jit_test_flags;
  * (-EOPNOTSUPP for control flow the JIT does not handle). */
 int jit_analyze(struct jit_ctx *c);
 void jit_analysis_free(struct jit_ctx *c);
+
+/* A basic block [start, end) and its successors (block indices,
+ * UINT32_MAX for none: fall-through, jump target). Calls fall through. */
+struct jit_block {
+	uint32_t start, end;
+	uint32_t succ[2];
+	uint16_t gen, kill, in, out;   /* liveness summaries */
+};
+/* analysis.c: the blocks of the analysed program (pcflags filled), in
+ * program order, and *bidx (n entries) mapping each pc to its block. The
+ * caller frees both. 0 or -ENOMEM. */
+int jit_blocks(const struct jit_ctx *c, struct jit_block **blocks, uint32_t *nb,
+	       uint32_t **bidx);
+/* analysis.c: registers @in may write (calls: r0-r5 whatever the mode). */
+uint16_t jit_insn_clobbers(const struct jit_ctx *c, const struct hive_insn *in);
+
+/* maps.c: find the map helper calls (lookup, update, delete) whose r1 is
+ * the map of one lddw on every path (c->mapcalls). 0 or -ENOMEM; a
+ * program without such calls costs one scan. */
+int jit_find_map_calls(struct jit_ctx *c);
+/* maps.c: the map of the known-map call at @pc, or NULL. */
+void *jit_mapcall_map(const struct jit_ctx *c, uint32_t pc);
 
 /* x86_64.c */
 /* Emit the group starting at pc into c->ibuf; returns the number of pcs

@@ -77,6 +77,13 @@ void emit_ld_pkt(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
 
 /* ---- x86_64_call.c ---- */
 void emit_call_insn(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
+/* The generic helper call fn(r1..r5, run) with its run->err test. */
+void emit_helper_generic(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
+
+/* ---- maps.c ---- */
+/* A map helper call on a known map (c->mapcalls): emitted without the
+ * generic path when possible; false if nothing was emitted. */
+bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc);
 void emit_epilogue(struct jit_ctx *c);
 
 /* ---- fuse.c ---- */

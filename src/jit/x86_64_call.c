@@ -334,7 +334,7 @@ static void emit_tail_call(struct jit_ctx *c, uint32_t pc)
  * interpreter leaves them untouched). A helper that called
  * hive_run_abort() stops the run.
  */
-static void emit_helper_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
+void emit_helper_generic(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 {
 	static const int8_t args[] = { RDI, RSI, RDX, RCX, R8 };
 	uint32_t id = (uint32_t)in->imm;
@@ -366,14 +366,16 @@ static void emit_helper_call(struct jit_ctx *c, const struct hive_insn *in, uint
 
 void emit_call_insn(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 {
-	if (in->src == HIVE_PSEUDO_CALL)
+	if (in->src == HIVE_PSEUDO_CALL) {
 		emit_local_call(c, in, pc);
-	else if (in->src == 0 && (uint32_t)in->imm == HIVE_HELPER_TAIL_CALL)
+	} else if (in->src == 0 && (uint32_t)in->imm == HIVE_HELPER_TAIL_CALL) {
 		emit_tail_call(c, pc);
-	else if (in->src == 0)
-		emit_helper_call(c, in, pc);
-	else
+	} else if (in->src == 0) {
+		if (!jit_emit_map_call(c, in, pc))
+			emit_helper_generic(c, in, pc);
+	} else {
 		c->err = -EOPNOTSUPP;   /* kfuncs: the loader refuses them */
+	}
 }
 
 /* ---- entry trampolines ---------------------------------------------------------- */
