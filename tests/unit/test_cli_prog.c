@@ -306,6 +306,12 @@ TEST(cli_prog_load_options)
 		"prog load plain.o /sys/fs/bpf/no/p");
 	CLI_ERR(&c, 255, "Error: no BPF file system found, not mounting it due to --nomount option\n",
 		"-n prog pin pinned /sys/fs/bpf/t/pass /sys/fs/bpf/no/p");
+	/* -d: the full verifier log of each program on stderr, as bpftool -d */
+	cli_run(&c, "-d prog load plain.o /sys/fs/bpf/dbg");
+	CHECK_EQ(c.status, 0);
+	CHECK(strstr(c.err, "-- verifier log of 'plain' --\n") != NULL);
+	cli_run(&c, "--debug -j prog show pinned /sys/fs/bpf/dbg");
+	CHECK(c.status == 0 && CLI_PREFIX(c.out, "{\"id\":"));
 	/* a loadall that meets a pin in its way takes back its own pins only */
 	CLI_OK(&c, "", "prog pin pinned /sys/fs/bpf/t/pass /sys/fs/bpf/t/pass2 && mkdir fs/in_way && "
 		       "mv fs/t/pass2 fs/in_way/pass");
