@@ -17,7 +17,8 @@
  *         VM (so the helper would grant nothing either) and the key lies in
  *         the current stack frame, else the generic call is the slow path;
  *       - unchecked runs, other maps: a direct call of the family's lookup
- *         (map->ops->lookup), of map_update_elem / map_delete_elem, with no
+ *         (a plain hash's specialised for its key size, maps/fast.h, else
+ *         map->ops->lookup), of map_update_elem / map_delete_elem, with no
  *         helper argument checks (verified code) and no run->err test (none
  *         of these can stop a run).
  *     Constant blinding keeps the generic path (no map-derived constants
@@ -31,6 +32,7 @@
 
 #include "helpers/helpers.h"
 #include "jit/x86_64.h"
+#include "maps/fast.h"
 #include "maps/map.h"
 
 /* Register state of the dataflow: no path seen yet / not one map. */
@@ -255,6 +257,7 @@ bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t p
 	enum map_call_kind kind = map_call_kind(c, in);
 	struct hive_map *m = jit_mapcall_map(c, pc);
 	uint32_t j_slow, j_done, j_end;
+	htab_lookup_fn fast;
 
 	if (!m || c->blind || kind == MC_NONE)
 		return false;
@@ -280,7 +283,8 @@ bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t p
 	emit_mov_imm64(c, RDI, (uint64_t)(uintptr_t)m);      /* r1 = map */
 	switch (kind) {
 	case MC_LOOKUP:
-		emit_call_abs(c, (const void *)m->ops->lookup);  /* r0 = ops->lookup(map, key) */
+		fast = htab_fast_lookup(m);
+		emit_call_abs(c, (const void *)(fast ? fast : m->ops->lookup)); /* r0 = lookup(map, key) */
 		break;
 	case MC_UPDATE:
 		emit_call_abs(c, (const void *)map_update_elem); /* eax = update(map, k, v, flags) */

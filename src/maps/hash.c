@@ -31,6 +31,7 @@
 #include "core/registry.h"
 #include "core/shm.h"
 #include "maps/family.h"
+#include "maps/fast.h"
 
 #define EL_INUSE 1u
 #define EL_REF   2u
@@ -692,6 +693,7 @@ static int htab_lookup_batch(struct hive_map *map, union bpf_attr *attr, bool do
 	uint8_t *keys = (uint8_t *)(uintptr_t)attr->batch.keys;
 	uint8_t *values = (uint8_t *)(uintptr_t)attr->batch.values;
 	uint32_t nb = map->def->n_buckets;
+	uint8_t *vbuf, *kbuf;
 	int ret = 0;
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
@@ -703,10 +705,20 @@ static int htab_lookup_batch(struct hive_map *map, union bpf_attr *attr, bool do
 	if (!max)
 		return 0;
 	attr->batch.count = 0;
-	if (attr->batch.in_batch)
-		memcpy(&batch, (void *)(uintptr_t)attr->batch.in_batch, sizeof(batch));
-	if (batch >= nb)
+	/* one value (and one key) staged in hive's memory */
+	vbuf = malloc((size_t)vsize + map->key_size + 1);
+	if (!vbuf)
+		return -ENOMEM;
+	kbuf = vbuf + vsize;
+	if (attr->batch.in_batch &&
+	    probe_mem(&batch, (const void *)(uintptr_t)attr->batch.in_batch, sizeof(batch))) {
+		free(vbuf);
+		return -EFAULT;
+	}
+	if (batch >= nb) {
+		free(vbuf);
 		return -ENOENT;
+	}
 	while (1) {
 		uint32_t cnt = 0, idx, steps = 0;
 		hive_mutex_t *lk = bucket_lock(map, batch);
@@ -730,18 +742,28 @@ static int htab_lookup_batch(struct hive_map *map, union bpf_attr *attr, bool do
 		while (idx && idx <= map->max_entries && cnt--) {
 			struct elem *e = elem_at(map, idx - 1);
 
-			memcpy(keys + (size_t)total * map->key_size, e->key, map->key_size);
-			load_value(map, e, values + (size_t)total * vsize);
+			/* user memory is written through the fault-safe probe */
+			load_value(map, e, vbuf);
+			if (probe_write(keys + (size_t)total * map->key_size, e->key, map->key_size) ||
+			    probe_write(values + (size_t)total * vsize, vbuf, vsize)) {
+				ret = -EFAULT;
+				break;
+			}
 			total++;
 			idx = atomic_load(&e->next);
 		}
 		shm_unlock(lk);
+		if (ret == -EFAULT)
+			break;
 		if (do_delete) {
 			uint32_t k;
 
 			/* delete what was copied from this bucket */
-			for (k = attr->batch.count; k < total; k++)
-				delete_elem(map, keys + (size_t)k * map->key_size, NULL);
+			for (k = attr->batch.count; k < total; k++) {
+				if (probe_mem(kbuf, keys + (size_t)k * map->key_size, map->key_size))
+					continue;
+				delete_elem(map, kbuf, NULL);
+			}
 		}
 		attr->batch.count = total;
 		batch++;
@@ -751,11 +773,15 @@ static int htab_lookup_batch(struct hive_map *map, union bpf_attr *attr, bool do
 		}
 	}
 	if (ret == -EFAULT)
-		return ret;
-	if (!attr->batch.out_batch)
-		return -EFAULT;
-	memcpy((void *)(uintptr_t)attr->batch.out_batch, &batch, sizeof(batch));
+		goto out;
+	if (!attr->batch.out_batch ||
+	    probe_write((void *)(uintptr_t)attr->batch.out_batch, &batch, sizeof(batch))) {
+		ret = -EFAULT;
+		goto out;
+	}
 	attr->batch.count = total;
+out:
+	free(vbuf);
 	return ret;
 }
 
@@ -795,3 +821,65 @@ const struct hive_map_ops hive_hash_of_maps_ops = {
 	.lookup_batch = htab_lookup_batch,
 	.batch = HIVE_BATCH_LOOKUP | HIVE_BATCH_LOOKUP_DEL | HIVE_BATCH_UPDATE | HIVE_BATCH_DELETE,
 };
+
+/* ---- fast program-side lookups ------------------------------------------------ */
+
+/*
+ * htab_lookup for a plain BPF_MAP_TYPE_HASH with the key size a constant
+ * (the hash and the key compare compile to straight-line code): the same
+ * element, found the same lock-free way (bounded chain walk validated by
+ * the bucket's sequence counter).
+ */
+static inline __attribute__((always_inline)) void *fast_lookup(struct hive_map *map,
+							       const void *key, uint32_t ks)
+{
+	uint32_t hash = hive_key_hash(key, ks, map->def->seed);
+	uint32_t b = hash & (map->def->n_buckets - 1), s, idx, steps;
+	struct bucket *bk = &buckets(map)[b];
+	struct elem *found;
+
+	do {
+		s = seq_read_begin(&bk->seq);
+		found = NULL;
+		idx = atomic_load_explicit(&bk->head, memory_order_acquire);
+		steps = 0;
+		/* a bad index or a too-long chain: racing a writer, retried */
+		while (idx && idx <= map->max_entries && ++steps <= map->max_entries) {
+			struct elem *e = elem_at(map, idx - 1);
+
+			if (e->hash == hash && !memcmp(e->key, key, ks)) {
+				found = e;
+				break;
+			}
+			idx = atomic_load_explicit(&e->next, memory_order_acquire);
+		}
+	} while (seq_read_retry(&bk->seq, s));
+	return found ? elem_value(map, found) : NULL;
+}
+
+static void *htab_lookup_k4(struct hive_map *map, const void *key)
+{
+	return fast_lookup(map, key, 4);
+}
+
+static void *htab_lookup_k8(struct hive_map *map, const void *key)
+{
+	return fast_lookup(map, key, 8);
+}
+
+static void *htab_lookup_k16(struct hive_map *map, const void *key)
+{
+	return fast_lookup(map, key, 16);
+}
+
+htab_lookup_fn htab_fast_lookup(const struct hive_map *map)
+{
+	if (map->ops != &hive_htab_ops || map->map_type != BPF_MAP_TYPE_HASH)
+		return NULL;
+	switch (map->key_size) {
+	case 4: return htab_lookup_k4;
+	case 8: return htab_lookup_k8;
+	case 16: return htab_lookup_k16;
+	default: return NULL;
+	}
+}
