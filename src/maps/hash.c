@@ -30,6 +30,7 @@
 
 #include "core/registry.h"
 #include "core/shm.h"
+#include "helpers/helpers.h"
 #include "maps/family.h"
 #include "maps/fast.h"
 
