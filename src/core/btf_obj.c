@@ -26,6 +26,7 @@
 #include "core/sys.h"
 #include "helpers/helpers.h"
 #include "loader/btf.h"
+#include "maps/map.h"
 #include "util/util.h"
 /* the verifier's log (verifier/log.c); its MAX_BPF_REG is the kernel's
  * internal one, <linux/bpf.h>'s is the UAPI one */
@@ -400,6 +401,58 @@ static const char *kernel_rules(const struct hive_btf *btf, uint32_t id, int *er
 	return NULL;
 }
 
+/* ---- special fields --------------------------------------------------------------- */
+
+/* Whether @id (modifiers skipped) is struct bpf_spin_lock of the right size. */
+static bool is_spin_lock(const struct hive_btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf_skip_mods(btf, id, NULL);
+
+	return hive_btf_kind(t) == BTF_KIND_STRUCT && t->size == 4 &&
+	       !strcmp(btf_name(btf, t), "bpf_spin_lock");
+}
+
+/*
+ * The bpf_spin_lock of struct @t (direct members, and members of nested
+ * structs) at byte @base: *off set when found. -E2BIG for a second one
+ * (the kernel's "seen twice"), -EINVAL for a misaligned one.
+ */
+static int find_spin_lock(const struct hive_btf *btf, const struct btf_type *t, uint32_t base,
+			  int depth, int32_t *off)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < hive_btf_vlen(t); i++) {
+		uint32_t mid = hive_btf_members(t)[i].type;
+		uint32_t moff = base + hive_btf_member_bit_offset(t, i) / 8;
+		const struct btf_type *mt = btf_skip_mods_typedefs(btf, mid, NULL);
+
+		if (is_spin_lock(btf, mid)) {
+			if (*off >= 0)
+				return -E2BIG;
+			if (hive_btf_member_bit_offset(t, i) % 32)
+				return -EINVAL;
+			*off = (int32_t)moff;
+		} else if (btf_is_composite(mt) && depth < 8) {
+			err = find_spin_lock(btf, mt, moff, depth + 1, off);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+int btf_spin_lock_off(const struct hive_btf *btf, uint32_t id, int32_t *off)
+{
+	const struct btf_type *t = btf_skip_mods_typedefs(btf, id, NULL);
+
+	*off = -1;
+	if (!btf_is_composite(t))
+		return 0;
+	return find_spin_lock(btf, t, 0, 0, off);
+}
+
 /* ---- BTF_LOAD ---------------------------------------------------------------- */
 
 /* btf_parse_hdr(), btf_check_sec_info() and btf_parse_str_sec(). */
@@ -555,6 +608,18 @@ static int validate(struct vlog *log, const uint8_t *data, uint32_t size, struct
 			return -EINVAL;
 		}
 	}
+	/* btf_parse_struct_metas(): a struct may hold one lock */
+	for (id = 1; id < btf->nr_types; id++) {
+		int32_t off;
+
+		if (!btf_is_composite(btf_type(btf, id)))
+			continue;
+		err = btf_spin_lock_off(btf, id, &off);
+		if (err == -E2BIG) {
+			hive_btf__free(btf);
+			return err;
+		}
+	}
 	*btfp = btf;
 	return 0;
 }
@@ -704,4 +769,121 @@ int btf_obj_cmd(int cmd, union bpf_attr *attr, unsigned size)
 	default:
 		return -ENOSYS;
 	}
+}
+
+/* ---- maps ------------------------------------------------------------------------ */
+
+/* btf_type_id_size(): the size of a type a key or value may have, or -1. */
+static int64_t kv_size(const struct hive_btf *btf, uint32_t id)
+{
+	const struct btf_type *t;
+
+	if (!id || id >= btf->nr_types)
+		return -1;
+	t = btf_skip_mods_typedefs(btf, id, NULL);
+	switch (hive_btf_kind(t)) {
+	case BTF_KIND_INT: case BTF_KIND_PTR: case BTF_KIND_ARRAY: case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: case BTF_KIND_ENUM: case BTF_KIND_ENUM64: case BTF_KIND_FLOAT:
+	case BTF_KIND_DATASEC:
+		return btf_size_of(btf, id) == BTF_NO_SIZE ? -1 : (int64_t)btf_size_of(btf, id);
+	default:
+		return -1;
+	}
+}
+
+/* The map type's own map_check_btf(): 0, an errno, or 1 when it has none. */
+static int type_check_btf(const union bpf_attr *attr, const struct hive_btf *btf,
+			  const struct btf_type *key)
+{
+	uint32_t k = hive_btf_kind(key), enc;
+
+	switch (attr->map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+		/* keyless: only the one-entry array of a global data section */
+		if (k == BTF_KIND_UNKN)
+			return attr->map_type == BPF_MAP_TYPE_ARRAY && attr->max_entries == 1 &&
+			       hive_btf_kind(btf_type(btf, attr->btf_value_type_id)) == BTF_KIND_DATASEC
+			       ? 0 : -EINVAL;
+		if (k != BTF_KIND_INT)
+			return -EINVAL;
+		enc = btf_int_encoding(key);
+		return BTF_INT_BITS(enc) == 32 && !BTF_INT_OFFSET(enc) ? 0 : -EINVAL;
+	case BPF_MAP_TYPE_LPM_TRIE:
+		return k == BTF_KIND_STRUCT ? 0 : -EINVAL;
+	case BPF_MAP_TYPE_BLOOM_FILTER:
+		return k == BTF_KIND_UNKN ? 0 : -EINVAL;
+	case BPF_MAP_TYPE_HASH: case BPF_MAP_TYPE_PERCPU_HASH: case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH: case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS: case BPF_MAP_TYPE_QUEUE: case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+		return 1;
+	default:
+		/* map_check_no_btf() */
+		return -ENOTSUPP_K;
+	}
+}
+
+int btf_map_check(const union bpf_attr *attr, struct hive_map_def *def, struct hive_btf_obj **btfp)
+{
+	struct hive_btf_obj *b;
+	const struct hive_btf *btf;
+	const struct btf_type *key;
+	int32_t lock = -1;
+	int err;
+
+	def->spin_lock_off = -1;
+	if (btfp)
+		*btfp = NULL;
+	if (!attr->btf_key_type_id && !attr->btf_value_type_id && !attr->btf_vmlinux_value_type_id)
+		return 0;
+	err = btf_obj_from_fd((int)attr->btf_fd, &b);
+	if (err)
+		return err;
+	btf = b->btf;
+	err = -EINVAL;
+	if (!attr->btf_value_type_id)
+		goto out; /* vmlinux value types: struct_ops maps, which hive has not */
+	if (attr->btf_key_type_id) {
+		if (kv_size(btf, attr->btf_key_type_id) != attr->key_size)
+			goto out;
+		key = btf_skip_mods_typedefs(btf, attr->btf_key_type_id, NULL);
+	} else {
+		key = btf_type(btf, 0);
+		if (type_check_btf(attr, btf, key) == 1)
+			goto out;
+	}
+	if (kv_size(btf, attr->btf_value_type_id) != attr->value_size)
+		goto out;
+	err = btf_spin_lock_off(btf, attr->btf_value_type_id, &lock);
+	if (err)
+		goto out;
+	if (lock >= 0) {
+		err = -EACCES;
+		if (attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
+			goto out;
+		err = -EOPNOTSUPP;
+		if (attr->map_type != BPF_MAP_TYPE_HASH && attr->map_type != BPF_MAP_TYPE_ARRAY &&
+		    attr->map_type != BPF_MAP_TYPE_CGROUP_STORAGE &&
+		    attr->map_type != BPF_MAP_TYPE_SK_STORAGE &&
+		    attr->map_type != BPF_MAP_TYPE_INODE_STORAGE &&
+		    attr->map_type != BPF_MAP_TYPE_TASK_STORAGE)
+			goto out;
+	}
+	err = type_check_btf(attr, btf, key);
+	if (err == 1)
+		err = 0;
+	if (err)
+		goto out;
+	def->btf_id = b->obj.id;
+	def->btf_key_type_id = attr->btf_key_type_id;
+	def->btf_value_type_id = attr->btf_value_type_id;
+	def->spin_lock_off = lock;
+	if (btfp) {
+		*btfp = b;
+		return 0;
+	}
+out:
+	obj_put(&b->obj);
+	return err;
 }

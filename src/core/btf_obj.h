@@ -56,4 +56,24 @@ int btf_obj_from_fd(int fd, struct hive_btf_obj **btfp);
 /* This process's view of BTF @id (mapped on demand), referenced, or NULL. */
 struct hive_btf_obj *btf_obj_get_by_id(uint32_t id);
 
+/*
+ * Offset of the struct bpf_spin_lock in values of type @id (a struct or
+ * union, typedefs and modifiers skipped; nested structs searched): *off,
+ * or -1 without one. Returns 0, -E2BIG for two locks, -EINVAL for a
+ * misaligned one.
+ */
+int btf_spin_lock_off(const struct hive_btf *btf, uint32_t id, int32_t *off);
+
+/*
+ * MAP_CREATE's BTF part (the kernel's map_check_btf and the types'
+ * map_check_btf): the key and value types of @attr against its sizes,
+ * the special fields of the value and where the type allows them. On
+ * success fills def->btf_* and def->spin_lock_off and, when @btfp is not
+ * NULL, returns the BTF referenced in *btfp (or NULL when the map has no
+ * BTF types). Errors: -EBADF/-EINVAL (btf_fd), -EINVAL (types), -EOPNOTSUPP
+ * (a lock where the type has none), -ENOTSUPP (524, a type without BTF).
+ */
+struct hive_map_def;
+int btf_map_check(const union bpf_attr *attr, struct hive_map_def *def, struct hive_btf_obj **btfp);
+
 #endif /* HIVE_CORE_BTF_OBJ_H */

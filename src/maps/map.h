@@ -63,7 +63,8 @@ struct hive_map_def {
 	uint32_t inner_map_flags;
 	uint32_t btf_id, btf_key_type_id, btf_value_type_id, btf_vmlinux_value_type_id;
 	uint32_t prog_type;          /* prog array owner (0: none yet) */
-	uint8_t reserved[128];
+	int32_t spin_lock_off;       /* bpf_spin_lock in values (BTF), -1: none */
+	uint8_t reserved[124];
 };
 
 struct hive_map;

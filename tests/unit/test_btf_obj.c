@@ -87,6 +87,14 @@ static void log_diff(const char *what, const char *a, const char *b)
 		  what, line, (int)strcspn(la, "\n"), la, (int)strcspn(lb, "\n"), lb);
 }
 
+/* The end of a log (where the verdict is). */
+static const char *tail(const char *log)
+{
+	size_t n = strlen(log);
+
+	return n > 300 ? log + n - 300 : log;
+}
+
 /* Load into both; compare outcome, errno, log and true size. */
 static void load_both(const char *what, const void *data, uint32_t size, uint32_t level,
 		      uint32_t log_size)
@@ -97,7 +105,7 @@ static void load_both(const char *what, const void *data, uint32_t size, uint32_
 	load_with(hive_bpf, data, size, level, log_size, &h);
 	if ((k.fd >= 0) != (h.fd >= 0) || k.err != h.err)
 		test_fail(__FILE__, __LINE__, "%s: kernel fd %d errno %d, hive fd %d errno %d\n  kernel log: %.300s\n  hive log: %.300s",
-			  what, k.fd, k.err, h.fd, h.err, k.log, h.log);
+			  what, k.fd, k.err, h.fd, h.err, tail(k.log), tail(h.log));
 	else if (log_size && strcmp(k.log, h.log))
 		log_diff(what, k.log, h.log);
 	else if (k.true_size != h.true_size)
@@ -383,5 +391,266 @@ TEST(btf_load_objects_vs_kernel)
 		free(captured);
 		captured = NULL;
 	}
+	cleanup_fs();
+}
+
+/* ---- maps with BTF ------------------------------------------------------------ */
+
+/*
+ * [1] u32  [2] u64  [3] struct bpf_spin_lock { u32 val; }
+ * [4] struct locked { struct bpf_spin_lock lock; u32 n; }   lock at 0
+ * [5] struct late { u64 a; struct bpf_spin_lock lock; u32 n; }  lock at 8
+ * [6] struct two { struct bpf_spin_lock a; struct bpf_spin_lock b; } (@two only)
+ * [7] ptr to u32  [8] func_proto void()  [9] typedef u32_t -> u32
+ * [10] DATASEC .data size 8 {[11]}  [11] VAR v u64  [12] struct lpm {u32 prefixlen; u32 data}
+ * [13] int u32 with 16 bits
+ */
+/* Offset of string @x in a string section (each string NUL-terminated). */
+static uint32_t str_off(const char *strs, size_t size, const char *x)
+{
+	size_t off;
+
+	for (off = 1; off < size; off += strlen(strs + off) + 1)
+		if (!strcmp(strs + off, x))
+			return (uint32_t)off;
+	return 0;
+}
+
+static size_t map_btf(uint8_t *d, bool two)
+{
+	static const char strs[] = "\0u32\0u64\0bpf_spin_lock\0val\0locked\0lock\0n\0late\0a\0two\0b\0"
+				   "u32_t\0.data\0v\0lpm\0prefixlen\0data";
+#define S(x) str_off(strs, sizeof(strs), x)
+	uint32_t types[] = {
+		T_INT(S("u32"), 4, 32, 0),
+		T_INT(S("u64"), 8, 64, 0),
+		S("bpf_spin_lock"), (BTF_KIND_STRUCT << 24) | 1, 4, S("val"), 1, 0,
+		S("locked"), (BTF_KIND_STRUCT << 24) | 2, 8, S("lock"), 3, 0, S("n"), 1, 32,
+		S("late"), (BTF_KIND_STRUCT << 24) | 3, 16, S("a"), 2, 0, S("lock"), 3, 64, S("n"), 1, 96,
+		S("two"), (BTF_KIND_STRUCT << 24) | 2, 8, S("a"), 3, 0, S("b"), two ? 3 : 1, 32,
+		0, BTF_KIND_PTR << 24, 1,
+		0, BTF_KIND_FUNC_PROTO << 24, 0,
+		S("u32_t"), BTF_KIND_TYPEDEF << 24, 1,
+		S(".data"), (BTF_KIND_DATASEC << 24) | 1, 8, 11, 0, 8,
+		S("v"), BTF_KIND_VAR << 24, 2, 1,
+		S("lpm"), (BTF_KIND_STRUCT << 24) | 2, 8, S("prefixlen"), 1, 0, S("data"), 1, 32,
+		T_INT(S("u32"), 4, 16, 0),
+	};
+#undef S
+	return mk_btf(d, types, sizeof(types), strs, sizeof(strs));
+}
+
+struct mcase {
+	uint32_t type, ks, vs, max, flags, key_id, value_id;
+};
+
+static int create_map(bpf_fn fn, int btf_fd, const struct mcase *c)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = c->type;
+	a.key_size = c->ks;
+	a.value_size = c->vs;
+	a.max_entries = c->max;
+	a.map_flags = c->flags;
+	a.btf_fd = (uint32_t)btf_fd;
+	a.btf_key_type_id = c->key_id;
+	a.btf_value_type_id = c->value_id;
+	if (c->type == BPF_MAP_TYPE_BLOOM_FILTER)
+		a.map_extra = 3;
+	errno = 0;
+	return fn(BPF_MAP_CREATE, &a, sizeof(a));
+}
+
+TEST(btf_map_create_vs_kernel)
+{
+	static const struct mcase cases[] = {
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 2 },
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 9, 2 },       /* typedef key */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 1 },       /* value size differs */
+		{ BPF_MAP_TYPE_ARRAY, 4, 4, 4, 0, 2, 1 },       /* key size differs */
+		{ BPF_MAP_TYPE_ARRAY, 4, 4, 4, 0, 13, 1 },      /* 16-bit key */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 7, 2 },       /* pointer key (8 bytes) */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 8 },       /* func_proto value */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 99 },      /* no such type */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 0 },       /* key without value */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, 0, 10 },      /* .data datasec */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0, 0, 10 },      /* datasec, 2 entries */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0, 0, 2 },       /* keyless, not a datasec */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 4 },       /* spin lock */
+		{ BPF_MAP_TYPE_ARRAY, 4, 16, 4, 0, 1, 5 },      /* spin lock at 8 */
+		{ BPF_MAP_TYPE_ARRAY, 4, 8, 4, BPF_F_MMAPABLE, 1, 4 },
+		{ BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0, 1, 2 },
+		{ BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0, 1, 4 },
+		{ BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 1, 2 },
+		{ BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 0, 2 },        /* keyless hash */
+		{ BPF_MAP_TYPE_HASH, 8, 8, 4, 0, 12, 2 },       /* struct key */
+		{ BPF_MAP_TYPE_HASH, 4, 8, 4, 0, 1, 4 },
+		{ BPF_MAP_TYPE_HASH, 4, 8, 4, BPF_F_NO_PREALLOC, 1, 4 },
+		{ BPF_MAP_TYPE_PERCPU_HASH, 4, 8, 4, 0, 1, 4 },
+		{ BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, 1, 4 },
+		{ BPF_MAP_TYPE_LRU_HASH, 4, 8, 4, 0, 1, 2 },
+		{ BPF_MAP_TYPE_LPM_TRIE, 8, 8, 4, BPF_F_NO_PREALLOC, 12, 2 },
+		{ BPF_MAP_TYPE_LPM_TRIE, 8, 8, 4, BPF_F_NO_PREALLOC, 2, 2 },
+		{ BPF_MAP_TYPE_BLOOM_FILTER, 0, 8, 4, 0, 0, 2 },
+		{ BPF_MAP_TYPE_QUEUE, 0, 8, 4, 0, 0, 2 },
+		{ BPF_MAP_TYPE_STACK, 0, 8, 4, 0, 0, 2 },
+		{ BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0, 1, 1 },
+		{ BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 4, 0, 1, 1 },
+		{ BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, 0, 1 },
+		{ BPF_MAP_TYPE_STACK_TRACE, 4, 8, 4, 0, 1, 2 },
+		{ BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 4, 0, 1, 1 },
+	};
+	uint8_t d[1024];
+	size_t n, i;
+	int kb, hb, kf, hf;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	/* a struct with two locks: the whole BTF is refused */
+	n = map_btf(d, true);
+	load_both("two spin locks", d, (uint32_t)n, 1, 8192);
+	n = map_btf(d, false);
+	load_both("map BTF", d, (uint32_t)n, 1, 8192);
+	kb = load_fd(kbpf, d, n);
+	hb = load_fd(hive_bpf, d, n);
+	REQUIRE(kb >= 0);
+	REQUIRE(hb >= 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ke, he;
+
+		kf = create_map(kbpf, kb, &cases[i]);
+		ke = kf < 0 ? errno : 0;
+		hf = create_map(hive_bpf, hb, &cases[i]);
+		he = hf < 0 ? errno : 0;
+		if ((kf < 0) != (hf < 0) || ke != he)
+			test_fail(__FILE__, __LINE__, "case %zu (type %u key %u value %u): kernel %d/%d hive %d/%d", i,
+				  cases[i].type, cases[i].key_id, cases[i].value_id, kf, ke, hf, he);
+		if (kf >= 0 && hf >= 0) {
+			struct bpf_map_info ki, hi;
+			union bpf_attr a;
+
+			memset(&ki, 0, sizeof(ki));
+			memset(&hi, 0, sizeof(hi));
+			memset(&a, 0, sizeof(a));
+			a.info.bpf_fd = (uint32_t)kf;
+			a.info.info_len = sizeof(ki);
+			a.info.info = (uint64_t)(uintptr_t)&ki;
+			CHECK_EQ(kbpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+			a.info.bpf_fd = (uint32_t)hf;
+			a.info.info_len = sizeof(hi);
+			a.info.info = (uint64_t)(uintptr_t)&hi;
+			CHECK_EQ(hive_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+			CHECK_EQ(ki.btf_key_type_id, hi.btf_key_type_id);
+			CHECK_EQ(ki.btf_value_type_id, hi.btf_value_type_id);
+			CHECK(ki.btf_id != 0 && hi.btf_id != 0);
+		}
+		if (kf >= 0)
+			close(kf);
+		if (hf >= 0)
+			close(hf);
+	}
+	/* not a BTF descriptor */
+	{
+		struct mcase c = { BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0, 1, 2 };
+		int ke, he;
+
+		kf = create_map(kbpf, 999, &c);
+		ke = errno;
+		hf = create_map(hive_bpf, 999, &c);
+		he = errno;
+		CHECK(kf < 0 && hf < 0);
+		CHECK_EQ(ke, he);
+		kf = create_map(kbpf, 0, &c);
+		ke = errno;
+		hf = create_map(hive_bpf, 0, &c);
+		he = errno;
+		CHECK(kf < 0 && hf < 0);
+		CHECK_EQ(ke, he);
+	}
+	close(kb);
+	close(hb);
+	cleanup_fs();
+}
+
+/* Element commands on a value with a bpf_spin_lock, and BPF_F_LOCK. */
+static void lock_script(bpf_fn fn, int btf_fd, uint32_t type, char *out, size_t size)
+{
+	struct mcase with = { type, 4, 8, 4, 0, 1, 4 }, without = { type, 4, 8, 4, 0, 1, 2 };
+	int fds[2] = { create_map(fn, btf_fd, &with), create_map(fn, btf_fd, &without) };
+	size_t n = 0;
+	int m, step;
+
+	for (m = 0; m < 2; m++) {
+		for (step = 0; step < 8; step++) {
+			uint32_t key = 1, v[2] = { 0xdeadbeef, 100u + (uint32_t)step }, keys[4], vals[8];
+			union bpf_attr a;
+			int r;
+
+			memset(&a, 0, sizeof(a));
+			a.map_fd = (uint32_t)fds[m];
+			a.key = (uint64_t)(uintptr_t)&key;
+			a.value = (uint64_t)(uintptr_t)v;
+			switch (step) {
+			case 0: r = fn(BPF_MAP_UPDATE_ELEM, &a, sizeof(a)); break;
+			case 1: a.flags = BPF_F_LOCK; r = fn(BPF_MAP_UPDATE_ELEM, &a, sizeof(a)); break;
+			case 2: a.flags = BPF_F_LOCK | BPF_NOEXIST; r = fn(BPF_MAP_UPDATE_ELEM, &a, sizeof(a)); break;
+			case 3: v[0] = v[1] = 7; r = fn(BPF_MAP_LOOKUP_ELEM, &a, sizeof(a)); break;
+			case 4: v[0] = v[1] = 7; a.flags = BPF_F_LOCK; r = fn(BPF_MAP_LOOKUP_ELEM, &a, sizeof(a)); break;
+			case 5: a.flags = BPF_F_LOCK | 8; r = fn(BPF_MAP_LOOKUP_ELEM, &a, sizeof(a)); break;
+			case 6:
+				key = 2;
+				a.flags = BPF_F_LOCK;
+				r = fn(BPF_MAP_UPDATE_ELEM, &a, sizeof(a));
+				break;
+			default:
+				memset(&a, 0, sizeof(a));
+				memset(vals, 0x77, sizeof(vals));
+				a.batch.map_fd = (uint32_t)fds[m];
+				a.batch.keys = (uint64_t)(uintptr_t)keys;
+				a.batch.values = (uint64_t)(uintptr_t)vals;
+				a.batch.count = 1;
+				a.batch.elem_flags = BPF_F_LOCK;
+				r = fn(BPF_MAP_UPDATE_BATCH, &a, sizeof(a));
+				keys[0] = 3;
+				n += (size_t)snprintf(out + n, size - n, "[ub %d %d]", r < 0 ? -errno : r,
+						      a.batch.count);
+				a.batch.count = 4;
+				r = type == BPF_MAP_TYPE_ARRAY ? fn(BPF_MAP_LOOKUP_BATCH, &a, sizeof(a)) : 0;
+				break;
+			}
+			n += (size_t)snprintf(out + n, size - n, "[%d %d %x %x]", step, r < 0 ? -errno : r,
+					      v[0], v[1]);
+		}
+		close(fds[m]);
+	}
+}
+
+TEST(btf_map_spin_lock_vs_kernel)
+{
+	static const uint32_t types[] = { BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_HASH };
+	char k[1024], h[1024];
+	uint8_t d[1024];
+	size_t n, i;
+	int kb, hb;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	n = map_btf(d, false);
+	kb = load_fd(kbpf, d, n);
+	hb = load_fd(hive_bpf, d, n);
+	REQUIRE(kb >= 0 && hb >= 0);
+	for (i = 0; i < 2; i++) {
+		lock_script(kbpf, kb, types[i], k, sizeof(k));
+		lock_script(hive_bpf, hb, types[i], h, sizeof(h));
+		CHECK_STR(h, k);
+		if (getenv("BTF_OBJ_DEBUG"))
+			fprintf(stderr, "%s\n", k);
+	}
+	close(kb);
+	close(hb);
 	cleanup_fs();
 }
