@@ -7,7 +7,8 @@
  * lddw BPF_PSEUDO_MAP_FD: a struct hive_map of this process. Memory a
  * helper hands to the program (a value from lookup, key/value of each
  * for_each step) is granted to unverified runs for the rest of the run,
- * read-only for maps created with BPF_F_RDONLY_PROG.
+ * read-only for maps created with BPF_F_RDONLY_PROG. The inner map a
+ * map-in-map lookup returns is not memory and is never granted.
  */
 #include <errno.h>
 
@@ -39,7 +40,10 @@ uint64_t helper_map_lookup_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	if (!helper_mem(run, key, map->key_size, HIVE_PROT_READ, "map_lookup_elem"))
 		return 0;
 	v = map_lookup_elem_ptr(map, key);
-	grant(run, map, v, map->value_size);
+	/* a map-in-map lookup returns the inner map (the kernel's
+	 * CONST_PTR_TO_MAP): an argument for map helpers, not memory */
+	if (map->map_type != BPF_MAP_TYPE_ARRAY_OF_MAPS && map->map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		grant(run, map, v, map->value_size);
 	return (uint64_t)(uintptr_t)v;
 }
 

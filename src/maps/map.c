@@ -13,11 +13,10 @@
 #include <unistd.h>
 
 #include "core/attr.h"
-#include "core/btf_obj.h"
 #include "core/kinds.h"
 #include "core/obj.h"
-#include "core/registry.h"
 #include "core/sys.h"
+#include "helpers/helpers.h"
 #include "maps/family.h"
 #include "util/util.h"
 
@@ -136,15 +135,6 @@ static void map_detach(struct hive_obj *obj)
 
 	if (map->ops && map->ops->detach)
 		map->ops->detach(map);
-	/* the last holder of a map with BTF drops its reference to the BTF */
-	if (map->def && map->def->btf_id && !obj_fd_alive(obj->fd)) {
-		struct hive_btf_obj *btf = btf_obj_get_by_id(map->def->btf_id);
-
-		if (btf) {
-			reg_ref_del(HIVE_OBJ_MAP, obj->id, HIVE_BTF_REF_SLOT, &btf->obj);
-			obj_put(&btf->obj);
-		}
-	}
 }
 
 const struct hive_kind_ops hive_map_kind_ops = {
@@ -251,7 +241,6 @@ int map_create(union bpf_attr *attr)
 {
 	const unsigned char *raw = (const unsigned char *)attr;
 	const struct hive_map_ops *ops;
-	struct hive_btf_obj *btf;
 	struct hive_map_def def;
 	struct hive_obj *obj;
 	struct hive_map *map;
@@ -315,137 +304,91 @@ int map_create(union bpf_attr *attr)
 	err = check_name(attr->map_name, def.name);
 	if (err)
 		return err;
-	err = btf_map_check(attr, &def, &btf);
-	if (err)
-		return err;
-	fd = obj_create(HIVE_OBJ_MAP, payload, f_flags, &obj);
-	if (fd < 0) {
-		err = fd;
-		goto out_btf;
+	if (attr->btf_key_type_id || attr->btf_value_type_id) {
+		struct hive_obj *btf;
+
+		err = obj_from_fd((int)attr->btf_fd, HIVE_OBJ_BTF, &btf, NULL);
+		if (err)
+			return err;
+		obj_put(btf);
+		hive_pr_debug("hive: maps with BTF types are not supported yet\n");
+		return -EINVAL;
 	}
+	fd = obj_create(HIVE_OBJ_MAP, payload, f_flags, &obj);
+	if (fd < 0)
+		return fd;
 	memcpy(obj_kind_area(obj), &def, sizeof(def));
 	map = to_map(obj);
 	err = map_attach(obj);
 	if (!err && ops->init)
 		err = ops->init(map);
-	/* the map keeps its BTF alive */
-	if (!err && btf)
-		err = reg_ref_add(HIVE_OBJ_MAP, obj->id, HIVE_BTF_REF_SLOT, &btf->obj);
 	if (!err)
 		err = obj_publish(obj, fd);
 	if (err) {
-		if (btf)
-			reg_ref_del(HIVE_OBJ_MAP, obj->id, HIVE_BTF_REF_SLOT, &btf->obj);
 		close(fd);
 		obj_abandon(obj);
-		goto out_btf;
+		return err;
 	}
 	obj_put(obj);
-	err = fd;
-out_btf:
-	if (btf)
-		obj_put(&btf->obj);
-	return err;
+	return fd;
 }
 
 /* ---- element commands ------------------------------------------------------ */
 
-/* A user pointer that cannot be valid: below the lowest address the kernel
- * lets anyone map (vm.mmap_min_addr's default). hive cannot probe other
- * pointers without a system call: it trusts them (see docs/bpf-abi.md). */
-static bool bad_uptr(uint64_t p)
+/*
+ * User memory named in union bpf_attr is copied as the kernel's
+ * copy_from_user/copy_to_user do: through the fault-safe probes
+ * (helpers/probe.c), so a wild or unmapped pointer gives EFAULT, never a
+ * crash. Keys and values are copied into hive's memory before use.
+ */
+struct ucopy {
+	uint64_t small[16];
+	void *p;
+};
+
+static void ucopy_free(struct ucopy *c)
 {
-	return p < 65536;
+	if (c->p != c->small)
+		free(c->p);
+	c->p = NULL;
 }
 
-/* The kernel's __bpf_copy_key(): a NULL key for a map with keys faults; a
- * key for a map without keys is invalid. */
-static int user_key(const struct hive_map *map, uint64_t ukey, const void **key)
+/* Copy @len bytes from user address @uptr: 0, -EFAULT or -ENOMEM. */
+static int ucopy_in(struct ucopy *c, uint64_t uptr, size_t len)
 {
-	if (map->key_size) {
-		if (bad_uptr(ukey))
-			return -EFAULT;
-		*key = (const void *)(uintptr_t)ukey;
-		return 0;
+	c->p = len <= sizeof(c->small) ? c->small : malloc(len);
+	if (!c->p)
+		return -ENOMEM;
+	if (probe_mem(c->p, (const void *)(uintptr_t)uptr, len)) {
+		ucopy_free(c);
+		return -EFAULT;
 	}
-	if (ukey)
-		return -EINVAL;
-	*key = NULL;
 	return 0;
 }
 
-/*
- * Values with a struct bpf_spin_lock (the map's BTF says where): the lock
- * word belongs to programs. The syscall side never copies it, as the
- * kernel's copy_map_value(); values it returns have it zeroed
- * (check_and_init_map_value); BPF_F_LOCK copies under the lock (same
- * protocol as bpf_spin_lock(): 0 free, 1 held).
- */
-static void value_lock(void *ptr, int32_t off)
+/* Copy @len bytes to user address @uptr: 0 or -EFAULT. */
+static int copy_to_user(uint64_t uptr, const void *src, size_t len)
 {
-	_Atomic uint32_t *lock = (_Atomic uint32_t *)((uint8_t *)ptr + off);
-
-	while (atomic_exchange_explicit(lock, 1, memory_order_acquire))
-		while (atomic_load_explicit(lock, memory_order_relaxed))
-			sched_yield();
+	return probe_write((void *)(uintptr_t)uptr, src, len) ? -EFAULT : 0;
 }
 
-static void value_unlock(void *ptr, int32_t off)
+/* The kernel's __bpf_copy_key(): a NULL or unreadable key for a map with
+ * keys faults; a key for a map without keys is invalid. *key points into
+ * @kc (ucopy_free it) or is NULL. */
+static int user_key(const struct hive_map *map, uint64_t ukey, struct ucopy *kc, const void **key)
 {
-	atomic_store_explicit((_Atomic uint32_t *)((uint8_t *)ptr + off), 0, memory_order_release);
-}
-
-/* Copy every byte but the lock word from @src to @dst. */
-static void copy_around_lock(const struct hive_map *map, void *dst, const void *src)
-{
-	uint32_t off = (uint32_t)map->def->spin_lock_off;
-
-	memcpy(dst, src, off);
-	memcpy((uint8_t *)dst + off + 4, (const uint8_t *)src + off + 4, map->value_size - off - 4);
-}
-
-/* copy_map_value(_locked) into a syscall buffer, lock word zeroed. */
-static void copy_lock_value(struct hive_map *map, void *dst, void *ptr, bool locked)
-{
-	if (locked)
-		value_lock(ptr, map->def->spin_lock_off);
-	copy_around_lock(map, dst, ptr);
-	if (locked)
-		value_unlock(ptr, map->def->spin_lock_off);
-	memset((uint8_t *)dst + map->def->spin_lock_off, 0, 4);
-}
-
-/* Update of a value with a lock: BPF_F_LOCK on an existing element copies
- * under its lock; otherwise the family stores a copy whose lock word is
- * the current one (0 for a new element). */
-static int update_lock_value(struct hive_map *map, const void *key, const void *value,
-			     uint64_t flags)
-{
-	uint64_t f = flags & ~(uint64_t)BPF_F_LOCK;
-	void *ptr, *tmp;
 	int err;
 
-	if (f > BPF_EXIST)
-		return -EINVAL;
-	ptr = map->ops->lookup(map, key);
-	if (ptr && (flags & BPF_F_LOCK)) {
-		if (f == BPF_NOEXIST)
-			return -EEXIST;
-		value_lock(ptr, map->def->spin_lock_off);
-		copy_around_lock(map, ptr, value);
-		value_unlock(ptr, map->def->spin_lock_off);
+	kc->p = NULL;
+	*key = NULL;
+	if (map->key_size) {
+		err = ucopy_in(kc, ukey, map->key_size);
+		if (err)
+			return err;
+		*key = kc->p;
 		return 0;
 	}
-	tmp = malloc(map->value_size);
-	if (!tmp)
-		return -ENOMEM;
-	copy_around_lock(map, tmp, value);
-	memset((uint8_t *)tmp + map->def->spin_lock_off, 0, 4);
-	if (ptr && map->map_type == BPF_MAP_TYPE_ARRAY)
-		memcpy((uint8_t *)tmp + map->def->spin_lock_off, (uint8_t *)ptr + map->def->spin_lock_off, 4);
-	err = map->ops->update(map, key, tmp, f, true);
-	free(tmp);
-	return err;
+	return ukey ? -EINVAL : 0;
 }
 
 /* bpf_map_copy_value(): the syscall view of the value at @key. */
@@ -454,13 +397,6 @@ static int copy_value(struct hive_map *map, const void *key, void *value, uint64
 	const struct hive_map_ops *ops = map->ops;
 	void *ptr;
 
-	if (map->def->spin_lock_off >= 0 && ops->lookup) {
-		ptr = ops->lookup(map, key);
-		if (!ptr)
-			return -ENOENT;
-		copy_lock_value(map, value, ptr, flags & BPF_F_LOCK);
-		return 0;
-	}
 	if (ops->sys_lookup)
 		return ops->sys_lookup(map, key, value, flags);
 	if (map->key_size == 0 && ops->peek)
@@ -478,9 +414,6 @@ static int copy_value(struct hive_map *map, const void *key, void *value, uint64
 static int update_value(struct hive_map *map, const void *key, const void *value, uint64_t flags)
 {
 	const struct hive_map_ops *ops = map->ops;
-
-	if (map->def->spin_lock_off >= 0 && ops->lookup && ops->update)
-		return update_lock_value(map, key, value, flags);
 
 	if (map->key_size == 0 && ops->push)
 		return ops->push(map, value, flags);
@@ -515,6 +448,7 @@ static int cmd_begin(const union bpf_attr *attr, size_t end, uint32_t fd, unsign
 int map_cmd_lookup(union bpf_attr *attr)
 {
 	uint64_t small[32];
+	struct ucopy kc = { .p = NULL };
 	struct hive_map *map;
 	const void *key;
 	uint32_t vsize;
@@ -527,9 +461,9 @@ int map_cmd_lookup(union bpf_attr *attr)
 	if (err)
 		return err;
 	err = -EINVAL;
-	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0) /* no bpf_spin_lock */
+	if (attr->flags & BPF_F_LOCK) /* no value has a bpf_spin_lock without BTF */
 		goto out;
-	err = user_key(map, attr->key, &key);
+	err = user_key(map, attr->key, &kc, &key);
 	if (err)
 		goto out;
 	vsize = map_sys_value_size(map);
@@ -538,30 +472,27 @@ int map_cmd_lookup(union bpf_attr *attr)
 	if (!value)
 		goto out;
 	if (map->map_type == BPF_MAP_TYPE_BLOOM_FILTER) {
-		err = -EFAULT;
-		if (!bad_uptr(attr->value)) {
-			memcpy(value, (void *)(uintptr_t)attr->value, vsize);
+		/* the value to test is an input */
+		err = probe_mem(value, (const void *)(uintptr_t)attr->value, vsize);
+		if (!err)
 			err = copy_value(map, key, value, attr->flags);
-		}
 		goto out_free;
 	}
 	err = copy_value(map, key, value, attr->flags);
-	if (!err) {
-		if (bad_uptr(attr->value))
-			err = -EFAULT;
-		else
-			memcpy((void *)(uintptr_t)attr->value, value, vsize);
-	}
+	if (!err)
+		err = copy_to_user(attr->value, value, vsize);
 out_free:
 	if (value != small)
 		free(value);
 out:
+	ucopy_free(&kc);
 	map_put(map);
 	return err;
 }
 
 int map_cmd_update(union bpf_attr *attr)
 {
+	struct ucopy kc = { .p = NULL }, vc;
 	struct hive_map *map;
 	const void *key;
 	int err;
@@ -570,22 +501,25 @@ int map_cmd_update(union bpf_attr *attr)
 	if (err)
 		return err;
 	err = -EINVAL;
-	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
+	if (attr->flags & BPF_F_LOCK)
 		goto out;
-	err = user_key(map, attr->key, &key);
+	err = user_key(map, attr->key, &kc, &key);
 	if (err)
 		goto out;
-	err = -EFAULT;
-	if (bad_uptr(attr->value))
+	err = ucopy_in(&vc, attr->value, map_sys_value_size(map));
+	if (err)
 		goto out;
-	err = update_value(map, key, (const void *)(uintptr_t)attr->value, attr->flags);
+	err = update_value(map, key, vc.p, attr->flags);
+	ucopy_free(&vc);
 out:
+	ucopy_free(&kc);
 	map_put(map);
 	return err;
 }
 
 int map_cmd_delete(union bpf_attr *attr)
 {
+	struct ucopy kc = { .p = NULL };
 	struct hive_map *map;
 	const void *key;
 	int err;
@@ -593,17 +527,19 @@ int map_cmd_delete(union bpf_attr *attr)
 	err = cmd_begin(attr, HIVE_MAP_ELEM_END, attr->map_fd, HIVE_ACC_WRITE, &map);
 	if (err)
 		return err;
-	err = user_key(map, attr->key, &key);
+	err = user_key(map, attr->key, &kc, &key);
 	if (err)
 		goto out;
 	err = map->ops->delete ? map->ops->delete(map, key) : -EINVAL;
 out:
+	ucopy_free(&kc);
 	map_put(map);
 	return err;
 }
 
 int map_cmd_get_next_key(union bpf_attr *attr)
 {
+	struct ucopy kc = { .p = NULL };
 	struct hive_map *map;
 	const void *key = NULL;
 	unsigned char small[64];
@@ -614,7 +550,7 @@ int map_cmd_get_next_key(union bpf_attr *attr)
 	if (err)
 		return err;
 	if (attr->key) {
-		err = user_key(map, attr->key, &key);
+		err = user_key(map, attr->key, &kc, &key);
 		if (err)
 			goto out;
 	}
@@ -623,21 +559,19 @@ int map_cmd_get_next_key(union bpf_attr *attr)
 	if (!next)
 		goto out;
 	err = map->ops->get_next_key ? map->ops->get_next_key(map, key, next) : -EINVAL;
-	if (!err) {
-		if (bad_uptr(attr->next_key) && map->key_size)
-			err = -EFAULT;
-		else if (map->key_size)
-			memcpy((void *)(uintptr_t)attr->next_key, next, map->key_size);
-	}
+	if (!err)
+		err = copy_to_user(attr->next_key, next, map->key_size);
 	if (next != small)
 		free(next);
 out:
+	ucopy_free(&kc);
 	map_put(map);
 	return err;
 }
 
 int map_cmd_lookup_and_delete(union bpf_attr *attr)
 {
+	struct ucopy kc = { .p = NULL };
 	struct hive_map *map;
 	const void *key;
 	uint32_t vsize;
@@ -653,9 +587,9 @@ int map_cmd_lookup_and_delete(union bpf_attr *attr)
 	err = -EINVAL;
 	if (attr->flags && (map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK))
 		goto out;
-	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
+	if (attr->flags & BPF_F_LOCK)
 		goto out;
-	err = user_key(map, attr->key, &key);
+	err = user_key(map, attr->key, &kc, &key);
 	if (err)
 		goto out;
 	vsize = map_sys_value_size(map);
@@ -668,14 +602,11 @@ int map_cmd_lookup_and_delete(union bpf_attr *attr)
 		err = map->ops->pop(map, value);
 	else if (is_hash_family(map->map_type) || map->map_type == BPF_MAP_TYPE_STACK_TRACE)
 		err = map->ops->lookup_and_delete(map, key, value, attr->flags);
-	if (!err) {
-		if (bad_uptr(attr->value))
-			err = -EFAULT;
-		else
-			memcpy((void *)(uintptr_t)attr->value, value, vsize);
-	}
+	if (!err)
+		err = copy_to_user(attr->value, value, vsize);
 	free(value);
 out:
+	ucopy_free(&kc);
 	map_put(map);
 	return err;
 }
@@ -708,7 +639,7 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	if ((attr->batch.elem_flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
+	if (attr->batch.elem_flags & BPF_F_LOCK)
 		return -EINVAL;
 	if (!max)
 		return 0;
@@ -721,7 +652,10 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 	key = buf + map->key_size;
 	value = buf + 2 * (size_t)map->key_size;
 	if (ubatch) {
-		memcpy(spare, ubatch, map->key_size);
+		if (probe_mem(spare, ubatch, map->key_size)) {
+			err = -EFAULT;
+			goto out;
+		}
 		prev = spare;
 	}
 	while (cp < max) {
@@ -739,12 +673,12 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 		}
 		if (err)
 			goto out;
-		if (!keys || !values) {
+		if (!keys || !values ||
+		    copy_to_user((uintptr_t)(keys + (size_t)cp * map->key_size), key, map->key_size) ||
+		    copy_to_user((uintptr_t)(values + (size_t)cp * vsize), value, vsize)) {
 			err = -EFAULT;
 			goto out;
 		}
-		memcpy(keys + (size_t)cp * map->key_size, key, map->key_size);
-		memcpy(values + (size_t)cp * vsize, value, vsize);
 		/* the key just returned becomes the previous one */
 		spare = prev ? prev : (key == buf ? buf + map->key_size : buf);
 		prev = key;
@@ -755,12 +689,8 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 	if (err == -EFAULT)
 		goto out;
 	attr->batch.count = cp;
-	if (cp) {
-		if (bad_uptr(attr->batch.out_batch))
-			err = -EFAULT;
-		else
-			memcpy((void *)(uintptr_t)attr->batch.out_batch, prev, map->key_size);
-	}
+	if (cp && copy_to_user(attr->batch.out_batch, prev, map->key_size))
+		err = -EFAULT;
 out:
 	free(buf);
 	return err;
@@ -776,17 +706,25 @@ static int generic_update_batch(struct hive_map *map, union bpf_attr *attr)
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	if ((attr->batch.elem_flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
+	if (attr->batch.elem_flags & BPF_F_LOCK)
 		return -EINVAL;
 	if (!count)
 		return 0;
 	for (cp = 0; cp < count; cp++) {
-		if (!keys || !values) {
-			err = -EFAULT;
+		struct ucopy kc, vc;
+
+		err = -EFAULT;
+		if (!keys || !values)
 			break;
+		err = ucopy_in(&kc, (uintptr_t)(keys + (size_t)cp * map->key_size), map->key_size);
+		if (err)
+			break;
+		err = ucopy_in(&vc, (uintptr_t)(values + (size_t)cp * vsize), vsize);
+		if (!err) {
+			err = update_value(map, kc.p, vc.p, attr->batch.elem_flags);
+			ucopy_free(&vc);
 		}
-		err = update_value(map, keys + (size_t)cp * map->key_size,
-				   values + (size_t)cp * vsize, attr->batch.elem_flags);
+		ucopy_free(&kc);
 		if (err)
 			break;
 	}
@@ -803,16 +741,21 @@ static int generic_delete_batch(struct hive_map *map, union bpf_attr *attr)
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	if ((attr->batch.elem_flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
+	if (attr->batch.elem_flags & BPF_F_LOCK)
 		return -EINVAL;
 	if (!count)
 		return 0;
 	for (cp = 0; cp < count; cp++) {
-		if (!keys) {
-			err = -EFAULT;
+		struct ucopy kc;
+
+		err = -EFAULT;
+		if (!keys)
 			break;
-		}
-		err = map->ops->delete(map, keys + (size_t)cp * map->key_size);
+		err = ucopy_in(&kc, (uintptr_t)(keys + (size_t)cp * map->key_size), map->key_size);
+		if (err)
+			break;
+		err = map->ops->delete(map, kc.p);
+		ucopy_free(&kc);
 		if (err)
 			break;
 	}
@@ -873,9 +816,15 @@ int map_cmd_info(struct hive_map *map, union bpf_attr *attr)
 		return -E2BIG;
 	if (len && !uinfo)
 		return -EFAULT;
-	for (i = HIVE_MAP_INFO_SIZE; i < len; i++)
-		if (uinfo[i])
+	/* bpf_check_uarg_tail_zero(): the bytes past what hive knows */
+	for (i = HIVE_MAP_INFO_SIZE; i < len; i++) {
+		unsigned char b;
+
+		if (probe_mem(&b, uinfo + i, 1))
+			return -EFAULT;
+		if (b)
 			return -E2BIG;
+	}
 	if (len > HIVE_MAP_INFO_SIZE)
 		len = HIVE_MAP_INFO_SIZE;
 	memset(buf, 0, sizeof(buf));
@@ -891,7 +840,8 @@ int map_cmd_info(struct hive_map *map, union bpf_attr *attr)
 	info->btf_value_type_id = map->def->btf_value_type_id;
 	info->btf_vmlinux_value_type_id = map->def->btf_vmlinux_value_type_id;
 	info->map_extra = map->def->map_extra;
-	memcpy(uinfo, buf, len);
+	if (copy_to_user((uintptr_t)uinfo, buf, len))
+		return -EFAULT;
 	attr->info.info_len = len;
 	return 0;
 }
