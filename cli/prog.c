@@ -686,78 +686,77 @@ static int do_run(int argc, char **argv)
 
 /* ---- tracelog --------------------------------------------------------------------------- */
 
-/* One trace line: as is, or a JSON string. */
-static void print_trace_line(const char *line)
+/*
+ * Print the lines @next_line gives (as is, or as an array of JSON strings)
+ * until SIGINT/SIGHUP/SIGTERM. @next_line fills @buf and returns > 0 for a
+ * line, 0 when there was none yet, or -errno.
+ */
+static int trace_loop(int (*next_line)(void *src, char *buf, size_t len), void *src)
 {
-	if (json_wtr) {
-		jw_string(json_wtr, line);
-	} else {
-		fputs(line, stdout);
-		fflush(stdout);
-	}
-}
+	char line[4096];
+	int n, err = 0;
 
-/* --kernel: the kernel's trace_pipe, read until a signal. */
-static int kernel_tracelog(void)
-{
-	static const char *const paths[] = { "/sys/kernel/tracing/trace_pipe",
-					     "/sys/kernel/debug/tracing/trace_pipe" };
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f = NULL;
-	int err = 0;
-	size_t i;
-
-	for (i = 0; i < 2 && !f; i++)
-		f = fopen(paths[i], "r");
-	if (!f)
-		return p_err("failed to find trace pipe: %s", strerror(errno));
 	cli_catch_stop();
 	if (json_wtr)
 		jw_start_array(json_wtr);
 	while (!cli_stop) {
-		if (getline(&line, &cap, f) < 0) {
+		n = next_line(src, line, sizeof(line));
+		if (n == -EINTR || n == 0)
+			continue;
+		if (n < 0) {
 			if (!cli_stop)
-				err = p_err("failed to read content from trace pipe: %s", strerror(errno));
+				err = p_err("failed to read content from trace pipe: %s", hive_strerror(n));
 			break;
 		}
-		print_trace_line(line);
+		if (json_wtr) {
+			jw_string(json_wtr, line);
+		} else {
+			fputs(line, stdout);
+			fflush(stdout);
+		}
 	}
 	if (json_wtr)
 		jw_end_array(json_wtr);
-	free(line);
-	fclose(f);
 	return err;
+}
+
+static int pipe_line(void *src, char *buf, size_t len)
+{
+	if (fgets(buf, (int)len, src))
+		return 1;
+	return ferror(src) && errno ? -errno : -EIO;
+}
+
+static int hive_trace_line(void *src, char *buf, size_t len)
+{
+	return hive_tracelog_read(src, buf, len, 200);
 }
 
 static int do_tracelog(int argc, char **argv)
 {
+	static const char *const paths[] = { "/sys/kernel/tracing/trace_pipe",
+					     "/sys/kernel/debug/tracing/trace_pipe" };
 	struct hive_tracelog *t;
-	char line[4096];
-	int n, err = 0;
+	FILE *f = NULL;
+	size_t i;
+	int err;
 
 	if (argc)
 		return bad_arg(*argv);
-	if (cli_kernel())
-		return kernel_tracelog();
+	if (cli_kernel()) {
+		/* --kernel: the kernel's trace_pipe */
+		for (i = 0; i < 2 && !f; i++)
+			f = fopen(paths[i], "r");
+		if (!f)
+			return p_err("failed to find trace pipe: %s", strerror(errno));
+		err = trace_loop(pipe_line, f);
+		fclose(f);
+		return err;
+	}
 	t = hive_tracelog_open();
 	if (!t)
 		return p_err("failed to open the trace log: %s", strerror(errno));
-	cli_catch_stop();
-	if (json_wtr)
-		jw_start_array(json_wtr);
-	while (!cli_stop) {
-		n = hive_tracelog_read(t, line, sizeof(line), 200);
-		if (n == -EINTR || n == 0)
-			continue;
-		if (n < 0) {
-			err = p_err("failed to read content from trace pipe: %s", hive_strerror(n));
-			break;
-		}
-		print_trace_line(line);
-	}
-	if (json_wtr)
-		jw_end_array(json_wtr);
+	err = trace_loop(hive_trace_line, t);
 	hive_tracelog_close(t);
 	return err;
 }

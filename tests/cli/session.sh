@@ -162,6 +162,29 @@ run map create "$PIN/h" type hash key 4 value 4 entries 1 name x
 run map create "$PIN/nodir/x" type hash key 4 value 4 entries 1 name x
 run map show pinned "$PIN/x"
 
+# more types: create and show
+run map create "$PIN/ph" type percpu_hash key 4 value 4 entries 4 name s${SFX}_ph
+run map show pinned "$PIN/ph"
+run map update pinned "$PIN/ph" key 1 0 0 0 value 3 0 0 0
+run map dump pinned "$PIN/ph"
+run map create "$PIN/lph" type lru_percpu_hash key 4 value 4 entries 4 name s${SFX}_lph
+run map show pinned "$PIN/lph"
+run map create "$PIN/bf" type bloom_filter key 0 value 4 entries 4 name s${SFX}_bf
+run map show pinned "$PIN/bf"
+run map push pinned "$PIN/bf" value 1 2 3 4
+run map peek pinned "$PIN/bf" value 1 2 3 4
+run map create "$PIN/rb" type ringbuf key 0 value 0 entries 4096 name s${SFX}_rb
+run map show pinned "$PIN/rb"
+run map create "$PIN/rb2" type ringbuf key 0 value 0 entries 4000 name s${SFX}_rb2
+run map create "$PIN/pa" type prog_array key 4 value 4 entries 4 name s${SFX}_pa
+run map show pinned "$PIN/pa"
+run map create "$PIN/pea" type perf_event_array key 4 value 4 entries 2 name s${SFX}_pea
+run map show pinned "$PIN/pea"
+run map create "$PIN/ar0" type array key 4 value 4 entries 0 name s${SFX}_ar0
+run map create "$PIN/ar5" type array key 5 value 4 entries 1 name s${SFX}_ar5
+run map create "$PIN/big" type hash key 4 value 4 entries 1 name s${SFX}_0123456789abc
+run map show pinned "$PIN/big"
+
 # map errors
 run map create "$PIN/x" type nosuch key 4 value 4 entries 1 name x
 run map create "$PIN/x" type hash key 4 value 0 entries 1 name x
@@ -199,6 +222,7 @@ run prog pin pinned "$PIN/plain" "$PIN/plain2"
 run prog show pinned "$PIN/plain2"
 run prog load "$PLAIN" "$PIN/plain"
 run prog load "$PLAIN" "$PIN/ty" type xdp
+run prog run pinned "$PIN/ty" data_in "$DATA" data_out - data_size_out 80
 run prog show pinned "$PIN/ty"
 run prog load /nonexistent "$PIN/ne"
 run prog load "$PLAIN" "$PIN/nodir/p"
