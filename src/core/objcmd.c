@@ -14,6 +14,7 @@
 #include "core/prog.h"
 #include "core/registry.h"
 #include "core/sys.h"
+#include "helpers/helpers.h"
 #include "maps/map.h"
 #include "util/util.h"
 
@@ -38,25 +39,34 @@ static uint32_t attr_path_fd(const union bpf_attr *attr)
 	return v;
 }
 
-/* Copy a user path (the kernel's getname()): EFAULT for NULL, ENOENT for "". */
-static int get_path(const union bpf_attr *attr, const char **path)
+/*
+ * Copy a user path into @buf (PATH_MAX + 1 bytes), the kernel's getname():
+ * EFAULT for NULL or unreadable memory (also a string running into an
+ * unmapped page), ENOENT for "", ENAMETOOLONG from PATH_MAX bytes on.
+ */
+static int get_path(const union bpf_attr *attr, char *buf)
 {
 	const char *p = (const char *)(uintptr_t)attr->pathname;
+	long n;
+	char c;
 
 	if (!p)
 		return -EFAULT;
-	if (!*p)
-		return -ENOENT;
-	if (strnlen(p, PATH_MAX) >= PATH_MAX)
+	n = probe_str(buf, p, PATH_MAX + 1);
+	if (n < 0)
+		return -EFAULT;
+	if (n > PATH_MAX)
 		return -ENAMETOOLONG;
-	*path = p;
-	return 0;
+	/* the NUL must be the string's own, not where a fault cut it */
+	if (probe_mem(&c, p + n - 1, 1) || c)
+		return -EFAULT;
+	return n == 1 ? -ENOENT : 0;
 }
 
 int sys_obj_pin(union bpf_attr *attr)
 {
 	struct hive_obj *obj;
-	const char *path;
+	char path[PATH_MAX + 1];
 	int dirfd, err;
 
 	if (attr_tail_nonzero(attr, HIVE_OBJ_END) || (attr->file_flags & ~HIVE_F_PATH_FD))
@@ -68,7 +78,7 @@ int sys_obj_pin(union bpf_attr *attr)
 	if (err)
 		return err;
 	/* the kernel pins maps, programs and links, not BTF */
-	err = obj->kind == HIVE_OBJ_BTF ? -EINVAL : get_path(attr, &path);
+	err = obj->kind == HIVE_OBJ_BTF ? -EINVAL : get_path(attr, path);
 	if (!err)
 		err = reg_pin(obj, dirfd, path);
 	obj_put(obj);
@@ -78,7 +88,7 @@ int sys_obj_pin(union bpf_attr *attr)
 int sys_obj_get(union bpf_attr *attr)
 {
 	struct hive_obj *obj;
-	const char *path;
+	char path[PATH_MAX + 1];
 	int dirfd, f_flags, fd, err;
 
 	if (attr_tail_nonzero(attr, HIVE_OBJ_END) || attr->bpf_fd != 0 ||
@@ -90,7 +100,7 @@ int sys_obj_get(union bpf_attr *attr)
 	f_flags = bpf_file_flag(attr->file_flags);
 	if (f_flags < 0)
 		return f_flags;
-	err = get_path(attr, &path);
+	err = get_path(attr, path);
 	if (err)
 		return err;
 	fd = reg_open_pinned(dirfd, path, O_RDWR);

@@ -152,6 +152,51 @@ TEST(abi_wild_pointers_vs_kernel)
 	CHECK(compared == 66);
 }
 
+/* OBJ_PIN and OBJ_GET with bad path pointers: NULL, (void *)1, an
+ * unmapped page, "", a string running into an unmapped page. */
+TEST(abi_path_pointers_vs_kernel)
+{
+	uint8_t *pages, *unmapped;
+	uint64_t paths[5];
+
+	if (!test_kernel_bpf_available())
+		SKIP("the kernel's bpf() is not available");
+	lt_private_hive_fs();
+	pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(pages != MAP_FAILED);
+	unmapped = pages + 4096;
+	munmap(unmapped, 4096);
+	memset(pages, 'a', 4096); /* no NUL before the hole */
+	paths[0] = 0;
+	paths[1] = 1;
+	paths[2] = (uintptr_t)unmapped;
+	paths[3] = (uintptr_t)"";
+	paths[4] = (uintptr_t)(unmapped - 16);
+	for (size_t i = 0; i < HIVE_ARRAY_SIZE(paths); i++) {
+		for (int cmd = 0; cmd < 2; cmd++) {
+			int r[2];
+
+			for (int k = 0; k < 2; k++) {
+				int fd = map_create(k, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+				union bpf_attr a;
+
+				REQUIRE(fd >= 0);
+				memset(&a, 0, sizeof(a));
+				a.pathname = paths[i];
+				a.bpf_fd = cmd ? 0 : (uint32_t)fd;
+				r[k] = lt_bpf(k, cmd ? BPF_OBJ_GET : BPF_OBJ_PIN, &a);
+				if (r[k] >= 0 && cmd)
+					close(r[k]);
+				close(fd);
+			}
+			if (r[0] != r[1])
+				test_fail(__FILE__, __LINE__, "%s, path %zu: hive %d, kernel %d",
+					  cmd ? "OBJ_GET" : "OBJ_PIN", i, r[0], r[1]);
+		}
+	}
+	munmap(pages, 4096);
+}
+
 /*
  * A program that looks up an ARRAY_OF_MAPS slot and writes to the inner
  * map pointer as memory: the kernel's verifier refuses it (the value is
