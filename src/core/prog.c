@@ -226,6 +226,8 @@ static void prog_detach(struct hive_obj *obj)
 		free(p->maps);
 		p->maps = NULL;
 	}
+	if (dead && p->def)
+		prog_btf_unstore(obj, p->def);
 	/* maps bound later with PROG_BIND_MAP */
 	for (uint32_t i = p->nr_maps; dead && i < p->def->nr_maps; i++) {
 		struct hive_map *m = map_by_id(prog_map_ids(p)[i]);
@@ -327,6 +329,7 @@ struct load {
 	uint32_t nr_maps;
 	bool gpl;
 	uint32_t max_ctx_offset;
+	struct prog_btf btf;         /* prog_btf_fd, func_info, line_info */
 };
 
 static int add_map(struct load *ld, struct hive_map *m, uint32_t *idx)
@@ -535,7 +538,8 @@ static int publish(struct load *ld, const char *name)
 	int fd, err;
 
 	/* room for every map id PROG_BIND_MAP may add */
-	fd = obj_create(HIVE_OBJ_PROG, code + HIVE_PROG_MAX_MAPS * 4u, O_RDWR, &obj);
+	fd = obj_create(HIVE_OBJ_PROG, code + HIVE_PROG_MAX_MAPS * 4u + prog_btf_payload(&ld->btf),
+			O_RDWR, &obj);
 	if (fd < 0)
 		return fd;
 	def = obj_kind_area(obj);
@@ -563,6 +567,9 @@ static int publish(struct load *ld, const char *name)
 		if (err)
 			goto err;
 	}
+	err = prog_btf_store(&ld->btf, obj, def, code + HIVE_PROG_MAX_MAPS * 4u);
+	if (err)
+		goto err;
 	err = prog_calc_tag((const struct hive_insn *)(uintptr_t)ld->attr->insns, ld->cnt, def->tag);
 	if (err)
 		goto err;
@@ -576,6 +583,7 @@ static int publish(struct load *ld, const char *name)
 err:
 	for (uint32_t i = 0; i < ld->nr_maps; i++)
 		reg_ref_del(HIVE_OBJ_PROG, obj->id, i, &ld->maps[i]->obj);
+	prog_btf_unstore(obj, def);
 	close(fd);
 	obj_abandon(obj);
 	return err;
@@ -606,6 +614,12 @@ int prog_cmd_load(union bpf_attr *attr, unsigned size)
 	}
 	if (probe_mem(ld.insns, (const void *)(uintptr_t)attr->insns, (size_t)ld.cnt * 8)) {
 		err = -EFAULT;
+		goto out;
+	}
+	err = prog_btf_load(&ld.btf, attr, ld.insns, ld.cnt, msg, sizeof(msg));
+	if (err) {
+		if (msg[0])
+			plog(&ld.log, "%s", msg);
 		goto out;
 	}
 	err = relocate_maps(&ld);
@@ -644,6 +658,7 @@ out:
 		hive_pr_debug("prog_load: %s\n", hive_strerror(err));
 	for (uint32_t i = 0; i < ld.nr_maps; i++)
 		obj_put(&ld.maps[i]->obj);
+	prog_btf_release(&ld.btf);
 	free(ld.insns);
 	free(acc);
 	if (ld.log.level && ld.log.buf) {
@@ -701,7 +716,9 @@ int prog_get_info(struct hive_prog *p, struct bpf_prog_info *info, uint32_t info
 		err = copy_out(u.jited_prog_insns, u.jited_prog_len, jcode, jlen);
 	if (!err && info_len >= offsetof(struct bpf_prog_info, map_ids) + 8)
 		err = copy_out(u.map_ids, u.nr_map_ids * 4, prog_map_ids(p), def->nr_maps * 4);
-	return err ? -EFAULT : 0;
+	if (err)
+		return -EFAULT;
+	return prog_btf_info(p, info, &u, info_len);
 }
 
 static int prog_info_cmd(struct hive_prog *p, union bpf_attr *attr)

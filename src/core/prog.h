@@ -55,7 +55,13 @@ struct hive_prog_def {
 	uint64_t maps_off;           /* u32 map ids in the payload */
 	_Atomic uint64_t run_cnt;    /* with stats enabled */
 	_Atomic uint64_t run_time_ns;
-	uint8_t reserved[128];
+	/* BTF (prog_btf.c): func_info and line_info records in the payload */
+	uint32_t btf_id;             /* 0: loaded without BTF */
+	uint32_t nr_func_info, nr_line_info;
+	uint32_t pad;
+	uint64_t func_info_off;      /* struct bpf_func_info[nr_func_info] */
+	uint64_t line_info_off;      /* struct bpf_line_info[nr_line_info] */
+	uint8_t reserved[96];
 };
 
 /* A program mapped into this process. */
@@ -141,6 +147,40 @@ int prog_ctx_convert(uint32_t type, uint32_t attach_type, struct ctx_access *a, 
  */
 int prog_ctx_scan(const struct hive_insn *insns, uint32_t cnt, uint8_t *ctx_access, char *msg,
 		  size_t msg_size);
+
+/* ---- BTF (prog_btf.c) ------------------------------------------------------ */
+struct hive_btf_obj;
+
+/* What PROG_LOAD keeps of prog_btf_fd, func_info and line_info. */
+struct prog_btf {
+	struct hive_btf_obj *btf;            /* referenced, NULL without BTF */
+	struct bpf_func_info *func_info;     /* kernel record size */
+	struct bpf_line_info *line_info;
+	uint32_t nr_func_info, nr_line_info;
+};
+
+/*
+ * Check prog_btf_fd, func_info and line_info of @attr against the
+ * @cnt instructions as the kernel (see prog_btf.c) and copy the records.
+ * Returns 0 (pb filled, or empty without func/line info) or -errno with
+ * the kernel's log line in @msg (-E2BIG also writes the record size the
+ * kernel expects into @attr). Release with prog_btf_release().
+ */
+int prog_btf_load(struct prog_btf *pb, union bpf_attr *attr, const struct hive_insn *insns,
+		  uint32_t cnt, char *msg, size_t msg_size);
+void prog_btf_release(struct prog_btf *pb);
+/* Payload bytes the records of @pb need. */
+size_t prog_btf_payload(const struct prog_btf *pb);
+/* Store @pb's records at payload offset @off of new program @obj, fill
+ * the def's BTF fields and reference the BTF (reg link). 0 or -errno. */
+int prog_btf_store(const struct prog_btf *pb, struct hive_obj *obj, struct hive_prog_def *def,
+		   uint64_t off);
+/* Drop the BTF reference of a program (failed publish, last holder gone). */
+void prog_btf_unstore(struct hive_obj *obj, const struct hive_prog_def *def);
+/* bpf_prog_info's BTF fields from @p; @u is the caller's info (pointers,
+ * counts, record sizes: -EINVAL for other record sizes, as the kernel). */
+int prog_btf_info(const struct hive_prog *p, struct bpf_prog_info *info,
+		  const struct bpf_prog_info *u, uint32_t info_len);
 
 /* ---- tag (prog_tag.c) ------------------------------------------------------ */
 void prog_sha256(const void *data, size_t len, uint8_t digest[32]);

@@ -654,3 +654,120 @@ TEST(btf_map_spin_lock_vs_kernel)
 	close(hb);
 	cleanup_fs();
 }
+
+/* ---- programs and maps of real objects: hive's loader vs the kernel's -------- */
+
+static int prog_info_of(bpf_fn fn, int fd, struct bpf_prog_info *info, struct bpf_func_info *fi,
+			uint32_t nfi, struct bpf_line_info *li, uint32_t nli)
+{
+	union bpf_attr a;
+
+	memset(info, 0, sizeof(*info));
+	info->nr_func_info = nfi;
+	info->func_info_rec_size = sizeof(*fi);
+	info->func_info = (uint64_t)(uintptr_t)fi;
+	info->nr_line_info = nli;
+	info->line_info_rec_size = sizeof(*li);
+	info->line_info = (uint64_t)(uintptr_t)li;
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (uint32_t)fd;
+	a.info.info_len = sizeof(*info);
+	a.info.info = (uint64_t)(uintptr_t)info;
+	return fn(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
+}
+
+TEST(btf_prog_func_line_info_vs_kernel)
+{
+	static const char *const objs[] = {
+		"tests/progs/subprogs.bpf.o", "tests/progs/callbacks.bpf.o",
+		"tests/progs/xdp_count.bpf.o", "tests/progs/spin_lock.bpf.o",
+		"tests/progs/tail_calls.bpf.o",
+	};
+	struct hive_object_open_opts ko = { .sz = sizeof(ko), .kernel = true };
+	size_t i;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		struct hive_object *k = hive_object__open_file(test_build_path(objs[i]), &ko);
+		struct hive_object *h = hive_object__open_file(test_build_path(objs[i]), NULL);
+		struct hive_program *kp, *hp;
+		struct hive_map *km, *hm;
+
+		REQUIRE(k && h);
+		if (hive_object__load(k)) {
+			hive_object__close(k);
+			hive_object__close(h);
+			continue; /* the kernel refuses it: nothing to compare */
+		}
+		CHECK_EQ(hive_object__load(h), 0);
+		CHECK(hive_object__btf_fd(h) >= 0);
+		for (kp = hive_object__next_program(k, NULL), hp = hive_object__next_program(h, NULL);
+		     kp && hp; kp = hive_object__next_program(k, kp), hp = hive_object__next_program(h, hp)) {
+			static struct bpf_func_info kf[64], hf[64];
+			static struct bpf_line_info kl[512], hl[512];
+			const struct bpf_func_info *lf;
+			const struct bpf_line_info *ll;
+			struct bpf_prog_info ki, hi;
+			uint32_t nlf = 0, nll = 0;
+
+			if (hive_program__fd(kp) < 0 || hive_program__fd(hp) < 0)
+				continue;
+			memset(kf, 0, sizeof(kf));
+			memset(hf, 0, sizeof(hf));
+			memset(kl, 0, sizeof(kl));
+			memset(hl, 0, sizeof(hl));
+			CHECK_EQ(prog_info_of(kbpf, hive_program__fd(kp), &ki, kf, 64, kl, 512), 0);
+			CHECK_EQ(prog_info_of(hive_bpf, hive_program__fd(hp), &hi, hf, 64, hl, 512), 0);
+			CHECK(ki.btf_id && hi.btf_id);
+			CHECK_EQ(hi.nr_func_info, ki.nr_func_info);
+			CHECK_EQ(hi.nr_line_info, ki.nr_line_info);
+			CHECK_EQ(hi.func_info_rec_size, ki.func_info_rec_size);
+			CHECK_EQ(hi.line_info_rec_size, ki.line_info_rec_size);
+			/* the kernel's xlated code grows where it rewrites; hive's is
+			 * 1:1, so its offsets are the loaded ones: compare those with
+			 * what the loader passed, the rest with the kernel */
+			lf = hive_program__func_info(hp, &nlf);
+			ll = hive_program__line_info(hp, &nll);
+			CHECK_EQ(hi.nr_func_info, nlf);
+			CHECK_EQ(hi.nr_line_info, nll);
+			for (uint32_t j = 0; j < ki.nr_func_info && j < 64 && j < nlf; j++)
+				if (kf[j].type_id != hf[j].type_id || hf[j].insn_off != lf[j].insn_off)
+					test_fail(__FILE__, __LINE__, "%s: %s: func_info[%u] kernel {%u, %u} hive {%u, %u}",
+						  objs[i], hive_program__name(hp), j, kf[j].insn_off, kf[j].type_id,
+						  hf[j].insn_off, hf[j].type_id);
+			for (uint32_t j = 0; j < ki.nr_line_info && j < 512 && j < nll; j++)
+				if (kl[j].file_name_off != hl[j].file_name_off || kl[j].line_off != hl[j].line_off ||
+				    kl[j].line_col != hl[j].line_col || hl[j].insn_off != ll[j].insn_off) {
+					test_fail(__FILE__, __LINE__, "%s: %s: line_info[%u] kernel {%u %u %u %u} hive {%u %u %u %u}",
+						  objs[i], hive_program__name(hp), j, kl[j].insn_off, kl[j].file_name_off,
+						  kl[j].line_off, kl[j].line_col, hl[j].insn_off, hl[j].file_name_off,
+						  hl[j].line_off, hl[j].line_col);
+					break;
+				}
+		}
+		for (km = hive_object__next_map(k, NULL), hm = hive_object__next_map(h, NULL); km && hm;
+		     km = hive_object__next_map(k, km), hm = hive_object__next_map(h, hm)) {
+			struct bpf_map_info ki, hi;
+			union bpf_attr a;
+
+			memset(&ki, 0, sizeof(ki));
+			memset(&hi, 0, sizeof(hi));
+			memset(&a, 0, sizeof(a));
+			a.info.bpf_fd = (uint32_t)hive_map__fd(km);
+			a.info.info_len = sizeof(ki);
+			a.info.info = (uint64_t)(uintptr_t)&ki;
+			CHECK_EQ(kbpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+			a.info.bpf_fd = (uint32_t)hive_map__fd(hm);
+			a.info.info = (uint64_t)(uintptr_t)&hi;
+			CHECK_EQ(hive_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+			CHECK_EQ(hi.btf_key_type_id, ki.btf_key_type_id);
+			CHECK_EQ(hi.btf_value_type_id, ki.btf_value_type_id);
+			CHECK_EQ(!!hi.btf_id, !!ki.btf_id);
+		}
+		hive_object__close(k);
+		hive_object__close(h);
+	}
+	cleanup_fs();
+}
