@@ -795,6 +795,10 @@ static int pin_dir_path(struct hive_map *map, const char *dir, char **out)
 		*out = NULL;
 		return -ENOMEM;
 	}
+	/* as libbpf: bpffs refuses periods, "obj.rodata" pins as "obj_rodata" */
+	for (char *p = *out + strlen(dir) + 1; *p; p++)
+		if (*p == '.')
+			*p = '_';
 	return 0;
 }
 
