@@ -37,6 +37,7 @@
 struct plog {
 	char *buf;
 	uint32_t size, level, used, true_size;
+	bool fault;              /* the user's buffer could not be written: EFAULT */
 };
 
 /* Append a line to the user's log (kernel fixed mode: truncated, -ENOSPC later). */
@@ -60,9 +61,13 @@ static void plog(struct plog *l, const char *fmt, ...)
 		return;
 	if ((uint32_t)n > l->size - 1 - l->used)
 		n = (int)(l->size - 1 - l->used);
-	memcpy(l->buf + l->used, tmp, (size_t)n);
+	/* the user's buffer, written fault-safe (copy_to_user) */
+	if (probe_write(l->buf + l->used, tmp, (size_t)n) ||
+	    probe_write(l->buf + l->used + n, "", 1)) {
+		l->fault = true;
+		return;
+	}
 	l->used += (uint32_t)n;
-	l->buf[l->used] = 0;
 }
 
 /* ---- per-process attach -------------------------------------------------- */
@@ -383,14 +388,15 @@ static int relocate_maps(struct load *ld)
 				plog(&ld->log, "fd_idx without fd_array is invalid\n");
 				return -EPROTO;
 			}
-			fd = fd_array[in->imm];
+			if (probe_mem(&fd, fd_array + in->imm, sizeof(fd)))
+				return -EFAULT;
 		} else {
 			fd = in->imm;
 		}
 		err = map_from_fd(fd, &m);
 		if (err) {
 			plog(&ld->log, "fd %d is not pointing to valid bpf_map\n", fd);
-			return -EBADF;
+			return err; /* EBADF: no such fd; EINVAL: not a map */
 		}
 		if (src == HIVE_PSEUDO_MAP_VALUE || src == HIVE_PSEUDO_MAP_IDX_VALUE) {
 			off = (uint32_t)in[1].imm;
@@ -598,12 +604,13 @@ int prog_cmd_load(union bpf_attr *attr, unsigned size)
 	int err;
 
 	(void)size;
-	ld.log = (struct plog){ (char *)(uintptr_t)attr->log_buf, attr->log_size, attr->log_level, 0, 0 };
+	ld.log = (struct plog){ .buf = (char *)(uintptr_t)attr->log_buf, .size = attr->log_size,
+				.level = attr->log_level };
 	err = check_attr(attr, &ld.log, license, name);
 	if (err)
 		return err;
 	if (ld.log.buf && ld.log.size)
-		ld.log.buf[0] = 0;
+		ld.log.fault = probe_write(ld.log.buf, "", 1) != 0;
 	ld.cnt = attr->insn_cnt;
 	ld.gpl = gpl_license(license);
 	ld.insns = malloc((size_t)ld.cnt * sizeof(*ld.insns));
@@ -654,6 +661,13 @@ int prog_cmd_load(union bpf_attr *attr, unsigned size)
 			      "the program runs with runtime memory checks and an instruction budget\n");
 	err = publish(&ld, name);
 out:
+	if (ld.log.fault) {
+		/* the kernel fails the load when it cannot write the log
+		 * (bpf_vlog_finalize), whatever the verdict */
+		if (err >= 0)
+			close(err);
+		err = -EFAULT;
+	}
 	if (err < 0 && err != -ENOMEM)
 		hive_pr_debug("prog_load: %s\n", hive_strerror(err));
 	for (uint32_t i = 0; i < ld.nr_maps; i++)
@@ -732,17 +746,25 @@ static int prog_info_cmd(struct hive_prog *p, union bpf_attr *attr)
 		return -E2BIG;
 	if (len && !uinfo)
 		return -EFAULT;
-	for (i = sizeof(buf); i < len; i++)
-		if (uinfo[i])
+	/* user memory through the fault-safe probes: EFAULT, never a crash */
+	for (i = sizeof(buf); i < len; i++) {
+		unsigned char b;
+
+		if (probe_mem(&b, uinfo + i, 1))
+			return -EFAULT;
+		if (b)
 			return -E2BIG;
+	}
 	if (len > sizeof(buf))
 		len = sizeof(buf);
 	memset(buf, 0, sizeof(buf));
-	memcpy(buf, uinfo, len);
+	if (probe_mem(buf, uinfo, len))
+		return -EFAULT;
 	err = prog_get_info(p, (struct bpf_prog_info *)buf, len);
 	if (err)
 		return err;
-	memcpy(uinfo, buf, len);
+	if (probe_write(uinfo, buf, len))
+		return -EFAULT;
 	attr->info.info_len = len;
 	return 0;
 }

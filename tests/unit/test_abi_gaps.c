@@ -1,6 +1,6 @@
 /*
  * test_abi_gaps.c - bpf() ABI corners against the live kernel: wild user
- * pointers in union bpf_attr (NULL, (void *)1, an unmapped page, a
+ * pointers in union bpf_attr (NULL, (void *)1, an inaccessible page, a
  * read-only page for outputs) give the kernel's errno instead of a crash,
  * and the inner map a map-in-map lookup returns to a program is not
  * memory the program may read or write.
@@ -63,10 +63,10 @@ TEST(abi_wild_pointers_vs_kernel)
 	if (!test_kernel_bpf_available())
 		SKIP("the kernel's bpf() is not available");
 	lt_private_hive_fs();
-	unmapped = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	REQUIRE(unmapped != MAP_FAILED && ro != MAP_FAILED);
-	munmap(unmapped, 4096);
+	/* PROT_NONE, not unmapped: hive maps objects and could reuse the range */
 	bad[0] = 1;
 	bad[1] = (uintptr_t)unmapped;
 	bad[2] = (uintptr_t)ro; /* readable, not writable */
@@ -149,6 +149,7 @@ TEST(abi_wild_pointers_vs_kernel)
 		close(fd[1]);
 	}
 	munmap(ro, 4096);
+	munmap(unmapped, 4096);
 	CHECK(compared == 66);
 }
 
@@ -165,7 +166,8 @@ TEST(abi_path_pointers_vs_kernel)
 	pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	REQUIRE(pages != MAP_FAILED);
 	unmapped = pages + 4096;
-	munmap(unmapped, 4096);
+	/* PROT_NONE, not unmapped: hive maps objects and could reuse the range */
+	REQUIRE(mprotect(unmapped, 4096, PROT_NONE) == 0);
 	memset(pages, 'a', 4096); /* no NUL before the hole */
 	paths[0] = 0;
 	paths[1] = 1;
@@ -194,7 +196,90 @@ TEST(abi_path_pointers_vs_kernel)
 					  cmd ? "OBJ_GET" : "OBJ_PIN", i, r[0], r[1]);
 		}
 	}
-	munmap(pages, 4096);
+	munmap(pages, 8192);
+}
+
+/* PROG_LOAD and program info with bad pointers: log_buf, insns, license,
+ * fd_array, info; for programs the kernel accepts and refuses. */
+TEST(abi_prog_pointers_vs_kernel)
+{
+	static const struct hive_insn ok[] = { HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() };
+	static const struct hive_insn unknown[] = { HIVE_CALL_HELPER(10000), HIVE_EXIT_INSN() };
+	uint8_t *unmapped, *ro;
+	uint64_t bad[3];
+
+	if (!test_kernel_bpf_available())
+		SKIP("the kernel's bpf() is not available");
+	lt_private_hive_fs();
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(unmapped != MAP_FAILED && ro != MAP_FAILED);
+	/* PROT_NONE, not unmapped: hive maps objects and could reuse the range */
+	bad[0] = 1;
+	bad[1] = (uintptr_t)unmapped;
+	bad[2] = (uintptr_t)ro;
+	for (size_t b = 0; b < HIVE_ARRAY_SIZE(bad); b++) {
+		for (int what = 0; what < 6; what++) {
+			int r[2];
+
+			for (int k = 0; k < 2; k++) {
+				int map = map_create(k, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+				struct hive_insn idx[] = {
+					HIVE_LD_IMM64_LO(1, HIVE_PSEUDO_MAP_IDX, 0), HIVE_LD_IMM64_HI(0),
+					HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+				};
+				union bpf_attr a;
+
+				REQUIRE(map >= 0);
+				memset(&a, 0, sizeof(a));
+				a.prog_type = BPF_PROG_TYPE_XDP;
+				a.insns = (uintptr_t)(what == 1 ? unknown : ok);
+				a.insn_cnt = 2;
+				a.license = (uintptr_t)"GPL";
+				switch (what) {
+				case 0: /* accepted program, log to a bad buffer */
+				case 1: /* refused program, log to a bad buffer */
+					a.log_buf = bad[b];
+					a.log_size = 4096;
+					a.log_level = 1;
+					break;
+				case 2:
+					a.insns = bad[b];
+					break;
+				case 3:
+					a.license = bad[b];
+					break;
+				case 4:
+					a.insns = (uintptr_t)idx;
+					a.insn_cnt = HIVE_ARRAY_SIZE(idx);
+					a.fd_array = bad[b];
+					break;
+				default:
+					break;
+				}
+				r[k] = lt_bpf(k, BPF_PROG_LOAD, &a);
+				if (what == 5 && r[k] >= 0) {
+					int fd = r[k];
+
+					memset(&a, 0, sizeof(a));
+					a.info.bpf_fd = (uint32_t)fd;
+					a.info.info = bad[b];
+					a.info.info_len = 64;
+					r[k] = lt_bpf(k, BPF_OBJ_GET_INFO_BY_FD, &a);
+					close(fd);
+				} else if (r[k] >= 0) {
+					close(r[k]);
+					r[k] = 0;
+				}
+				close(map);
+			}
+			if (r[0] != r[1])
+				test_fail(__FILE__, __LINE__, "case %d, pointer %zu: hive %d, kernel %d", what, b,
+					  r[0], r[1]);
+		}
+	}
+	munmap(ro, 4096);
+	munmap(unmapped, 4096);
 }
 
 /*
