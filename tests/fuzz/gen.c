@@ -20,7 +20,11 @@
  * written before it is read, r1-r5 are rewritten after calls, accesses
  * stay in bounds, loops are counted and calls go to later functions only.
  * Idiom items produce the instruction patterns the JIT fuses (src/jit/
- * fuse.c), with their temporaries dead or alive.
+ * fuse.c), with their temporaries dead or alive. Map items call hive's
+ * own map helpers (lookup, update, delete) on an array and a hash map
+ * loaded by lddw, which the JIT compiles inline or as direct calls
+ * (src/jit/maps.c); the maps are reset before every run and their
+ * contents are part of the outcome.
  *
  * The decision bytes come from the fuzz input, then from a PRNG seeded
  * with it, so every input (even empty) yields a program.
@@ -32,15 +36,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers/helpers.h"
 #include "hive/hive_asm.h"
+#include "hive/hive_bpf.h"
 #include "hive/hive_vm.h"
 #include "isa/isa.h"
+#include "maps/map.h"
 
 #define GEN_MAX_INSNS 3000u
 #define GEN_CTX_SIZE 256u
 #define GEN_PKT_SIZE 64u
 #define GEN_BUDGET 200000u
 #define GEN_MAX_FUNCS 4
+/* Map items: helper ids, the array (value 20 bytes: stride 24) and hash
+ * (4-byte key, 8-byte value) shapes. */
+#define GEN_H_LOOKUP 5
+#define GEN_H_UPDATE 6
+#define GEN_H_DELETE 7
+#define GEN_ARRAY_MAX 6u
+#define GEN_ARRAY_VALUE 20u
+#define GEN_HASH_MAX 8u
 
 struct gen {
 	const uint8_t *data;
@@ -281,10 +296,58 @@ static void reinit_args(struct gen *g)
 		emit(g, HIVE_MOV64_IMM(r, gen_imm(g)));
 }
 
+/*
+ * A map helper call: key (-1..7) at r10-40, value (an immediate: no
+ * run-specific address reaches a map) at r10-48, r1 = lddw
+ * map 0 (array) or 1 (hash); unsafe programs sometimes point r2 into the
+ * ctx (a key outside the frame). A lookup's result is read when not NULL,
+ * then r0 = 1.
+ */
+static void gen_map_call(struct gen *g)
+{
+	unsigned op = gen_below(g, 4), map = gen_below(g, 2), v = gen_reg(g);
+
+	emit(g, HIVE_ST_MEM(HIVE_W, HIVE_REG_FP, -40, (int32_t)gen_below(g, 9) - 1));
+	emit(g, HIVE_INSN(HIVE_LD | HIVE_DW | HIVE_IMM, 1, HIVE_PSEUDO_MAP_FD, 0, (int32_t)map));
+	emit(g, HIVE_INSN(0, 0, 0, 0, 0));
+	if (!g->safe && gen_below(g, 4) == 0) {
+		emit(g, HIVE_LDX_MEM(HIVE_DW, 2, HIVE_REG_FP, -8));
+		emit(g, HIVE_ALU64_IMM(HIVE_ADD, 2, (int32_t)gen_below(g, GEN_CTX_SIZE - 4)));
+	} else {
+		emit(g, HIVE_MOV64_REG(2, HIVE_REG_FP));
+		emit(g, HIVE_ALU64_IMM(HIVE_ADD, 2, -40));
+	}
+	if (op == 0) {
+		emit(g, HIVE_ST_MEM(HIVE_DW, HIVE_REG_FP, -48, gen_imm(g)));
+		emit(g, HIVE_MOV64_REG(3, HIVE_REG_FP));
+		emit(g, HIVE_ALU64_IMM(HIVE_ADD, 3, -48));
+		emit(g, HIVE_MOV64_IMM(4, (int32_t)gen_below(g, 3)));  /* ANY, NOEXIST, EXIST */
+		emit(g, HIVE_CALL_HELPER(GEN_H_UPDATE));
+	} else if (op == 1) {
+		emit(g, HIVE_CALL_HELPER(GEN_H_DELETE));
+	} else {
+		emit(g, HIVE_CALL_HELPER(GEN_H_LOOKUP));
+		if (g->safe && v >= 1 && v <= 5)
+			v += 5;         /* r1-r5 are unreadable after a call */
+		if (v == HIVE_REG_FP)
+			v = 0;
+		emit(g, HIVE_JMP_IMM(HIVE_JEQ, 0, 0, 2));
+		emit(g, HIVE_LDX_MEM(HIVE_DW, v, 0, 0));
+		/* a hash element's address depends on the free list's history */
+		emit(g, HIVE_MOV64_IMM(0, 1));
+	}
+}
+
 static void gen_call(struct gen *g)
 {
-	unsigned k = gen_below(g, 10);
+	unsigned k = gen_below(g, 12);
 
+	if (k >= 10) {
+		gen_map_call(g);
+		if (g->safe)
+			reinit_args(g);
+		return;
+	}
 	if (g->safe && k >= 9)
 		k = 5;
 	if (g->safe && k < 4 && g->cur_func + 1 >= g->nfuncs)
@@ -732,6 +795,62 @@ static uint64_t gen_h_loop(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, u
 	return sum;
 }
 
+/* The maps of map items (created once per process), and their reset. */
+static struct hive_map *gen_maps[2];
+static int gen_hash_fd = -1;
+
+static int gen_resolve(void *user, const struct hive_insn *insn, uint32_t pc, uint64_t *value)
+{
+	(void)user, (void)pc;
+	if (insn->src != HIVE_PSEUDO_MAP_FD || insn->imm < 0 || insn->imm > 1 ||
+	    !gen_maps[insn->imm])
+		return -EINVAL;
+	*value = (uint64_t)(uintptr_t)gen_maps[insn->imm];
+	return 0;
+}
+
+static int gen_map_create(uint32_t type, uint32_t vs, uint32_t max, struct hive_map **m,
+			  int *fdp)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = 4;
+	a.value_size = vs;
+	a.max_entries = max;
+	fd = (int)hive_bpf(BPF_MAP_CREATE, &a, sizeof(a));
+	if (fd < 0 || map_from_fd(fd, m))
+		return -1;
+	*fdp = fd;
+	/* the fd stays open for the process: the maps live as long as it */
+	return 0;
+}
+
+static void gen_maps_reset(void)
+{
+	uint8_t v[GEN_ARRAY_VALUE];
+	uint32_t k;
+	int afd;
+
+	if (!gen_maps[0] &&
+	    (gen_map_create(BPF_MAP_TYPE_ARRAY, GEN_ARRAY_VALUE, GEN_ARRAY_MAX, &gen_maps[0],
+			    &afd) ||
+	     gen_map_create(BPF_MAP_TYPE_HASH, 8, GEN_HASH_MAX, &gen_maps[1], &gen_hash_fd)))
+		abort();
+	for (k = 0; k < GEN_ARRAY_MAX; k++) {
+		memset(v, (int)(k * 17 + 3), sizeof(v));
+		map_update_elem(gen_maps[0], &k, v, 0);
+	}
+	while (!hive_map_get_next_key(gen_hash_fd, NULL, &k))
+		map_delete_elem(gen_maps[1], &k);
+	for (k = 0; k < 4; k++) {
+		memset(v, (int)(k * 29 + 1), sizeof(v));
+		map_update_elem(gen_maps[1], &k, v, 0);
+	}
+}
+
 struct gen_outcome {
 	int load, rc;
 	uint64_t r0, insns_run, fault_addr;
@@ -739,6 +858,8 @@ struct gen_outcome {
 	enum hive_engine engine;
 	uint8_t ctx[GEN_CTX_SIZE];
 	uint8_t granted[sizeof(gen_granted)];
+	uint8_t array[GEN_ARRAY_MAX * 24];
+	uint8_t hash[GEN_HASH_MAX][13];   /* present flag, key, value, in map order */
 };
 
 static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engine, bool checks,
@@ -768,6 +889,14 @@ static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engi
 	hive_vm_register_helper(vm, 2, "grant", gen_h_grant);
 	hive_vm_register_helper(vm, 3, "abort", gen_h_abort);
 	hive_vm_register_helper(vm, 4, "loop", gen_h_loop);
+	hive_vm_register_helper(vm, GEN_H_LOOKUP, "map_lookup_elem", helper_map_lookup_elem);
+	hive_vm_register_helper(vm, GEN_H_UPDATE, "map_update_elem", helper_map_update_elem);
+	hive_vm_register_helper(vm, GEN_H_DELETE, "map_delete_elem", helper_map_delete_elem);
+	hive_vm_set_ldimm_resolver(vm, gen_resolve, NULL);
+	gen_maps_reset();
+	/* as PROG_LOAD: an array's values are a static grant */
+	hive_vm_grant(vm, gen_maps[0]->data, (GEN_ARRAY_MAX - 1) * 24 + GEN_ARRAY_VALUE,
+		      HIVE_PROT_RW);
 	o->load = hive_vm_load(vm, p, n);
 	o->engine = hive_vm_engine(vm);
 	if (!o->load) {
@@ -779,6 +908,20 @@ static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engi
 	}
 	memcpy(o->ctx, ctx, sizeof(ctx));
 	memcpy(o->granted, gen_granted, sizeof(gen_granted));
+	memcpy(o->array, gen_maps[0]->data, sizeof(o->array));
+	for (i = 0; i < GEN_HASH_MAX; i++) {
+		const void *prev = i ? &o->hash[i - 1][1] : NULL;
+		uint32_t k;
+		uint8_t *val;
+
+		if (hive_map_get_next_key(gen_hash_fd, prev, &k))
+			break;
+		val = map_lookup_elem_ptr(gen_maps[1], &k);
+		o->hash[i][0] = 1;
+		memcpy(&o->hash[i][1], &k, 4);
+		if (val)
+			memcpy(&o->hash[i][5], val, 8);
+	}
 	hive_vm_destroy(vm);
 }
 
@@ -816,6 +959,11 @@ static int gen_diff(const struct gen_outcome *a, const struct gen_outcome *b, bo
 	}
 	if (!budget && memcmp(a->ctx, b->ctx, sizeof(a->ctx))) {
 		snprintf(why, whylen, "%s: ctx memory differs (rc %d)", mode, a->rc);
+		return 1;
+	}
+	if (!budget && (memcmp(a->array, b->array, sizeof(a->array)) ||
+			memcmp(a->hash, b->hash, sizeof(a->hash)))) {
+		snprintf(why, whylen, "%s: map contents differ (rc %d)", mode, a->rc);
 		return 1;
 	}
 	if (!budget && memcmp(a->granted, b->granted, sizeof(a->granted))) {
