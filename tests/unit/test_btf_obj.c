@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include "hive/hive_bpf.h"
+#include "hive/hive_insn.h"
 #include "hive/hive_object.h"
 #include "test_bpf_fs.h"
 
@@ -770,4 +771,141 @@ TEST(btf_prog_func_line_info_vs_kernel)
 		hive_object__close(h);
 	}
 	cleanup_fs();
+}
+
+/* ---- PROG_LOAD's func_info / line_info rules ---------------------------------- */
+
+struct pcase {
+	uint32_t frs, nfi, lrs, nli;
+	struct { uint32_t off, type; } fi[3];
+	struct { uint32_t off, file, line; } li[3];
+	uint32_t tail;               /* a non-zero word past the record */
+	int btf;                     /* 0: the BTF, 1: fd 999, 2: a map */
+};
+
+static int load_prog_case(bpf_fn fn, int btf_fd, int map_fd, const struct pcase *c, uint32_t *frs_out,
+			  uint32_t *lrs_out)
+{
+	/* main calls sub (subprograms at 0 and 3) */
+	static const struct hive_insn insns[] = {
+		{ .code = HIVE_JMP | HIVE_CALL, .src = 1, .imm = 2 },
+		{ .code = HIVE_ALU64 | HIVE_MOV | HIVE_K, .dst = 0, .imm = 0 },
+		{ .code = HIVE_JMP | HIVE_EXIT },
+		{ .code = HIVE_ALU64 | HIVE_MOV | HIVE_K, .dst = 0, .imm = 1 },
+		{ .code = HIVE_JMP | HIVE_EXIT },
+	};
+	uint32_t fi[3 * 4], li[3 * 6];
+	union bpf_attr a;
+	int fd;
+
+	memset(fi, 0, sizeof(fi));
+	memset(li, 0, sizeof(li));
+	for (uint32_t i = 0; i < 3; i++) {
+		uint32_t *f = (uint32_t *)((uint8_t *)fi + i * c->frs);
+		uint32_t *l = (uint32_t *)((uint8_t *)li + i * c->lrs);
+
+		if (i < c->nfi && c->frs >= 8) {
+			f[0] = c->fi[i].off;
+			f[1] = c->fi[i].type;
+			if (c->tail && c->frs > 8)
+				f[2] = c->tail;
+		}
+		if (i < c->nli && c->lrs >= 16) {
+			l[0] = c->li[i].off;
+			l[1] = c->li[i].file;
+			l[2] = c->li[i].line;
+			l[3] = 5 << 10 | 1;
+			if (c->tail && c->lrs > 16)
+				l[4] = c->tail;
+		}
+	}
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = 5;
+	a.license = (uint64_t)(uintptr_t)"GPL";
+	a.prog_btf_fd = (uint32_t)(c->btf == 0 ? btf_fd : c->btf == 1 ? 999 : map_fd);
+	a.func_info_rec_size = c->frs;
+	a.func_info_cnt = c->nfi;
+	a.func_info = (uint64_t)(uintptr_t)fi;
+	a.line_info_rec_size = c->lrs;
+	a.line_info_cnt = c->nli;
+	a.line_info = (uint64_t)(uintptr_t)li;
+	errno = 0;
+	fd = fn(BPF_PROG_LOAD, &a, sizeof(a));
+	*frs_out = a.func_info_rec_size;
+	*lrs_out = a.line_info_rec_size;
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return -errno;
+}
+
+TEST(btf_prog_load_rules_vs_kernel)
+{
+	static const char strs[] = "\0int\0main\0sub\0f.c\0line";
+	/* [1] int  [2] int (void)  [3] main  [4] sub (static) */
+	uint32_t types[] = {
+		T_INT(1, 4, 32, BTF_INT_SIGNED),
+		0, BTF_KIND_FUNC_PROTO << 24, 1,
+		5, (BTF_KIND_FUNC << 24) | BTF_FUNC_GLOBAL, 2,
+		10, BTF_KIND_FUNC << 24, 2,
+	};
+#define FI2 { { 0, 3 }, { 3, 4 } }
+#define LI2 { { 0, 14, 18 }, { 3, 14, 18 } }
+	static const struct pcase cases[] = {
+		{ 8, 2, 16, 2, FI2, LI2, 0, 0 },                     /* valid */
+		{ 8, 2, 0, 0, FI2, { { 0 } }, 0, 0 },                 /* func_info only */
+		{ 0, 0, 16, 2, { { 0 } }, LI2, 0, 0 },                /* line_info only */
+		{ 7, 2, 16, 2, FI2, LI2, 0, 0 },                      /* func rec size */
+		{ 12, 2, 16, 2, FI2, LI2, 0, 0 },                     /* larger, zero tail */
+		{ 12, 2, 16, 2, FI2, LI2, 1, 0 },                     /* non-zero tail */
+		{ 8, 2, 20, 2, FI2, LI2, 1, 0 },                      /* line tail */
+		{ 8, 2, 15, 2, FI2, LI2, 0, 0 },                      /* line rec size */
+		{ 8, 2, 16, 2, { { 1, 3 }, { 3, 4 } }, LI2, 0, 0 },   /* first off */
+		{ 8, 2, 16, 2, { { 0, 1 }, { 3, 4 } }, LI2, 0, 0 },   /* not a FUNC */
+		{ 8, 2, 16, 2, { { 0, 3 }, { 3, 40 } }, LI2, 0, 0 },  /* no such type */
+		{ 8, 1, 16, 2, FI2, LI2, 0, 0 },                      /* too few */
+		{ 8, 2, 16, 2, { { 0, 3 }, { 2, 4 } }, LI2, 0, 0 },   /* layout */
+		{ 8, 2, 16, 2, { { 0, 3 }, { 0, 4 } }, LI2, 0, 0 },   /* not increasing */
+		{ 8, 2, 16, 1, FI2, LI2, 0, 0 },                      /* line missing for func#1 */
+		{ 8, 2, 16, 2, FI2, { { 0, 14, 18 }, { 5, 14, 18 } }, 0, 0 }, /* past the end */
+		{ 8, 2, 16, 2, FI2, { { 1, 14, 18 }, { 3, 14, 18 } }, 0, 0 }, /* func#0 */
+		{ 8, 2, 16, 2, FI2, { { 0, 14, 999 }, { 3, 14, 18 } }, 0, 0 }, /* string */
+		{ 8, 2, 16, 2, FI2, LI2, 0, 1 },                      /* bad fd */
+		{ 8, 2, 16, 2, FI2, LI2, 0, 2 },                      /* a map fd */
+	};
+	struct mcase mc = { BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0, 0, 0 };
+	uint8_t d[256];
+	size_t n, i;
+	int kb, hb, km, hm;
+
+	if (!test_kernel_bpf_available())
+		SKIP("bpf() not permitted");
+	private_fs();
+	n = mk_btf(d, types, sizeof(types), strs, sizeof(strs));
+	kb = load_fd(kbpf, d, n);
+	hb = load_fd(hive_bpf, d, n);
+	km = create_map(kbpf, -1, &mc);
+	hm = create_map(hive_bpf, -1, &mc);
+	REQUIRE(kb >= 0 && hb >= 0 && km >= 0 && hm >= 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t kf, kl, hf, hl;
+		int ke = load_prog_case(kbpf, kb, km, &cases[i], &kf, &kl);
+		int he = load_prog_case(hive_bpf, hb, hm, &cases[i], &hf, &hl);
+
+		if (i < 3)
+			CHECK_EQ(ke, 0); /* the valid ones load */
+		if (ke != he || kf != hf || kl != hl)
+			test_fail(__FILE__, __LINE__, "case %zu: kernel %d (rec sizes %u %u), hive %d (%u %u)", i, ke,
+				  kf, kl, he, hf, hl);
+	}
+	close(kb);
+	close(hb);
+	close(km);
+	close(hm);
+	cleanup_fs();
+#undef FI2
+#undef LI2
 }
