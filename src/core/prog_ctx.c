@@ -357,44 +357,13 @@ static bool helpers_tracing(uint32_t id)
 	}
 }
 
-/* kprobe, tracepoint, raw tracepoint, perf event, tracing and LSM programs
- * add their perf_event_output and get_stackid variants */
+/* kprobe, tracepoint, raw tracepoint, perf event, tracing (the kernel's
+ * tracing_prog_func_proto) and LSM (bpf_lsm_func_proto) programs add their
+ * perf_event_output and get_stackid variants to the tracing set */
 static bool helpers_tracing_events(uint32_t id)
 {
 	return id == HIVE_HELPER_ID_perf_event_output || id == HIVE_HELPER_ID_get_stackid ||
 	       helpers_tracing(id);
-}
-
-static bool helpers_tracing_kprobe(uint32_t id)
-{
-	return helpers_tracing_events(id);
-}
-
-static bool helpers_tracing_tp(uint32_t id)
-{
-	return helpers_tracing_events(id);
-}
-
-static bool helpers_tracing_raw_tp(uint32_t id)
-{
-	return helpers_tracing_events(id);
-}
-
-static bool helpers_perf_event(uint32_t id)
-{
-	return helpers_tracing_events(id);
-}
-
-/* tracing_prog_func_proto(), bpf_lsm_func_proto(): raw_tp's set for the
- * helpers hive has */
-static bool helpers_tracing_prog(uint32_t id)
-{
-	return helpers_tracing_events(id);
-}
-
-static bool helpers_lsm(uint32_t id)
-{
-	return helpers_tracing_events(id);
 }
 
 static bool helpers_syscall(uint32_t id)

@@ -51,11 +51,31 @@ static int batch_cmd(int k, int cmd, int fd, uint64_t in, uint64_t out, uint64_t
 	return lt_bpf(k, cmd, &a);
 }
 
+/*
+ * Three bad pointers: (void *)1, a PROT_NONE page (not unmapped: hive maps
+ * objects and could reuse the range) and a read-only page (fine to read,
+ * EFAULT to write). Free with free_bad().
+ */
+static void make_bad(uint64_t bad[3])
+{
+	void *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	bad[0] = 1;
+	bad[1] = none == MAP_FAILED ? 2 : (uintptr_t)none;
+	bad[2] = ro == MAP_FAILED ? 3 : (uintptr_t)ro;
+}
+
+static void free_bad(const uint64_t bad[3])
+{
+	munmap((void *)(uintptr_t)bad[1], 4096);
+	munmap((void *)(uintptr_t)bad[2], 4096);
+}
+
 /* Element, batch and info commands with bad pointers in each pointer
  * field: hive answers what the kernel answers (and does not crash). */
 TEST(abi_wild_pointers_vs_kernel)
 {
-	uint8_t *unmapped, *ro;
 	uint64_t good_key = 1, good_val = 7, bad[3];
 	static const uint32_t types[] = { BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY };
 	int compared = 0;
@@ -63,13 +83,7 @@ TEST(abi_wild_pointers_vs_kernel)
 	if (!test_kernel_bpf_available())
 		SKIP("the kernel's bpf() is not available");
 	lt_private_hive_fs();
-	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	REQUIRE(unmapped != MAP_FAILED && ro != MAP_FAILED);
-	/* PROT_NONE, not unmapped: hive maps objects and could reuse the range */
-	bad[0] = 1;
-	bad[1] = (uintptr_t)unmapped;
-	bad[2] = (uintptr_t)ro; /* readable, not writable */
+	make_bad(bad);
 	for (size_t t = 0; t < HIVE_ARRAY_SIZE(types); t++) {
 		int fd[2];
 
@@ -148,8 +162,7 @@ TEST(abi_wild_pointers_vs_kernel)
 		close(fd[0]);
 		close(fd[1]);
 	}
-	munmap(ro, 4096);
-	munmap(unmapped, 4096);
+	free_bad(bad);
 	CHECK(compared == 66);
 }
 
@@ -205,19 +218,12 @@ TEST(abi_prog_pointers_vs_kernel)
 {
 	static const struct hive_insn ok[] = { HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() };
 	static const struct hive_insn unknown[] = { HIVE_CALL_HELPER(10000), HIVE_EXIT_INSN() };
-	uint8_t *unmapped, *ro;
 	uint64_t bad[3];
 
 	if (!test_kernel_bpf_available())
 		SKIP("the kernel's bpf() is not available");
 	lt_private_hive_fs();
-	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	REQUIRE(unmapped != MAP_FAILED && ro != MAP_FAILED);
-	/* PROT_NONE, not unmapped: hive maps objects and could reuse the range */
-	bad[0] = 1;
-	bad[1] = (uintptr_t)unmapped;
-	bad[2] = (uintptr_t)ro;
+	make_bad(bad);
 	for (size_t b = 0; b < HIVE_ARRAY_SIZE(bad); b++) {
 		for (int what = 0; what < 6; what++) {
 			int r[2];
@@ -278,8 +284,7 @@ TEST(abi_prog_pointers_vs_kernel)
 					  r[0], r[1]);
 		}
 	}
-	munmap(ro, 4096);
-	munmap(unmapped, 4096);
+	free_bad(bad);
 }
 
 /*
