@@ -6,6 +6,7 @@
 #ifndef HIVE_CLI_H
 #define HIVE_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -28,6 +29,8 @@ extern struct cli_opts cli_opts;
 
 /* bpftool-style error: "Error: ..." on stderr, or {"error": "..."} with -j. Returns 1. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (no return value). */
+void cli_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Read a whole file ("-" = stdin) into a malloc'd buffer. Returns 0 or -errno. */
 int cli_read_file(const char *path, unsigned char **data, size_t *len);

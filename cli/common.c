@@ -19,13 +19,11 @@
 
 int p_err(const char *fmt, ...)
 {
-	char buf[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
-	cli_error("%s", buf);
 	return -1;
 }
 

@@ -31,12 +31,19 @@ bool cli_is_prefix(const char *arg, const char *keyword)
 
 int cli_error(const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
+	return 1;
+}
+
+void cli_verror(const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (cli_opts.json) {
 		struct json_writer *w = json_wtr ? json_wtr : jw_new(stdout, cli_opts.pretty);
 
@@ -50,7 +57,6 @@ int cli_error(const char *fmt, ...)
 	} else {
 		fprintf(stderr, "Error: %s\n", buf);
 	}
-	return 1;
 }
 
 int cli_read_file(const char *path, unsigned char **data, size_t *len)

@@ -219,6 +219,11 @@ run prog run pinned "$PIN/plain" data_in /nonexistent
 run prog run pinned "$PIN/plain"
 run prog run pinned "$PIN/plain" data_in "$DATA" repeat x
 run prog pin pinned "$PIN/plain" "$PIN/plain2"
+run map update pinned "$PIN/pa" key 0 0 0 0 value pinned "$PIN/plain"
+run map update pinned "$PIN/pa" key 9 0 0 0 value pinned "$PIN/plain"
+run map update pinned "$PIN/pa" key 1 0 0 0 value pinned "$PIN/none"
+run map update pinned "$PIN/pa" key 1 0 0 0 value 1 0 0 0
+run map delete pinned "$PIN/pa" key 0 0 0 0
 run prog show pinned "$PIN/plain2"
 run prog load "$PLAIN" "$PIN/plain"
 run prog load "$PLAIN" "$PIN/ty" type xdp
