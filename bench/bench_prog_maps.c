@@ -249,6 +249,7 @@ int main(void)
 	printf("(%d lookups per run, best of %d x %d runs; hive: thread CPU time, kernel: "
 	       "BPF_PROG_TEST_RUN duration; load average %.2f)\n\n", KEYS * ROUNDS, BATCHES,
 	       REPEAT, loads[0]);
+	printf("unchk/kern: lookups per second of the unchecked JIT over the kernel's\n\n");
 	printf("%-6s %13s %13s %13s %13s %9s\n", "map", "hive-jit", "hive-interp", "jit-unchecked",
 	       "kernel", "unchk/kern");
 	row("array", BPF_MAP_TYPE_ARRAY);
