@@ -273,77 +273,127 @@ static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip
 /*
  * Simple ops (interp.h) on the fields (d, s, k) of an entry or (d2, s2, k2)
  * of a pair's second half. K: the immediate sign-extended; shifts mask it.
+ * EV_: the value an op writes to d, from x = the value of s; SV_: a
+ * store's value x. DO_ applies an op to the register file; CH_ applies the
+ * second half of a chain, x being the first half's result (interp.h).
  */
 #define K64(k)      ((uint64_t)(int64_t)(k))
 #define SH(k)       ((uint32_t)(k) & 63)
-#define DO_S_MOVI(d, s, k)  reg[d] = K64(k)                         /* d = imm */
-#define DO_S_MOV(d, s, k)   reg[d] = reg[s]                         /* d = s */
-#define DO_S_MOV32(d, s, k) reg[d] = (uint32_t)reg[s]               /* d = (u32)s */
-#define DO_S_ADDI(d, s, k)  reg[d] = reg[s] + K64(k)                /* d = s + imm */
-#define DO_S_ADD(d, s, k)   reg[d] = reg[s] + reg[k]                /* d = s + rk */
-#define DO_S_SUB(d, s, k)   reg[d] = reg[s] - reg[k]                /* d = s - rk */
-#define DO_S_ANDI(d, s, k)  reg[d] = reg[s] & K64(k)                /* d = s & imm */
-#define DO_S_AND(d, s, k)   reg[d] = reg[s] & reg[k]                /* d = s & rk */
-#define DO_S_ORI(d, s, k)   reg[d] = reg[s] | K64(k)                /* d = s | imm */
-#define DO_S_OR(d, s, k)    reg[d] = reg[s] | reg[k]                /* d = s | rk */
-#define DO_S_XORI(d, s, k)  reg[d] = reg[s] ^ K64(k)                /* d = s ^ imm */
-#define DO_S_XOR(d, s, k)   reg[d] = reg[s] ^ reg[k]                /* d = s ^ rk */
-#define DO_S_LSHI(d, s, k)  reg[d] = reg[s] << SH(k)                /* d = s << imm */
-#define DO_S_RSHI(d, s, k)  reg[d] = reg[s] >> SH(k)                /* d = s >> imm */
-#define DO_S_ARSHI(d, s, k) reg[d] = (uint64_t)((int64_t)reg[s] >> SH(k)) /* d = s s>> imm */
-#define DO_S_MULI(d, s, k)  reg[d] = reg[s] * K64(k)                /* d = s * imm */
-#define DO_S_MUL(d, s, k)   reg[d] = reg[s] * reg[k]                /* d = s * rk */
-#define DO_S_NEG(d, s, k)   reg[d] = 0 - reg[s]                     /* d = -s */
-#define DO_S_LDXB(d, s, k)  reg[d] = load8(reg[s] + K64(k))         /* d = *(u8 *)(s + off) */
-#define DO_S_LDXH(d, s, k)  reg[d] = load16(reg[s] + K64(k))        /* d = *(u16 *)(s + off) */
-#define DO_S_LDXW(d, s, k)  reg[d] = load32(reg[s] + K64(k))        /* d = *(u32 *)(s + off) */
-#define DO_S_LDXDW(d, s, k) reg[d] = load64(reg[s] + K64(k))        /* d = *(u64 *)(s + off) */
-#define DO_S_STXB(d, s, k)  store8(reg[d] + K64(k), reg[s])         /* *(u8 *)(d + off) = s */
-#define DO_S_STXH(d, s, k)  store16(reg[d] + K64(k), reg[s])        /* *(u16 *)(d + off) = s */
-#define DO_S_STXW(d, s, k)  store32(reg[d] + K64(k), reg[s])        /* *(u32 *)(d + off) = s */
-#define DO_S_STXDW(d, s, k) store64(reg[d] + K64(k), reg[s])        /* *(u64 *)(d + off) = s */
+#define EV_S_MOVI(x, k)  K64(k)                                /* d = imm */
+#define EV_S_MOV(x, k)   (x)                                   /* d = s */
+#define EV_S_MOV32(x, k) ((uint32_t)(x))                       /* d = (u32)s */
+#define EV_S_ADDI(x, k)  ((x) + K64(k))                        /* d = s + imm */
+#define EV_S_ADD(x, k)   ((x) + reg[k])                        /* d = s + rk */
+#define EV_S_SUB(x, k)   ((x) - reg[k])                        /* d = s - rk */
+#define EV_S_ANDI(x, k)  ((x) & K64(k))                        /* d = s & imm */
+#define EV_S_AND(x, k)   ((x) & reg[k])                        /* d = s & rk */
+#define EV_S_ORI(x, k)   ((x) | K64(k))                        /* d = s | imm */
+#define EV_S_OR(x, k)    ((x) | reg[k])                        /* d = s | rk */
+#define EV_S_XORI(x, k)  ((x) ^ K64(k))                        /* d = s ^ imm */
+#define EV_S_XOR(x, k)   ((x) ^ reg[k])                        /* d = s ^ rk */
+#define EV_S_LSHI(x, k)  ((x) << SH(k))                        /* d = s << imm */
+#define EV_S_RSHI(x, k)  ((x) >> SH(k))                        /* d = s >> imm */
+#define EV_S_ARSHI(x, k) ((uint64_t)((int64_t)(x) >> SH(k)))   /* d = s s>> imm */
+#define EV_S_MULI(x, k)  ((x) * K64(k))                        /* d = s * imm */
+#define EV_S_MUL(x, k)   ((x) * reg[k])                        /* d = s * rk */
+#define EV_S_NEG(x, k)   (0 - (x))                             /* d = -s */
+#define EV_S_LDXB(x, k)  load8((x) + K64(k))                   /* d = *(u8 *)(s + off) */
+#define EV_S_LDXH(x, k)  load16((x) + K64(k))                  /* d = *(u16 *)(s + off) */
+#define EV_S_LDXW(x, k)  load32((x) + K64(k))                  /* d = *(u32 *)(s + off) */
+#define EV_S_LDXDW(x, k) load64((x) + K64(k))                  /* d = *(u64 *)(s + off) */
+#define SV_S_STXB(d, x, k)  store8(reg[d] + K64(k), (x))       /* *(u8 *)(d + off) = s */
+#define SV_S_STXH(d, x, k)  store16(reg[d] + K64(k), (x))      /* *(u16 *)(d + off) = s */
+#define SV_S_STXW(d, x, k)  store32(reg[d] + K64(k), (x))      /* *(u32 *)(d + off) = s */
+#define SV_S_STXDW(d, x, k) store64(reg[d] + K64(k), (x))      /* *(u64 *)(d + off) = s */
+#define CH_EV(op, d, x, k)  reg[d] = EV_##op(x, k)
+#define CH_S_MOVI(d, x, k)  CH_EV(S_MOVI, d, x, k)
+#define CH_S_MOV(d, x, k)   CH_EV(S_MOV, d, x, k)
+#define CH_S_MOV32(d, x, k) CH_EV(S_MOV32, d, x, k)
+#define CH_S_ADDI(d, x, k)  CH_EV(S_ADDI, d, x, k)
+#define CH_S_ADD(d, x, k)   CH_EV(S_ADD, d, x, k)
+#define CH_S_SUB(d, x, k)   CH_EV(S_SUB, d, x, k)
+#define CH_S_ANDI(d, x, k)  CH_EV(S_ANDI, d, x, k)
+#define CH_S_AND(d, x, k)   CH_EV(S_AND, d, x, k)
+#define CH_S_ORI(d, x, k)   CH_EV(S_ORI, d, x, k)
+#define CH_S_OR(d, x, k)    CH_EV(S_OR, d, x, k)
+#define CH_S_XORI(d, x, k)  CH_EV(S_XORI, d, x, k)
+#define CH_S_XOR(d, x, k)   CH_EV(S_XOR, d, x, k)
+#define CH_S_LSHI(d, x, k)  CH_EV(S_LSHI, d, x, k)
+#define CH_S_RSHI(d, x, k)  CH_EV(S_RSHI, d, x, k)
+#define CH_S_ARSHI(d, x, k) CH_EV(S_ARSHI, d, x, k)
+#define CH_S_MULI(d, x, k)  CH_EV(S_MULI, d, x, k)
+#define CH_S_MUL(d, x, k)   CH_EV(S_MUL, d, x, k)
+#define CH_S_NEG(d, x, k)   CH_EV(S_NEG, d, x, k)
+#define CH_S_LDXB(d, x, k)  CH_EV(S_LDXB, d, x, k)
+#define CH_S_LDXH(d, x, k)  CH_EV(S_LDXH, d, x, k)
+#define CH_S_LDXW(d, x, k)  CH_EV(S_LDXW, d, x, k)
+#define CH_S_LDXDW(d, x, k) CH_EV(S_LDXDW, d, x, k)
+#define CH_S_STXB(d, x, k)  SV_S_STXB(d, x, k)
+#define CH_S_STXH(d, x, k)  SV_S_STXH(d, x, k)
+#define CH_S_STXW(d, x, k)  SV_S_STXW(d, x, k)
+#define CH_S_STXDW(d, x, k) SV_S_STXDW(d, x, k)
+/* Every simple op on the register file: s read as x. */
+#define DO_S(op, d, s, k)   CH_##op(d, reg[s], k)
+#define DO_S_MOVI(d, s, k)  DO_S(S_MOVI, d, s, k)
+#define DO_S_MOV(d, s, k)   DO_S(S_MOV, d, s, k)
+#define DO_S_MOV32(d, s, k) DO_S(S_MOV32, d, s, k)
+#define DO_S_ADDI(d, s, k)  DO_S(S_ADDI, d, s, k)
+#define DO_S_ADD(d, s, k)   DO_S(S_ADD, d, s, k)
+#define DO_S_SUB(d, s, k)   DO_S(S_SUB, d, s, k)
+#define DO_S_ANDI(d, s, k)  DO_S(S_ANDI, d, s, k)
+#define DO_S_AND(d, s, k)   DO_S(S_AND, d, s, k)
+#define DO_S_ORI(d, s, k)   DO_S(S_ORI, d, s, k)
+#define DO_S_OR(d, s, k)    DO_S(S_OR, d, s, k)
+#define DO_S_XORI(d, s, k)  DO_S(S_XORI, d, s, k)
+#define DO_S_XOR(d, s, k)   DO_S(S_XOR, d, s, k)
+#define DO_S_LSHI(d, s, k)  DO_S(S_LSHI, d, s, k)
+#define DO_S_RSHI(d, s, k)  DO_S(S_RSHI, d, s, k)
+#define DO_S_ARSHI(d, s, k) DO_S(S_ARSHI, d, s, k)
+#define DO_S_MULI(d, s, k)  DO_S(S_MULI, d, s, k)
+#define DO_S_MUL(d, s, k)   DO_S(S_MUL, d, s, k)
+#define DO_S_NEG(d, s, k)   DO_S(S_NEG, d, s, k)
+#define DO_S_LDXB(d, s, k)  DO_S(S_LDXB, d, s, k)
+#define DO_S_LDXH(d, s, k)  DO_S(S_LDXH, d, s, k)
+#define DO_S_LDXW(d, s, k)  DO_S(S_LDXW, d, s, k)
+#define DO_S_LDXDW(d, s, k) DO_S(S_LDXDW, d, s, k)
+#define DO_S_STXB(d, s, k)  DO_S(S_STXB, d, s, k)
+#define DO_S_STXH(d, s, k)  DO_S(S_STXH, d, s, k)
+#define DO_S_STXW(d, s, k)  DO_S(S_STXW, d, s, k)
+#define DO_S_STXDW(d, s, k) DO_S(S_STXDW, d, s, k)
 
 /*
- * The fields of an entry in two loads: the handlers of simple ops and
- * pairs are bound by loads, and one load plus shifts beats four byte
- * loads (the empty asm keeps the compiler from splitting it again).
+ * The fields of a pair: first half (d, s, k), second half (d2, s2, k2).
+ * Each is loaded where it is used (a load per field is fewer instructions
+ * than one word load and the shifts to split it), and APPLY expands the
+ * lists as macro arguments.
  */
-static inline uint32_t regs_of(const struct ientry *e)
-{
-	uint32_t w;
-
-	memcpy(&w, &e->d, sizeof(w));
-	__asm__("" : "+r"(w));
-	return w;
-}
-
-static inline uint64_t imms_of(const struct ientry *e)
-{
-	uint64_t w;
-
-	memcpy(&w, &e->k, sizeof(w));
-	__asm__("" : "+r"(w));
-	return w;
-}
-
-/* Byte @i of regs_of() (d, s, d2, s2), word @i of imms_of() (k, k2). */
-#define RB(w, i) (((w) >> (HOST_BIG_ENDIAN ? 24 - 8 * (i) : 8 * (i))) & 0xff)
-#define IW(w, i) ((int32_t)(uint32_t)((w) >> (HOST_BIG_ENDIAN ? 32 - 32 * (i) : 32 * (i))))
 #define APPLY(m, ...) m(__VA_ARGS__)
-#define FIELDS1 RB(w_, 0), RB(w_, 1), IW(k_, 0)
-#define FIELDS2 RB(w_, 2), RB(w_, 3), IW(k_, 1)
+#define FIELDS1 ip->d, ip->s, ip->k
+#define FIELDS2 ip->d2, ip->s2, ip->k2
+#define XFIELD1 reg[ip->s], ip->k                  /* x = s, k of a chain's first half */
 
-/* Conditions of the jumps that close pairs, on the same fields. */
-#define CC_JA(d, s, k)      1                                       /* goto */
-#define CC_JEQ_IMM(d, s, k) (reg[d] == K64(k))                      /* if d == imm */
-#define CC_JNE_IMM(d, s, k) (reg[d] != K64(k))                      /* if d != imm */
-#define CC_JGT_IMM(d, s, k) (reg[d] > K64(k))                       /* if d > imm */
-#define CC_JLT_IMM(d, s, k) (reg[d] < K64(k))                       /* if d < imm */
-#define CC_JEQ_REG(d, s, k) (reg[d] == reg[s])                      /* if d == s */
-#define CC_JNE_REG(d, s, k) (reg[d] != reg[s])                      /* if d != s */
-#define CC_JGT_REG(d, s, k) (reg[d] > reg[s])                       /* if d > s */
-#define CC_JGE_REG(d, s, k) (reg[d] >= reg[s])                      /* if d >= s */
-#define CC_JLT_REG(d, s, k) (reg[d] < reg[s])                       /* if d < s */
+/* Conditions of the jumps that close pairs, on the same fields, with x
+ * the value of d (CV_; CC_ reads it from the register file). */
+#define CV_JA(x, s, k)      1                                       /* goto */
+#define CV_JEQ_IMM(x, s, k) ((x) == K64(k))                         /* if d == imm */
+#define CV_JNE_IMM(x, s, k) ((x) != K64(k))                         /* if d != imm */
+#define CV_JGT_IMM(x, s, k) ((x) > K64(k))                          /* if d > imm */
+#define CV_JLT_IMM(x, s, k) ((x) < K64(k))                          /* if d < imm */
+#define CV_JEQ_REG(x, s, k) ((x) == reg[s])                         /* if d == s */
+#define CV_JNE_REG(x, s, k) ((x) != reg[s])                         /* if d != s */
+#define CV_JGT_REG(x, s, k) ((x) > reg[s])                          /* if d > s */
+#define CV_JGE_REG(x, s, k) ((x) >= reg[s])                         /* if d >= s */
+#define CV_JLT_REG(x, s, k) ((x) < reg[s])                          /* if d < s */
+#define CC_JA(d, s, k)      1
+#define CC_JEQ_IMM(d, s, k) CV_JEQ_IMM(reg[d], s, k)
+#define CC_JNE_IMM(d, s, k) CV_JNE_IMM(reg[d], s, k)
+#define CC_JGT_IMM(d, s, k) CV_JGT_IMM(reg[d], s, k)
+#define CC_JLT_IMM(d, s, k) CV_JLT_IMM(reg[d], s, k)
+#define CC_JEQ_REG(d, s, k) CV_JEQ_REG(reg[d], s, k)
+#define CC_JNE_REG(d, s, k) CV_JNE_REG(reg[d], s, k)
+#define CC_JGT_REG(d, s, k) CV_JGT_REG(reg[d], s, k)
+#define CC_JGE_REG(d, s, k) CV_JGE_REG(reg[d], s, k)
+#define CC_JLT_REG(d, s, k) CV_JLT_REG(reg[d], s, k)
 
 /*
  * Run from @start (an index into vm's instructions) in frame @base with
@@ -368,6 +418,10 @@ static uint64_t run_loop(struct hive_run *run, struct hive_vm *vm, uint32_t star
 #define Y(a, b) [IOP_P_##a##__##b] = &&op_P_##a##__##b,
 		INTERP_PAIRS_S(Y)
 		INTERP_PAIRS_C(Y)
+#undef Y
+#define Y(a, b) [IOP_C_##a##__##b] = &&op_C_##a##__##b,
+		INTERP_CHAINS_S(Y)
+		INTERP_CHAINS_C(Y)
 #undef Y
 #endif
 	};
@@ -528,14 +582,12 @@ dispatch:
 		}
 		NEXT();
 
-	/* ---- simple ops and pairs (interp.h; semantics on DO_ and CC_) ---- */
+	/* ---- simple ops, pairs and chains (interp.h; semantics on EV_ and CV_) ---- */
 #define Y(name, ...) OP(name) DO_##name(ip->d, ip->s, ip->k); NEXT();
 	INTERP_SIMPLE(Y, 0)
 #undef Y
 #ifndef INTERP_NO_GROUPS     /* pairs: computed-goto build only (interp.h) */
 #define Y(a, b) OP(P_##a##__##b) {                                       \
-		const uint32_t w_ = regs_of(ip);                                \
-		const uint64_t k_ __attribute__((unused)) = imms_of(ip);                              \
 		APPLY(DO_##a, FIELDS1);                                         \
 		APPLY(DO_##b, FIELDS2);                                         \
 		NEXT();                                                         \
@@ -543,12 +595,25 @@ dispatch:
 	INTERP_PAIRS_S(Y)
 #undef Y
 #define Y(a, b) OP(P_##a##__##b) {                                       \
-		const uint32_t w_ = regs_of(ip);                                \
-		const uint64_t k_ __attribute__((unused)) = imms_of(ip);                              \
 		APPLY(DO_##a, FIELDS1);                                         \
 		JUMP_IF(APPLY(CC_##b, FIELDS2));                                \
 	}
 	INTERP_PAIRS_C(Y)
+#undef Y
+#define Y(a, b) OP(C_##a##__##b) {                                       \
+		const uint64_t x_ = APPLY(EV_##a, XFIELD1);                     \
+		reg[ip->d] = x_;                                                \
+		APPLY(CH_##b, ip->d2, x_, ip->k2);                              \
+		NEXT();                                                         \
+	}
+	INTERP_CHAINS_S(Y)
+#undef Y
+#define Y(a, b) OP(C_##a##__##b) {                                       \
+		const uint64_t x_ = APPLY(EV_##a, XFIELD1);                     \
+		reg[ip->d] = x_;                                                \
+		JUMP_IF(APPLY(CV_##b, x_, ip->s2, ip->k2));                     \
+	}
+	INTERP_CHAINS_C(Y)
 #undef Y
 #endif
 

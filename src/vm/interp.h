@@ -97,6 +97,24 @@ struct hive_vm;
 #define INTERP_PAIRS_C(Y) INTERP_OPENERS(INTERP_PAIR_ROW_C, Y)
 
 /*
+ * Chains, Y(FIRST, SECOND): a pair whose second half reads the value the
+ * first one just wrote (simple op: s2 = d, a store's value included;
+ * conditional jump: d2 = d). The handler hands the value over in a host
+ * register instead of reading it back from the register file, which would
+ * put a store-to-load forwarding on the program's dependency chain. The
+ * first halves are the openers that write a register (not the stores),
+ * which lead INTERP_OPENERS; op C_FIRST__SECOND.
+ */
+#define INTERP_PRODUCERS(Y, ...)                                               \
+	Y(S_MOVI, __VA_ARGS__) Y(S_MOV, __VA_ARGS__) Y(S_MOV32, __VA_ARGS__)    \
+	Y(S_ADDI, __VA_ARGS__) Y(S_ADD, __VA_ARGS__) Y(S_ANDI, __VA_ARGS__)     \
+	Y(S_AND, __VA_ARGS__) Y(S_OR, __VA_ARGS__) Y(S_XOR, __VA_ARGS__)        \
+	Y(S_LSHI, __VA_ARGS__) Y(S_RSHI, __VA_ARGS__) Y(S_MUL, __VA_ARGS__)     \
+	Y(S_LDXB, __VA_ARGS__) Y(S_LDXW, __VA_ARGS__) Y(S_LDXDW, __VA_ARGS__)
+#define INTERP_CHAINS_S(Y) INTERP_PRODUCERS(INTERP_PAIR_ROW_S, Y)
+#define INTERP_CHAINS_C(Y) INTERP_PRODUCERS(INTERP_PAIR_ROW_C, Y)
+
+/*
  * Pairs are compiled in the computed-goto build only: as switch
  * cases, or under the sanitizers (make check, make fuzz), their hundreds of
  * handlers take compilers minutes. The predecoder then leaves simple ops
@@ -125,6 +143,10 @@ enum iop {
 	INTERP_PAIRS_S(Y)
 	INTERP_PAIRS_C(Y)
 #undef Y
+#define Y(a, b) IOP_C_##a##__##b,
+	INTERP_CHAINS_S(Y)
+	INTERP_CHAINS_C(Y)
+#undef Y
 	IOP_COUNT
 };
 
@@ -133,11 +155,15 @@ enum {
 	INTERP_NSIMPLE = 0 INTERP_SIMPLE(Y, 0),
 	INTERP_NOPENERS = 0 INTERP_OPENERS(Y, 0),
 	INTERP_NCONDS = 0 INTERP_CONDS(Y, 0),
+	INTERP_NPRODUCERS = 0 INTERP_PRODUCERS(Y, 0),
 };
 #undef Y
-/* First pair op with a conditional jump, first with a simple second half,
+/* First chain op with a conditional jump, first with a simple second half,
+ * first pair op with a conditional jump, first with a simple second half,
  * first simple op (the openers come first, in their order). */
-#define IOP_PAIRS_C (IOP_COUNT - INTERP_NOPENERS * INTERP_NCONDS)
+#define IOP_CHAINS_C (IOP_COUNT - INTERP_NPRODUCERS * INTERP_NCONDS)
+#define IOP_CHAINS_S (IOP_CHAINS_C - INTERP_NPRODUCERS * INTERP_NSIMPLE)
+#define IOP_PAIRS_C (IOP_CHAINS_S - INTERP_NOPENERS * INTERP_NCONDS)
 #define IOP_PAIRS_S (IOP_PAIRS_C - INTERP_NOPENERS * INTERP_NSIMPLE)
 #define IOP_SIMPLE  (IOP_PAIRS_S - INTERP_NSIMPLE)
 

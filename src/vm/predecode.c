@@ -50,6 +50,11 @@ enum {
 				    "INTERP_OPENERS must lead INTERP_SIMPLE");
 INTERP_OPENERS(Y, 0)
 #undef Y
+/* The producers lead INTERP_OPENERS in the same order. */
+#define Y(name, ...) _Static_assert(IOP_##name - IOP_SIMPLE == OPENER_##name, \
+				    "INTERP_PRODUCERS must lead INTERP_OPENERS");
+INTERP_PRODUCERS(Y, 0)
+#undef Y
 
 /* An entry under construction. */
 struct unit {
@@ -382,18 +387,31 @@ static int index_of(const uint16_t *list, unsigned n, uintptr_t op)
 	return -1;
 }
 
-/* Op of the pair @a then @b (step 3 of the file comment), or 0. */
+/*
+ * Op of the pair @a then @b (step 3 of the file comment), or 0: a chain
+ * when @a writes a register that @b reads as its s (simple op) or its d
+ * (conditional jump), else a plain pair.
+ */
 static unsigned pair_op(const struct unit *a, const struct unit *b)
 {
 	unsigned x = (unsigned)a->e.op - IOP_SIMPLE, y = (unsigned)b->e.op - IOP_SIMPLE;
+	bool producer;
 	int c;
 
 	if (a->e.op < IOP_SIMPLE || x >= INTERP_NOPENERS)
 		return 0;
-	if (b->e.op >= IOP_SIMPLE && y < INTERP_NSIMPLE)
+	producer = x < INTERP_NPRODUCERS;
+	if (b->e.op >= IOP_SIMPLE && y < INTERP_NSIMPLE) {
+		if (producer && b->e.op != IOP_S_MOVI && b->e.s == a->e.d)
+			return IOP_CHAINS_S + x * INTERP_NSIMPLE + y;
 		return IOP_PAIRS_S + x * INTERP_NSIMPLE + y;
+	}
 	c = index_of(cond_ops, INTERP_NCONDS, b->e.op);
-	return c < 0 ? 0 : IOP_PAIRS_C + x * INTERP_NCONDS + (unsigned)c;
+	if (c < 0)
+		return 0;
+	if (producer && b->e.op != IOP_JA && b->e.d == a->e.d)
+		return IOP_CHAINS_C + x * INTERP_NCONDS + (unsigned)c;
+	return IOP_PAIRS_C + x * INTERP_NCONDS + (unsigned)c;
 }
 
 /* Fuse unit @b into unit @a as the second half of pair op @op. */
@@ -480,19 +498,48 @@ static uint32_t build_units(const struct hive_vm *vm, bool fp_ok, const uint8_t 
 	return n;
 }
 
-/* Fuse pairs of units in place (step 3); returns the new count. A second
- * half must not be a place control arrives at. */
-static uint32_t fuse_pairs(const uint8_t *is_target, struct unit *u, uint32_t n)
+/* Worth of fusing @a and @b (pair op @op): a pair saves one dispatch; a
+ * conditional jump alone costs more than a simple op, and a chain saves a
+ * register file round trip too. Two pairs always beat one. */
+static uint32_t pair_worth(unsigned op)
+{
+	uint32_t w = 4;
+
+	if (op >= IOP_CHAINS_S)
+		w++;
+	if ((op >= IOP_PAIRS_C && op < IOP_CHAINS_S) || op >= IOP_CHAINS_C)
+		w++;
+	return w;
+}
+
+/*
+ * Fuse pairs of units in place (step 3); returns the new count. A second
+ * half must not be a place control arrives at. Which neighbours pair is
+ * chosen by dynamic programming from the end (@best: n + 2 scratch
+ * words): best[i] is the most worth units i.. can make, so a block's
+ * closing jump gets a partner even when greedy pairing from the front
+ * would have left it alone.
+ */
+static uint32_t fuse_pairs(const uint8_t *is_target, struct unit *u, uint32_t n, uint32_t *best)
 {
 	uint32_t i, m = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned op = m && !is_target[u[i].pc] ? pair_op(&u[m - 1], &u[i]) : 0;
+	best[n] = best[n + 1] = 0;
+	for (i = n; i-- > 0;) {
+		unsigned op = i + 1 < n && !is_target[u[i + 1].pc] ? pair_op(&u[i], &u[i + 1]) : 0;
+		uint32_t with = op ? pair_worth(op) + best[i + 2] : 0;
 
-		if (op)
-			pair(&u[m - 1], &u[i], op);
-		else
-			u[m++] = u[i];
+		best[i] = with > best[i + 1] ? with : best[i + 1];
+	}
+	for (i = 0; i < n; i++) {
+		unsigned op = i + 1 < n && !is_target[u[i + 1].pc] ? pair_op(&u[i], &u[i + 1]) : 0;
+
+		u[m] = u[i];
+		if (op && pair_worth(op) + best[i + 2] == best[i] && best[i] != best[i + 1]) {
+			pair(&u[m], &u[i + 1], op);
+			i++;
+		}
+		m++;
 	}
 	return m;
 }
@@ -533,22 +580,24 @@ int interp_prepare(struct hive_vm *vm)
 {
 	uint8_t *is_target = calloc(vm->ninsns, 1);
 	struct unit *u = calloc(vm->ninsns, sizeof(*u));
+	uint32_t *best = calloc((size_t)vm->ninsns + 2, sizeof(*best));
 	uint32_t n;
 	int err = -ENOMEM;
 
 	vm->icode = calloc(1, sizeof(*vm->icode));
-	if (!vm->icode || !is_target || !u)
+	if (!vm->icode || !is_target || !u || !best)
 		goto out;
 	vm->icode->fp_ok = fp_is_stable(vm);
 	mark_targets(vm, is_target);
 	n = build_units(vm, vm->icode->fp_ok, is_target, u);
 	if (interp_pairs())
-		n = fuse_pairs(is_target, u, n);
+		n = fuse_pairs(is_target, u, n, best);
 	err = emit(vm, vm->icode, u, n);
 out:
 	if (err)
 		interp_release(vm);
 	free(is_target);
 	free(u);
+	free(best);
 	return err;
 }
