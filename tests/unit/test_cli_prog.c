@@ -45,7 +45,8 @@ TEST(cli_prog_load_show)
 	cli_mask(c.out, "\"uid\":");
 	CHECK_STR(c.out, "{\"id\":1,\"type\":\"xdp\",\"name\":\"xdp_prog1\",\"tag\":\"7b119adff57947ef\","
 			 "\"gpl_compatible\":true,\"loaded_at\":N,\"uid\":N,\"bytes_xlated\":N,"
-			 "\"jited\":true,\"bytes_jited\":N,\"bytes_memlock\":N,\"map_ids\":[1]}\n");
+			 "\"jited\":true,\"bytes_jited\":N,\"bytes_memlock\":N,\"map_ids\":[1],"
+			 "\"btf_id\":1}\n");
 	/* --interpret: this process runs it on the interpreter */
 	cli_run(&c, "--interpret prog show name xdp_prog1");
 	CHECK(strstr(c.out, "B  not jited  memlock ") != NULL);
@@ -144,6 +145,23 @@ TEST(cli_prog_dump)
 	/* text: one "%4d: (op) ..." line per instruction, lddw counting two slots */
 	cli_run(&c, "prog dump xlated pinned /sys/fs/bpf/t/pass");
 	CHECK_EQ(c.status, 0);
+	/* the program has BTF: function names and source lines come first,
+	 * as bpftool prints them; keep the instruction lines */
+	CHECK(CLI_PREFIX(c.out, "int pass(struct xdp_md * ctx):\n; int pass(struct xdp_md *ctx)\n   0: ("));
+	{
+		char *in = c.out, *out = c.out;
+
+		while (*in) {
+			size_t n = strcspn(in, "\n") + (in[strcspn(in, "\n")] ? 1 : 0);
+
+			if (*in == ' ') {
+				memmove(out, in, n);
+				out += n;
+			}
+			in += n;
+		}
+		*out = '\0';
+	}
 	CHECK(CLI_PREFIX(c.out, "   0: ("));
 	CHECK(strstr(c.out, ": (18) r1 = map[id:") != NULL);
 	CHECK(strstr(c.out, ": (85) call bpf_map_lookup_elem#1\n") != NULL);
@@ -167,23 +185,18 @@ TEST(cli_prog_dump)
 	cli_run(&c, "prog dump xlated pinned /sys/fs/bpf/t/pass opcodes");
 	CHECK(strstr(c.out, ": (18) r1 = map[id:") != NULL);
 	CHECK(strstr(c.out, "\n       18 11 00 00 ") != NULL);
-	/* JSON, as `hive -j disasm` */
+	/* JSON: the function's prototype and source lines with the instructions */
 	cli_run(&c, "-j prog dump xlated pinned /sys/fs/bpf/t/pass");
-	CHECK(CLI_PREFIX(c.out, "[{\"disasm\":\"("));
+	CHECK(CLI_PREFIX(c.out, "[{\"proto\":\"int pass(struct xdp_md * ctx)\",\"src\":\"int pass(struct xdp_md *ctx)\","
+				"\"disasm\":\"(bf) r6 = r1\"},{"));
 	cli_run(&c, "-j disasm x.bin");
-	{
-		char *want = strdup(c.out);
-
-		cli_run(&c, "-j prog dump xlated pinned /sys/fs/bpf/t/pass");
-		CHECK_STR(c.out, want);
-		free(want);
-	}
+	CHECK(CLI_PREFIX(c.out, "[{\"disasm\":\"(bf) r6 = r1\"},{"));
 	cli_run(&c, "-j prog dump xlated pinned /sys/fs/bpf/t/pass opcodes");
 	CHECK(strstr(c.out, ",\"opcodes\":{\"code\":\"0x18\",\"src_reg\":\"0x1\",\"dst_reg\":\"0x1\","
 			    "\"off\":[\"0x00\",\"0x00\"],\"imm\":[") != NULL);
-	/* linum is accepted (no line info without program BTF: same text) */
+	/* linum: source lines with file, line and column */
 	cli_run(&c, "prog dump xlated pinned /sys/fs/bpf/t/pass linum");
-	CHECK_STR(c.out, text);
+	CHECK(strstr(c.out, "tiny.bpf.c line_num:38 line_col:0]\n   0: (bf) r6 = r1\n") != NULL);
 	/* visual: the control-flow graph, one cluster per function */
 	cli_run(&c, "prog dump xlated pinned /sys/fs/bpf/t/pass visual");
 	CHECK_EQ(c.status, 0);
@@ -233,7 +246,7 @@ TEST(cli_prog_load_options)
 		SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", c.err);
 	/* loadall pinned every program by name, pinmaps every map */
 	cli_sh(&c, "ls fs/t fs/tm | tr '\\n' ' '");
-	CHECK_STR(c.out, "fs/t: answer double_it emit pass  fs/tm: events hits tiny.rodata ");
+	CHECK_STR(c.out, "fs/t: answer double_it emit pass  fs/tm: events hits tiny_rodata ");
 	/* map reuse: the new program uses the pinned map (by name and by index) */
 	cli_run(&c, "-j map show pinned /sys/fs/bpf/tm/hits");
 	hits = cli_int_after(c.out, "\"id\":");
