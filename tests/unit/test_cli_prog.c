@@ -10,13 +10,27 @@
 #include "test_cli_util.h"
 
 /* Load tests/cli/tiny.bpf.c's programs under /sys/fs/bpf/t (maps in /sys/fs/bpf/tm). */
+/* Build tests/cli/tiny.bpf.c and loadall it: 1 when clang cannot build it,
+ * -1 (test failed) when hive refuses it, 0 when loaded. */
 static int load_tiny(struct cli *c)
 {
 	if (cli_compile(c, "tests/cli/tiny.bpf.c", "tiny.o"))
-		return -1;
+		return 1;
 	cli_run(c, "prog loadall tiny.o /sys/fs/bpf/t pinmaps /sys/fs/bpf/tm");
-	return c->status;
+	if (!c->status)
+		return 0;
+	test_fail(__FILE__, __LINE__, "hive prog loadall tiny.o: exit %d\n%s", c->status, c->err);
+	return -1;
 }
+
+/* Skip without clang; stop when the load failed. */
+#define LOAD_TINY(c)                                                                      \
+	do {                                                                              \
+		int r_ = load_tiny(c);                                                    \
+		if (r_ > 0)                                                               \
+			SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", (c)->err);    \
+		REQUIRE(r_ == 0);                                                         \
+	} while (0)
 
 TEST(cli_prog_load_show)
 {
@@ -73,8 +87,7 @@ TEST(cli_prog_run)
 	int i;
 
 	REQUIRE(cli_init(&c) == 0);
-	if (load_tiny(&c))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", c.err);
+	LOAD_TINY(&c);
 	for (i = 0; i < 64; i++)
 		pkt[i] = (unsigned char)i;
 	cli_write(&c, "pkt", pkt, sizeof(pkt));
@@ -140,8 +153,7 @@ TEST(cli_prog_dump)
 	int lines = 0;
 
 	REQUIRE(cli_init(&c) == 0);
-	if (load_tiny(&c))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", c.err);
+	LOAD_TINY(&c);
 	/* text: one "%4d: (op) ..." line per instruction, lddw counting two slots */
 	cli_run(&c, "prog dump xlated pinned /sys/fs/bpf/t/pass");
 	CHECK_EQ(c.status, 0);
@@ -242,8 +254,7 @@ TEST(cli_prog_load_options)
 	char *p;
 
 	REQUIRE(cli_init(&c) == 0);
-	if (load_tiny(&c))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", c.err);
+	LOAD_TINY(&c);
 	/* loadall pinned every program by name, pinmaps every map */
 	cli_sh(&c, "ls fs/t fs/tm | tr '\\n' ' '");
 	CHECK_STR(c.out, "fs/t: answer double_it emit pass  fs/tm: events hits tiny_rodata ");
@@ -345,8 +356,7 @@ TEST(cli_prog_tracelog_event_pipe)
 	struct cli c;
 
 	REQUIRE(cli_init(&c) == 0);
-	if (load_tiny(&c))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", c.err);
+	LOAD_TINY(&c);
 	/* trace lines of bpf_trace_printk, as trace_pipe shows them */
 	cli_sh(&c, "( \"$HIVE\" prog tracelog > trace.txt & pid=$!; sleep 0.5; "
 		   "\"$HIVE\" prog run pinned /sys/fs/bpf/t/answer ctx_in /dev/null >/dev/null; "
@@ -375,8 +385,7 @@ TEST(cli_prog_array_values)
 	struct cli c;
 
 	REQUIRE(cli_init(&c) == 0);
-	if (load_tiny(&c))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c: %s", c.err);
+	LOAD_TINY(&c);
 	CLI_OK(&c, "", "map create /sys/fs/bpf/pa type prog_array key 4 value 4 entries 2 name pa");
 	/* the value of a program array is a PROG; lookups return its id */
 	CLI_OK(&c, "", "map update pinned /sys/fs/bpf/pa key 0 0 0 0 value pinned /sys/fs/bpf/t/pass");
