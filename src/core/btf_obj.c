@@ -84,23 +84,9 @@ int btf_obj_from_fd(int fd, struct hive_btf_obj **btfp)
 
 struct hive_btf_obj *btf_obj_get_by_id(uint32_t id)
 {
-	struct hive_obj *o = obj_find_mapped(HIVE_OBJ_BTF, id);
-	int fd, err;
+	struct hive_obj *o = obj_by_id(HIVE_OBJ_BTF, id);
 
-	if (o)
-		return to_btf_obj(o);
-	fd = reg_open_id(HIVE_OBJ_BTF, id, O_RDWR);
-	if (fd < 0)
-		return NULL;
-	err = obj_get_by_fd(fd, &o);
-	close(fd);
-	if (err)
-		return NULL;
-	if (o->kind != HIVE_OBJ_BTF) {
-		obj_put(o);
-		return NULL;
-	}
-	return to_btf_obj(o);
+	return o ? to_btf_obj(o) : NULL;
 }
 
 /* ---- log ------------------------------------------------------------------- */

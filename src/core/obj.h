@@ -130,6 +130,9 @@ int obj_lock_handle(int fd);
  * file is linked (pinned or referenced). */
 bool obj_fd_alive(int fd);
 
+/* This process's view of object (@kind, @id), mapped on demand (prog.c),
+ * referenced, or NULL when there is no live object of that kind and id. */
+struct hive_obj *obj_by_id(enum hive_obj_kind kind, uint32_t id);
 /* Find an object already mapped in this process by its id. Referenced. */
 struct hive_obj *obj_find_mapped(enum hive_obj_kind kind, uint32_t id);
 

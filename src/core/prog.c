@@ -77,8 +77,7 @@ static uint32_t *prog_map_ids(struct hive_prog *p)
 	return (uint32_t *)(p->obj.base + p->def->maps_off);
 }
 
-/* This process's view of object (@kind, @id), mapped on demand; referenced. */
-static struct hive_obj *obj_by_id(enum hive_obj_kind kind, uint32_t id)
+struct hive_obj *obj_by_id(enum hive_obj_kind kind, uint32_t id)
 {
 	struct hive_obj *o = obj_find_mapped(kind, id);
 	int fd, err;
