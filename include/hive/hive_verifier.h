@@ -47,6 +47,12 @@ struct hive_verify_map {
 	int frozen;           /**< read-only map frozen by user space (BPF_F_RDONLY_PROG) */
 	const void *value;    /**< contents of a frozen single-element array, or NULL */
 	char name[16];        /**< map name, for messages */
+	/* map-in-map (ARRAY_OF_MAPS, HASH_OF_MAPS): the inner map template */
+	uint32_t inner_map_type;    /**< BPF_MAP_TYPE_* of the inner maps */
+	uint32_t inner_key_size;    /**< their key size */
+	uint32_t inner_value_size;  /**< their value size */
+	uint32_t inner_max_entries; /**< their max_entries */
+	uint32_t inner_map_flags;   /**< their creation flags */
 };
 
 /**

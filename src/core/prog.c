@@ -4,10 +4,12 @@
  * of a program (VM, resolved maps, tail calls), BPF_OBJ_GET_INFO_BY_FD for
  * programs and BPF_PROG_BIND_MAP.
  *
- * Without a verifier (prog_verify not linked) programs are accepted after
- * the structural, relocation, helper and context checks and run in checked
- * mode: the VM bounds-checks every access and enforces an instruction
- * budget. PROG_LOAD says so in the log when a log buffer is given.
+ * The verifier (prog_verify) runs after map relocation; the helper policy
+ * and context rewrite follow on the code it reached (dead code is
+ * neutralised). Programs of types it does not model are accepted after the structural, relocation, helper and context checks
+ * and run in checked mode: the VM bounds-checks every access and enforces
+ * an instruction budget. PROG_LOAD says so in the log when a log buffer is
+ * given.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -170,6 +172,7 @@ static int prog_build_vm(struct hive_prog *p)
 	int err;
 
 	const char *engine = getenv("HIVE_ENGINE");
+	const char *checks = getenv("HIVE_VM_CHECKS");
 
 	p->vm = hive_vm_create();
 	if (!p->vm)
@@ -208,7 +211,9 @@ static int prog_build_vm(struct hive_prog *p)
 	}
 	hive_vm_set_ldimm_resolver(p->vm, resolve_ldimm, p);
 	hive_vm_set_tail_call(p->vm, resolve_tail_call, p);
-	hive_vm_set_checks(p->vm, !p->def->verified);
+	/* verified programs run without runtime checks; HIVE_VM_CHECKS=1 keeps
+	 * them (tests of the verifier's safety, debugging) */
+	hive_vm_set_checks(p->vm, !p->def->verified || (checks && !strcmp(checks, "1")));
 	return hive_vm_load(p->vm, p->insns, cnt);
 }
 
@@ -332,6 +337,7 @@ struct load {
 	struct hive_map *maps[HIVE_PROG_MAX_MAPS];
 	uint32_t nr_maps;
 	bool gpl;
+	bool verified;
 	uint32_t max_ctx_offset;
 	struct prog_btf btf;         /* prog_btf_fd, func_info, line_info */
 };
@@ -555,7 +561,7 @@ static int publish(struct load *ld, const char *name)
 	def->insn_cnt = ld->cnt;
 	def->nr_maps = ld->nr_maps;
 	def->gpl = ld->gpl;
-	def->verified = prog_verify != NULL;
+	def->verified = ld->verified;
 	def->max_ctx_offset = ld->max_ctx_offset;
 	def->load_uid = getuid();
 	def->ifindex = ld->attr->prog_ifindex;
@@ -629,23 +635,29 @@ int prog_cmd_load(union bpf_attr *attr, unsigned size)
 		goto out;
 	}
 	err = relocate_maps(&ld);
-	if (!err)
-		err = check_calls(&ld);
 	if (err)
 		goto out;
-	if (prog_verify) {
-		env = (struct prog_verify_env){
-			.prog_type = attr->prog_type, .expected_attach_type = attr->expected_attach_type,
-			.prog_flags = attr->prog_flags, .gpl = ld.gpl, .insns = ld.insns,
-			.insn_cnt = ld.cnt, .maps = ld.maps, .nr_maps = ld.nr_maps,
-			.log_buf = ld.log.buf, .log_size = ld.log.size, .log_level = ld.log.level,
-			.ctx_access = acc,
-		};
-		err = prog_verify(&env);
-		ld.log.true_size = env.log_true_size;
-		if (err)
-			goto out;
-	} else {
+	env = (struct prog_verify_env){
+		.prog_type = attr->prog_type, .expected_attach_type = attr->expected_attach_type,
+		.prog_flags = attr->prog_flags, .gpl = ld.gpl, .insns = ld.insns,
+		.insn_cnt = ld.cnt, .maps = ld.maps, .nr_maps = ld.nr_maps,
+		.log_buf = ld.log.buf, .log_size = ld.log.size, .log_level = ld.log.level,
+		.ctx_access = acc,
+	};
+	err = prog_verify(&env);
+	ld.verified = env.verified;
+	if (env.log_true_size) {
+		/* plog continues the verifier's log */
+		ld.log.true_size = env.log_true_size - 1;
+		ld.log.used = ld.log.size && ld.log.true_size >= ld.log.size ? ld.log.size - 1
+									     : ld.log.true_size;
+	}
+	if (err)
+		goto out;
+	err = check_calls(&ld);
+	if (err)
+		goto out;
+	if (!ld.verified) {
 		err = prog_ctx_scan(ld.insns, ld.cnt, acc, msg, sizeof(msg));
 		if (err) {
 			plog(&ld.log, "%s\n", msg);
@@ -655,9 +667,10 @@ int prog_cmd_load(union bpf_attr *attr, unsigned size)
 	err = convert_ctx(&ld, acc);
 	if (err)
 		goto out;
-	if (!prog_verify)
-		plog(&ld.log, "hive: loaded without verification (no verifier linked): "
-			      "the program runs with runtime memory checks and an instruction budget\n");
+	if (!ld.verified)
+		plog(&ld.log, "hive: loaded without verification (%s): the program runs with "
+			      "runtime memory checks and an instruction budget\n",
+		     env.unverified_why ? env.unverified_why : "no verifier");
 	err = publish(&ld, name);
 out:
 	if (ld.log.fault) {
@@ -674,7 +687,7 @@ out:
 	prog_btf_release(&ld.btf);
 	free(ld.insns);
 	free(acc);
-	if (ld.log.level && ld.log.buf) {
+	if (ld.log.level) {
 		uint32_t true_size = ld.log.true_size + 1;
 
 		memcpy((char *)attr + PROG_LOG_TRUE_SIZE_OFF, &true_size, 4);

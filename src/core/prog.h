@@ -13,8 +13,7 @@
  *
  * Verification: PROG_LOAD calls prog_verify (below; src/verifier/load.c),
  * the kernel's verifier. Verified programs run without runtime checks.
- * Program types the verifier does not model (and builds without the
- * verifier: the symbol is weak) load unverified and run in checked mode:
+ * Program types the verifier does not model load unverified and run in checked mode:
  * every memory access is bounds-checked at run time and an instruction
  * budget stops endless loops; their context accesses are found by a small
  * dataflow pass (prog_ctx.c). Either way they are checked/rewritten as the
@@ -79,7 +78,7 @@ static inline struct hive_prog *to_prog(struct hive_obj *obj)
 	return (struct hive_prog *)obj;
 }
 
-/* ---- verifier plug (weak; defined by src/verifier/load.c) ------------------ */
+/* ---- verifier plug (defined by src/verifier/load.c) ------------------------ */
 struct prog_verify_env {
 	uint32_t prog_type, expected_attach_type, prog_flags;
 	bool gpl;
@@ -93,13 +92,14 @@ struct prog_verify_env {
 	uint32_t log_true_size;         /* out: with the NUL, 0 if nothing was logged */
 	uint8_t *ctx_access;            /* out, insn_cnt entries: 1 = context access */
 	uint32_t max_ctx_offset;        /* out */
-	bool verified;                  /* out: false = type not modelled, load unverified */
+	bool verified;                  /* out: false = load unverified (checked mode) */
+	const char *unverified_why;     /* out: why not verified (static text) */
 };
 /*
  * Returns 0 (accepted, or not modelled: see @verified), -EACCES/-EINVAL/
  * -E2BIG (rejected, log written), -ENOSPC (log too small), -ENOMEM.
  */
-int prog_verify(struct prog_verify_env *env) __attribute__((weak));
+int prog_verify(struct prog_verify_env *env);
 
 /* ---- commands (core/syscall.c dispatch) ---------------------------------- */
 int prog_cmd_load(union bpf_attr *attr, unsigned size);

@@ -708,6 +708,7 @@ int check_ld_imm(struct venv *env, const struct hive_insn *insn)
 	if (insn->src == BPF_PSEUDO_FUNC) {
 		/* callbacks need BTF func_info, which raw programs lack */
 		verbose(env, "missing btf func_info\n");
+		env->unmodelled = "callbacks (bpf_loop, bpf_for_each_map_elem, ...)";
 		return -EINVAL;
 	}
 	if (!aux->map) {

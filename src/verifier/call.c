@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "helpers/helper_proto.h"
+#include "hive/hive_helpers.h"
 #include "verifier/env.h"
 
 #define BPF_FUNC_MAX_ID 212
@@ -59,6 +60,7 @@ struct proto {
 	const char *name;
 	uint32_t ret;
 	uint32_t args[5];
+	uint32_t arg_size[5];  /* HIVE_MEM_FIXED_SIZE bytes; 0: 8 */
 };
 
 static const struct proto protos[] = {
@@ -88,9 +90,28 @@ static const struct proto *helper_proto(uint32_t id)
 	return &protos[id];
 }
 
+/*
+ * Embedder helpers (hive_helper_register, ids past the kernel's): their
+ * registered prototype in @buf, or NULL. Every program type may call them.
+ */
+static const struct proto *registered_proto(uint32_t id, struct proto *buf)
+{
+	struct hive_helper_proto hp;
+
+	if (id < BPF_FUNC_MAX_ID || hive_helper_proto(id, &hp))
+		return NULL;
+	memset(buf, 0, sizeof(*buf));
+	buf->name = hive_helper_name(id);
+	buf->ret = hp.ret | (hp.gpl_only ? HIVE_RET_GPL_ONLY : 0);
+	memcpy(buf->args, hp.args, sizeof(buf->args));
+	memcpy(buf->arg_size, hp.arg_size, sizeof(buf->arg_size));
+	return buf;
+}
+
 int helper_num_params(uint32_t id)
 {
-	const struct proto *fn = helper_proto(id);
+	struct proto reg;
+	const struct proto *fn = id < BPF_FUNC_MAX_ID ? helper_proto(id) : registered_proto(id, &reg);
 	int i;
 
 	if (!fn)
@@ -608,7 +629,8 @@ static int check_func_arg(struct venv *env, uint32_t arg, struct call_meta *meta
 		/* checked together with the size argument that follows */
 		meta->raw_mode = arg_type & HIVE_MEM_UNINIT;
 		if (arg_type & HIVE_MEM_FIXED_SIZE) {
-			err = check_helper_mem_access(env, (int)regno, 8,
+			err = check_helper_mem_access(env, (int)regno,
+						      fn->arg_size[arg] ? (int)fn->arg_size[arg] : 8,
 						      (arg_type & HIVE_MEM_WRITE) ? BPF_WRITE : BPF_READ,
 						      false, meta);
 			if (err)
@@ -887,8 +909,12 @@ int check_helper_call(struct venv *env, const struct hive_insn *insn, int *insn_
 	struct call_meta meta;
 	struct reg_state *regs;
 	const struct proto *fn;
+	struct proto reg_fn;
 	uint32_t ret_type, ret_flag = 0;
 
+	fn = func_id >= BPF_FUNC_MAX_ID ? registered_proto((uint32_t)func_id, &reg_fn) : NULL;
+	if (fn)
+		goto have_proto;
 	if (func_id < 0 || func_id >= BPF_FUNC_MAX_ID) {
 		verbose(env, "invalid func %s#%d\n", helper_func_name((uint32_t)func_id), func_id);
 		return -EINVAL;
@@ -904,6 +930,7 @@ int check_helper_call(struct venv *env, const struct hive_insn *insn, int *insn_
 			helper_func_name((uint32_t)func_id), func_id);
 		return -EINVAL;
 	}
+have_proto:
 	if (!env->gpl && (fn->ret & HIVE_RET_GPL_ONLY)) {
 		verbose(env, "cannot call GPL-restricted function from non-GPL compatible program\n");
 		return -EINVAL;

@@ -26,6 +26,7 @@
 
 #include "hive/hive_verifier.h"
 #include "verifier/scalar.h"
+#include "verifier/run.h"
 #include "verifier/state.h"
 
 #define BPF_COMPLEXITY_LIMIT_INSNS    1000000
@@ -175,6 +176,7 @@ struct venv {
 	uint32_t prog_flags;
 	bool gpl;
 	struct hive_verify_opts *opts;
+	const char *unmodelled;      /* set with a refusal for a feature not modelled */
 	/* privileges (always root here) */
 	bool bpf_capable;
 	bool allow_ptr_leaks;
@@ -192,6 +194,7 @@ struct venv {
 	struct scc_info **scc_info;     /* per SCC number: the visits */
 	uint32_t num_backedges;
 	struct vmap maps[MAX_USED_MAPS];
+	struct vmap inner_maps[MAX_USED_MAPS];  /* templates of maps[i].inner */
 	uint32_t used_map_cnt;
 	/* the walk */
 	struct vstate *cur_state;

@@ -81,12 +81,19 @@ static void mark_ptr_not_null_reg(struct reg_state *reg)
 	if (base_type(reg->type) == PTR_TO_MAP_VALUE) {
 		const struct vmap *map = reg->map_ptr;
 
-		if (map->type == BPF_MAP_TYPE_XSKMAP)
+		if (map->inner) {
+			/* map-in-map: the inner map, described by the outer's template */
+			reg->type = CONST_PTR_TO_MAP;
+			reg->map_ptr = map->inner;
+			if (map->inner->timer_off >= 0)
+				reg->map_uid = reg->id;
+		} else if (map->type == BPF_MAP_TYPE_XSKMAP) {
 			reg->type = PTR_TO_XDP_SOCK;
-		else if (map->type == BPF_MAP_TYPE_SOCKMAP || map->type == BPF_MAP_TYPE_SOCKHASH)
+		} else if (map->type == BPF_MAP_TYPE_SOCKMAP || map->type == BPF_MAP_TYPE_SOCKHASH) {
 			reg->type = PTR_TO_SOCKET;
-		else
+		} else {
 			reg->type = PTR_TO_MAP_VALUE;
+		}
 		return;
 	}
 	reg->type &= ~PTR_MAYBE_NULL;

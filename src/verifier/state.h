@@ -126,6 +126,7 @@ struct vmap {
 	bool frozen;
 	const void *value;
 	char name[16];
+	const struct vmap *inner;  /* map-in-map: the inner map template */
 };
 
 /* One register (struct bpf_reg_state). */

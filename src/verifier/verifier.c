@@ -25,6 +25,8 @@
 #define BPF_F_TEST_STATE_FREQ    (1U << 3)
 #define BPF_F_SLEEPABLE          (1U << 4)
 #define BPF_MAP_TYPE_ARRAY       2
+#define BPF_MAP_TYPE_ARRAY_OF_MAPS 12
+#define BPF_MAP_TYPE_HASH_OF_MAPS 13
 #define PROCESS_BPF_EXIT         1
 
 /* ---- lddw resolution ---------------------------------------------------------- */
@@ -82,6 +84,21 @@ static int add_used_map(struct venv *env, int kind, int32_t ref, const struct vm
 	v->value = m.value;
 	memcpy(v->name, m.name, sizeof(v->name));
 	v->name[sizeof(v->name) - 1] = 0;
+	v->inner = NULL;
+	if (m.map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS || m.map_type == BPF_MAP_TYPE_HASH_OF_MAPS) {
+		struct vmap *in = &env->inner_maps[v - env->maps];
+
+		memset(in, 0, sizeof(*in));
+		in->type = m.inner_map_type;
+		in->key_size = m.inner_key_size;
+		in->value_size = m.inner_value_size;
+		in->max_entries = m.inner_max_entries;
+		in->flags = m.inner_map_flags;
+		in->fd = -1;
+		in->spin_lock_off = -1;
+		in->timer_off = -1;
+		v->inner = in;
+	}
 	*out = v;
 	return 0;
 }
@@ -972,7 +989,30 @@ static int check_opts(const struct hive_verify_opts *opts)
 	return 0;
 }
 
+/* Per-instruction results for the loader: reached, context access. */
+static void export_insn_flags(const struct venv *env, uint8_t *out)
+{
+	uint32_t i;
+
+	for (i = 0; i < env->len; i++) {
+		out[i] = 0;
+		if (env->aux[i].seen)
+			out[i] |= VINSN_SEEN;
+		if (env->aux[i].ptr_type == PTR_TO_CTX)
+			out[i] |= VINSN_CTX;
+		/* the second slot of a reached lddw is reached too */
+		if (i && bpf_is_ldimm64(&env->insns[i - 1]) && (out[i - 1] & VINSN_SEEN))
+			out[i] |= VINSN_SEEN;
+	}
+}
+
 int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_opts *opts)
+{
+	return verifier_run(insns, cnt, opts, NULL, NULL);
+}
+
+int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_opts *opts,
+		 uint8_t *insn_flags, const char **unmodelled)
 {
 	struct venv *env;
 	uint64_t start = now_usec();
@@ -1057,6 +1097,10 @@ int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_
 	if (err)
 		ret = err;
 	opts->log_true_size = true_size;
+	if (!ret && insn_flags)
+		export_insn_flags(env, insn_flags);
+	if (unmodelled)
+		*unmodelled = ret ? env->unmodelled : NULL;
 out:
 	free_states(env);
 	live_stack_free(env);

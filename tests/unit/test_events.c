@@ -59,7 +59,7 @@ static int load_producer(int map_fd)
 		HIVE_MOV64_IMM(2, 16),
 		HIVE_MOV64_IMM(3, 0),
 		HIVE_CALL_HELPER(BPF_FUNC_ringbuf_reserve),
-		HIVE_JMP_IMM(HIVE_JEQ, 0, 0, 12),
+		HIVE_JMP_IMM(HIVE_JEQ, 0, 0, 5), /* no record: skip to the next reserve */
 		HIVE_ST_MEM(HIVE_DW, 0, 0, 7),
 		HIVE_ST_MEM(HIVE_DW, 0, 8, 9),
 		HIVE_MOV64_REG(1, 0),

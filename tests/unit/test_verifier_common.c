@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hive/hive_bpf.h"
 #include "verifier/vtest.h"
 
 int vt_map_fd[VT_NMAPS];
@@ -49,6 +50,26 @@ int vt_maps_open(void)
 		vt_map_fd[i] = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
 		if (vt_map_fd[i] < 0)
 			return -errno;
+	}
+	return 0;
+}
+
+int vt_maps_open_hive(void)
+{
+	union bpf_attr attr;
+	int i;
+
+	maps_in_kernel = 0;
+	for (i = 0; i < VT_NMAPS; i++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = defs[i].type;
+		attr.key_size = defs[i].key;
+		attr.value_size = defs[i].value;
+		attr.max_entries = defs[i].entries;
+		attr.map_flags = defs[i].flags;
+		vt_map_fd[i] = hive_bpf(BPF_MAP_CREATE, &attr, sizeof(attr));
+		if (vt_map_fd[i] < 0)
+			return vt_map_fd[i];
 	}
 	return 0;
 }

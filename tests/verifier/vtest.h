@@ -33,6 +33,9 @@ extern int vt_map_fd[VT_NMAPS];
 /* Create the maps (in the kernel when bpf() works). Returns 0 or -errno. */
 int vt_maps_open(void);
 void vt_maps_close(void);
+/* The same maps created through hive_bpf() (hive's PROG_LOAD resolves them);
+ * vt_maps_close() then leaves them to process exit. Returns 0 or -errno. */
+int vt_maps_open_hive(void);
 
 /* lddw r<dst> = map (two slots) */
 #define VT_LD_MAP(dst, idx) \
