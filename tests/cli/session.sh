@@ -1,9 +1,11 @@
 #!/bin/sh
 # session.sh - one scripted session of map and program commands, run by
 # tests/unit/test_cli_kernel.c twice: with TOOL=bpftool on the live kernel
-# and with TOOL=hive. Every command runs with -j; the script prints the
-# command, its JSON with the values that legitimately differ masked (ids,
-# times, sizes in memory, tags of rewritten programs), and its exit code.
+# and with TOOL=hive. `run` runs a command with -j and prints the command,
+# its JSON with the values that legitimately differ masked (ids, times,
+# sizes in memory, tags of rewritten programs), and its exit code; `runp`
+# runs it without -j and prints stdout and stderr (plain layout, Error:
+# lines) with durations masked.
 # The two transcripts must be identical. (hive has no BTF objects yet, so
 # the kernel's btf_id, and the function signatures and source lines that
 # come from a program's BTF, are dropped too.) Left out on purpose: the
@@ -41,6 +43,15 @@ run() {
 	out=$("$TOOL" -j "$@" 2>/dev/null)
 	st=$?
 	printf '%s\n' "$out" | mask
+	echo "exit $st"
+}
+
+# the same without -j: stdout and stderr together (durations masked)
+runp() {
+	echo "\$ $*"
+	out=$("$TOOL" "$@" 2>&1)
+	st=$?
+	printf '%s\n' "$out" | sed -e 's/duration\(.*\): [0-9]*ns/duration\1: Tns/'
 	echo "exit $st"
 }
 
@@ -185,6 +196,24 @@ run map create "$PIN/ar5" type array key 5 value 4 entries 1 name s${SFX}_ar5
 run map create "$PIN/big" type hash key 4 value 4 entries 1 name s${SFX}_0123456789abc
 run map show pinned "$PIN/big"
 
+# plain output and Error: lines
+runp map lookup pinned "$PIN/h" key 1 0 0 0
+runp map lookup pinned "$PIN/h" key 9 0 0 0
+runp map lookup pinned "$PIN/h" key 1 0 0
+runp map dump pinned "$PIN/a"
+runp map dump pinned "$PIN/pc"
+runp map getnext pinned "$PIN/a"
+runp map getnext pinned "$PIN/a" key 0 0 0 0
+runp map pop pinned "$PIN/q"
+runp map peek pinned "$PIN/s"
+runp map update pinned "$PIN/h" key 1 0 0 0 value 1 2 3 4 5 6 7 8 noexist
+runp map update pinned "$PIN/h" key 1 0 0 0 value 1 2 3 4 5 6 7 8 any exist
+runp map delete pinned "$PIN/h" key 7 0 0 0
+runp map create "$PIN/x" type nosuch key 4 value 4 entries 1 name x
+runp map create "$PIN/x" type hash key 4 value 4 entries 1
+runp map show pinned "$PIN/none"
+runp map freeze pinned "$PIN/a"
+
 # map errors
 run map create "$PIN/x" type nosuch key 4 value 4 entries 1 name x
 run map create "$PIN/x" type hash key 4 value 0 entries 1 name x
@@ -237,6 +266,13 @@ run map show pinned "$PIN/allmaps/rxcnt"
 run prog loadall "$OBJ/xdp_count.bpf.o" "$PIN/all"
 run prog show pinned "$PIN/all/xdp_prog1"
 run prog loadall /nonexistent "$PIN/all2"
+
+runp prog run pinned "$PIN/plain" data_in "$DATA"
+runp prog run pinned "$PIN/plain" data_in "$DATA" data_out - repeat 2
+runp prog run pinned "$PIN/plain" data_in "$DATA" bogus 1
+runp prog dump xlated pinned "$PIN/plain"
+runp prog dump xlated pinned "$PIN/plain" opcodes
+runp prog pin pinned "$PIN/plain" "$PIN/plain"
 
 # an XDP program with a map
 run prog load "$OBJ/xdp_count.bpf.o" "$PIN/xdp" pinmaps "$PIN/xdpmaps"
