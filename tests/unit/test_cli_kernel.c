@@ -78,8 +78,8 @@ TEST(cli_session_vs_bpftool)
  * reads hive's: against programs and maps bpftool loaded from
  * tests/cli/tiny.bpf.c (with BTF, func/line info, metadata, a DATASEC map)
  * every listed command prints exactly what bpftool prints. This covers the
- * typed (BTF) output paths, which hive's own objects reach once hive's
- * bpf() has BTF objects.
+ * typed (BTF) output paths on the kernel's objects;
+ * tests/unit/test_btf_obj_cli.c compares them on hive's own.
  */
 TEST(cli_kernel_mode_vs_bpftool)
 {
