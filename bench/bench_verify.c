@@ -4,8 +4,9 @@
  * statistics bit (BPF_LOG_STATS, "verification time N usec").
  *
  *   bench_verify DIR...    every *.bpf.o (each program loaded alone) and
- *                          every *.bin (raw socket_filter, or xdp when the
- *                          name starts with "xdp") under the directories
+ *                          every *.bin (raw socket_filter programs, or xdp
+ *                          for the names listed in $BENCH_VERIFY_XDP)
+ *                          under the directories
  *
  * Each program is loaded BENCH_VERIFY_RUNS times (default 5) through hive's
  * BPF_PROG_LOAD and through the kernel's; the best time of each is printed
@@ -109,7 +110,12 @@ static int load_raw(const void *insns, size_t len, unsigned type, int kernel)
 	a.log_size = LOG_SIZE;
 	a.log_level = 1 | 4;
 	logbuf[0] = 0;
-	fd = kernel ? kernel_bpf(BPF_PROG_LOAD, &a, sizeof(a)) : hive_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	if (kernel) {
+		fd = kernel_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	} else {
+		fd = hive_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+		fd = fd < 0 ? -errno : fd;
+	}
 	if (fd >= 0)
 		close(fd);
 	return fd < 0 ? fd : 0;
@@ -176,12 +182,18 @@ static void bench_raw(const char *dir, const char *file)
 {
 	char path[PATH_MAX], name[64];
 	struct timing h = { -1, -1, 0 }, k = { -1, -1, 0 };
-	unsigned type = strncmp(file, "xdp", 3) ? BPF_PROG_TYPE_SOCKET_FILTER : BPF_PROG_TYPE_XDP;
+	const char *xdp = getenv("BENCH_VERIFY_XDP");
+	unsigned type = BPF_PROG_TYPE_SOCKET_FILTER;
 	static char insns[1 << 20];
 	size_t len;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 4), file);
+	/* a whole word of $BENCH_VERIFY_XDP */
+	for (const char *w = xdp; w && (w = strstr(w, name)); w++)
+		if ((w == xdp || w[-1] == ' ') && (!w[strlen(name)] || w[strlen(name)] == ' '))
+			type = BPF_PROG_TYPE_XDP;
 	f = fopen(path, "rb");
 	if (!f)
 		return;
@@ -194,7 +206,6 @@ static void bench_raw(const char *dir, const char *file)
 		if (kernel_ok)
 			best(&k, load_raw(insns, len, type, 1), logbuf);
 	}
-	snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 4), file);
 	row(file, name, &h, &k);
 }
 

@@ -109,15 +109,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a.test.ctx_in = (uintptr_t)ctx;
 		a.test.ctx_size_in = pt == BPF_PROG_TYPE_KPROBE ? 168 : 64;
 	}
-	err = hive_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a));
+	err = hive_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a)) ? errno : 0;
 	close(fd);
-	if (err && err != -EOPNOTSUPP && err != -524) {
+	/* kprobe and tracepoint programs have no test run (ENOTSUPP, 524) */
+	if (err && err != EOPNOTSUPP && err != 524) {
 		char *text = NULL;
 
 		hive_disasm(g.insn, g.cnt, HIVE_DISASM_XLATED, 0, &text);
 
 		fprintf(stderr, "verifier accepted a program that faults (type %u): %s\n%s", pt,
-			hive_strerror(err), text ? text : "");
+			hive_strerror(-err), text ? text : "");
 		free(text);
 		abort();
 	}

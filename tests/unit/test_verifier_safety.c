@@ -41,13 +41,15 @@ static uint32_t env_u32(const char *name, uint32_t def)
 static int load(const struct gen *g, uint32_t pt)
 {
 	union bpf_attr a;
+	int fd;
 
 	memset(&a, 0, sizeof(a));
 	a.prog_type = pt;
 	a.insns = (uintptr_t)g->insn;
 	a.insn_cnt = g->cnt;
 	a.license = (uintptr_t)"GPL";
-	return hive_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	fd = hive_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	return fd < 0 ? -errno : fd;
 }
 
 /* One run with a 128-byte packet (skb, xdp) or a zeroed context (others). */
@@ -81,7 +83,7 @@ static int run(int fd, uint32_t pt, uint64_t seed)
 		obj_put(&p->obj);
 		return err;
 	}
-	return hive_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a));
+	return hive_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a)) ? -errno : 0;
 }
 
 static void safety_type(uint32_t pt, const char *name)
@@ -127,6 +129,40 @@ static void safety_type(uint32_t pt, const char *name)
 	       st.progs, st.accepted, st.ran, st.faults);
 	CHECK_EQ(st.faults, 0);
 	CHECK(st.ran > 0);
+}
+
+/*
+ * The control: a run that faults is seen. The program reads through a
+ * made-up pointer on the path the packet takes; the verifier stops on the
+ * other path at a callback (not modelled), so it loads unverified and runs
+ * checked.
+ */
+TEST(verifier_safety_sees_faults)
+{
+	static const struct hive_insn prog[] = {
+		HIVE_LDX_MEM(HIVE_W, 0, 1, 0),              /* r0 = skb->len */
+		HIVE_JMP_IMM(HIVE_JNE, 0, 12345, 2),         /* the packet's path: to 4 */
+		HIVE_LD_IMM64_LO(2, HIVE_PSEUDO_FUNC, 4), HIVE_LD_IMM64_HI(0), /* a callback */
+		HIVE_MOV64_IMM(1, 4096),
+		HIVE_LDX_MEM(HIVE_DW, 0, 1, 0),              /* *(u64 *)4096 */
+		HIVE_EXIT_INSN(),
+		HIVE_MOV64_IMM(0, 0),                        /* the callback */
+		HIVE_EXIT_INSN(),
+	};
+	static char dir[] = "/tmp/hive-vsafety-XXXXXX";
+	static struct gen g;
+	int fd;
+
+	REQUIRE(mkdtemp(dir));
+	setenv("HIVE_FS", dir, 1);
+	setenv("HIVE_ENGINE", "interp", 1);
+	memset(&g, 0, sizeof(g));
+	memcpy(g.insn, prog, sizeof(prog));
+	g.cnt = ARRAY_SIZE(prog);
+	fd = load(&g, BPF_PROG_TYPE_SOCKET_FILTER);
+	REQUIRE(fd >= 0);
+	CHECK(run(fd, BPF_PROG_TYPE_SOCKET_FILTER, 1) < 0);
+	close(fd);
 }
 
 TEST(verifier_safety_socket_filter)
