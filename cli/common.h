@@ -28,6 +28,11 @@ void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 
 
+/* Lines of the families' usage texts, as bpftool's HELP_SPEC_* */
+#define HELP_SPEC_MAP "       MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
+#define HELP_SPEC_PROGRAM "       PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
+#define HELP_SPEC_OPTIONS "       OPTIONS := { {-j|--json} [{-p|--pretty}] | {-d|--debug}"
+
 /* A family's usage text and name, for help and usage errors. */
 struct family {
 	const char *name;                 /* "map" */

@@ -1079,9 +1079,9 @@ static void print_usage(FILE *f)
 		   "       hive map freeze     MAP\n"
 		   "       hive map help\n"
 		   "\n"
-		   "       MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
+		   HELP_SPEC_MAP
 		   "       DATA := { [hex] BYTES }\n"
-		   "       PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
+		   HELP_SPEC_PROGRAM
 		   "       VALUE := { DATA | MAP | PROG }\n"
 		   "       UPDATE_FLAGS := { any | exist | noexist }\n"
 		   "       TYPE := { hash | array | prog_array | perf_event_array | percpu_hash |\n"
@@ -1091,7 +1091,7 @@ static void print_usage(FILE *f)
 		   "                 cgroup_storage | reuseport_sockarray | percpu_cgroup_storage |\n"
 		   "                 queue | stack | sk_storage | struct_ops | ringbuf | inode_storage |\n"
 		   "                 task_storage | bloom_filter | user_ringbuf }\n"
-		   "       OPTIONS := { {-j|--json} [{-p|--pretty}] | {-d|--debug} |\n"
+		   HELP_SPEC_OPTIONS " |\n"
 		   "                    {-f|--bpffs} | {-n|--nomount} }\n"
 		   "\n"
 		   "       FILE paths under /sys/fs/bpf are the same paths under the hive\n"

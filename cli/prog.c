@@ -782,12 +782,12 @@ static void print_usage(FILE *f)
 		   "       hive prog tracelog\n"
 		   "       hive prog help\n"
 		   "\n"
-		   "       MAP := { id MAP_ID | pinned FILE | name MAP_NAME }\n"
-		   "       PROG := { id PROG_ID | pinned FILE | tag PROG_TAG | name PROG_NAME }\n"
+		   HELP_SPEC_MAP
+		   HELP_SPEC_PROGRAM
 		   "       TYPE := a program section name of libbpf: { socket | kprobe | kretprobe |\n"
 		   "                 classifier | action | tracepoint | raw_tracepoint | xdp |\n"
 		   "                 perf_event | cgroup/skb | ... | syscall }\n"
-		   "       OPTIONS := { {-j|--json} [{-p|--pretty}] | {-d|--debug} |\n"
+		   HELP_SPEC_OPTIONS " |\n"
 		   "                    {-f|--bpffs} | {-m|--mapcompat} | {-n|--nomount} |\n"
 		   "                    --interpret }\n"
 		   "\n"
