@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "core/attr.h"
+#include "core/btf_obj.h"
 #include "core/kinds.h"
 #include "core/obj.h"
+#include "core/registry.h"
 #include "core/sys.h"
 #include "helpers/helpers.h"
 #include "maps/family.h"
@@ -135,6 +137,15 @@ static void map_detach(struct hive_obj *obj)
 
 	if (map->ops && map->ops->detach)
 		map->ops->detach(map);
+	/* the last holder of a map with BTF drops its reference to the BTF */
+	if (map->def && map->def->btf_id && !obj_fd_alive(obj->fd)) {
+		struct hive_btf_obj *btf = btf_obj_get_by_id(map->def->btf_id);
+
+		if (btf) {
+			reg_ref_del(HIVE_OBJ_MAP, obj->id, HIVE_BTF_REF_SLOT, &btf->obj);
+			obj_put(&btf->obj);
+		}
+	}
 }
 
 const struct hive_kind_ops hive_map_kind_ops = {
@@ -241,6 +252,7 @@ int map_create(union bpf_attr *attr)
 {
 	const unsigned char *raw = (const unsigned char *)attr;
 	const struct hive_map_ops *ops;
+	struct hive_btf_obj *btf;
 	struct hive_map_def def;
 	struct hive_obj *obj;
 	struct hive_map *map;
@@ -304,33 +316,37 @@ int map_create(union bpf_attr *attr)
 	err = check_name(attr->map_name, def.name);
 	if (err)
 		return err;
-	if (attr->btf_key_type_id || attr->btf_value_type_id) {
-		struct hive_obj *btf;
-
-		err = obj_from_fd((int)attr->btf_fd, HIVE_OBJ_BTF, &btf, NULL);
-		if (err)
-			return err;
-		obj_put(btf);
-		hive_pr_debug("hive: maps with BTF types are not supported yet\n");
-		return -EINVAL;
-	}
+	err = btf_map_check(attr, &def, &btf);
+	if (err)
+		return err;
 	fd = obj_create(HIVE_OBJ_MAP, payload, f_flags, &obj);
-	if (fd < 0)
-		return fd;
+	if (fd < 0) {
+		err = fd;
+		goto out_btf;
+	}
 	memcpy(obj_kind_area(obj), &def, sizeof(def));
 	map = to_map(obj);
 	err = map_attach(obj);
 	if (!err && ops->init)
 		err = ops->init(map);
+	/* the map keeps its BTF alive */
+	if (!err && btf)
+		err = reg_ref_add(HIVE_OBJ_MAP, obj->id, HIVE_BTF_REF_SLOT, &btf->obj);
 	if (!err)
 		err = obj_publish(obj, fd);
 	if (err) {
+		if (btf)
+			reg_ref_del(HIVE_OBJ_MAP, obj->id, HIVE_BTF_REF_SLOT, &btf->obj);
 		close(fd);
 		obj_abandon(obj);
-		return err;
+		goto out_btf;
 	}
 	obj_put(obj);
-	return fd;
+	err = fd;
+out_btf:
+	if (btf)
+		obj_put(&btf->obj);
+	return err;
 }
 
 /* ---- element commands ------------------------------------------------------ */
@@ -391,12 +407,93 @@ static int user_key(const struct hive_map *map, uint64_t ukey, struct ucopy *kc,
 	return ukey ? -EINVAL : 0;
 }
 
+/*
+ * Values with a struct bpf_spin_lock (the map's BTF says where): the lock
+ * word belongs to programs. The syscall side never copies it, as the
+ * kernel's copy_map_value(); values it returns have it zeroed
+ * (check_and_init_map_value); BPF_F_LOCK copies under the lock (same
+ * protocol as bpf_spin_lock(): 0 free, 1 held).
+ */
+static void value_lock(void *ptr, int32_t off)
+{
+	_Atomic uint32_t *lock = (_Atomic uint32_t *)((uint8_t *)ptr + off);
+
+	while (atomic_exchange_explicit(lock, 1, memory_order_acquire))
+		while (atomic_load_explicit(lock, memory_order_relaxed))
+			sched_yield();
+}
+
+static void value_unlock(void *ptr, int32_t off)
+{
+	atomic_store_explicit((_Atomic uint32_t *)((uint8_t *)ptr + off), 0, memory_order_release);
+}
+
+/* Copy every byte but the lock word from @src to @dst. */
+static void copy_around_lock(const struct hive_map *map, void *dst, const void *src)
+{
+	uint32_t off = (uint32_t)map->def->spin_lock_off;
+
+	memcpy(dst, src, off);
+	memcpy((uint8_t *)dst + off + 4, (const uint8_t *)src + off + 4, map->value_size - off - 4);
+}
+
+/* copy_map_value(_locked) into a syscall buffer, lock word zeroed. */
+static void copy_lock_value(struct hive_map *map, void *dst, void *ptr, bool locked)
+{
+	if (locked)
+		value_lock(ptr, map->def->spin_lock_off);
+	copy_around_lock(map, dst, ptr);
+	if (locked)
+		value_unlock(ptr, map->def->spin_lock_off);
+	memset((uint8_t *)dst + map->def->spin_lock_off, 0, 4);
+}
+
+/* Update of a value with a lock: BPF_F_LOCK on an existing element copies
+ * under its lock; otherwise the family stores a copy whose lock word is
+ * the current one (0 for a new element). */
+static int update_lock_value(struct hive_map *map, const void *key, const void *value,
+			     uint64_t flags)
+{
+	uint64_t f = flags & ~(uint64_t)BPF_F_LOCK;
+	void *ptr, *tmp;
+	int err;
+
+	if (f > BPF_EXIST)
+		return -EINVAL;
+	ptr = map->ops->lookup(map, key);
+	if (ptr && (flags & BPF_F_LOCK)) {
+		if (f == BPF_NOEXIST)
+			return -EEXIST;
+		value_lock(ptr, map->def->spin_lock_off);
+		copy_around_lock(map, ptr, value);
+		value_unlock(ptr, map->def->spin_lock_off);
+		return 0;
+	}
+	tmp = malloc(map->value_size);
+	if (!tmp)
+		return -ENOMEM;
+	copy_around_lock(map, tmp, value);
+	memset((uint8_t *)tmp + map->def->spin_lock_off, 0, 4);
+	if (ptr && map->map_type == BPF_MAP_TYPE_ARRAY)
+		memcpy((uint8_t *)tmp + map->def->spin_lock_off, (uint8_t *)ptr + map->def->spin_lock_off, 4);
+	err = map->ops->update(map, key, tmp, f, true);
+	free(tmp);
+	return err;
+}
+
 /* bpf_map_copy_value(): the syscall view of the value at @key. */
 static int copy_value(struct hive_map *map, const void *key, void *value, uint64_t flags)
 {
 	const struct hive_map_ops *ops = map->ops;
 	void *ptr;
 
+	if (map->def->spin_lock_off >= 0 && ops->lookup) {
+		ptr = ops->lookup(map, key);
+		if (!ptr)
+			return -ENOENT;
+		copy_lock_value(map, value, ptr, flags & BPF_F_LOCK);
+		return 0;
+	}
 	if (ops->sys_lookup)
 		return ops->sys_lookup(map, key, value, flags);
 	if (map->key_size == 0 && ops->peek)
@@ -414,6 +511,9 @@ static int copy_value(struct hive_map *map, const void *key, void *value, uint64
 static int update_value(struct hive_map *map, const void *key, const void *value, uint64_t flags)
 {
 	const struct hive_map_ops *ops = map->ops;
+
+	if (map->def->spin_lock_off >= 0 && ops->lookup && ops->update)
+		return update_lock_value(map, key, value, flags);
 
 	if (map->key_size == 0 && ops->push)
 		return ops->push(map, value, flags);
@@ -461,7 +561,7 @@ int map_cmd_lookup(union bpf_attr *attr)
 	if (err)
 		return err;
 	err = -EINVAL;
-	if (attr->flags & BPF_F_LOCK) /* no value has a bpf_spin_lock without BTF */
+	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0) /* no bpf_spin_lock */
 		goto out;
 	err = user_key(map, attr->key, &kc, &key);
 	if (err)
@@ -501,7 +601,7 @@ int map_cmd_update(union bpf_attr *attr)
 	if (err)
 		return err;
 	err = -EINVAL;
-	if (attr->flags & BPF_F_LOCK)
+	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
 		goto out;
 	err = user_key(map, attr->key, &kc, &key);
 	if (err)
@@ -587,7 +687,7 @@ int map_cmd_lookup_and_delete(union bpf_attr *attr)
 	err = -EINVAL;
 	if (attr->flags && (map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK))
 		goto out;
-	if (attr->flags & BPF_F_LOCK)
+	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
 		goto out;
 	err = user_key(map, attr->key, &kc, &key);
 	if (err)
@@ -639,7 +739,7 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	if (attr->batch.elem_flags & BPF_F_LOCK)
+	if ((attr->batch.elem_flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
 		return -EINVAL;
 	if (!max)
 		return 0;
@@ -706,7 +806,7 @@ static int generic_update_batch(struct hive_map *map, union bpf_attr *attr)
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	if (attr->batch.elem_flags & BPF_F_LOCK)
+	if ((attr->batch.elem_flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
 		return -EINVAL;
 	if (!count)
 		return 0;
@@ -741,7 +841,7 @@ static int generic_delete_batch(struct hive_map *map, union bpf_attr *attr)
 
 	if (attr->batch.elem_flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	if (attr->batch.elem_flags & BPF_F_LOCK)
+	if ((attr->batch.elem_flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
 		return -EINVAL;
 	if (!count)
 		return 0;
