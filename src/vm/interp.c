@@ -332,6 +332,13 @@ static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip
 #define CH_S_STXH(d, x, k)  SV_S_STXH(d, x, k)
 #define CH_S_STXW(d, x, k)  SV_S_STXW(d, x, k)
 #define CH_S_STXDW(d, x, k) SV_S_STXDW(d, x, k)
+/* The register-k ops with the value of k given (x) instead, as in K_ chains. */
+#define KV_S_ADD(a, x)      ((a) + (x))                        /* d = s + rk */
+#define KV_S_SUB(a, x)      ((a) - (x))                        /* d = s - rk */
+#define KV_S_AND(a, x)      ((a) & (x))                        /* d = s & rk */
+#define KV_S_OR(a, x)       ((a) | (x))                        /* d = s | rk */
+#define KV_S_XOR(a, x)      ((a) ^ (x))                        /* d = s ^ rk */
+#define KV_S_MUL(a, x)      ((a) * (x))                        /* d = s * rk */
 /* Every simple op on the register file: s read as x. */
 #define DO_S(op, d, s, k)   CH_##op(d, reg[s], k)
 #define DO_S_MOVI(d, s, k)  DO_S(S_MOVI, d, s, k)
@@ -422,6 +429,9 @@ static uint64_t run_loop(struct hive_run *run, struct hive_vm *vm, uint32_t star
 #define Y(a, b) [IOP_C_##a##__##b] = &&op_C_##a##__##b,
 		INTERP_CHAINS_S(Y)
 		INTERP_CHAINS_C(Y)
+#undef Y
+#define Y(a, b) [IOP_K_##a##__##b] = &&op_K_##a##__##b,
+		INTERP_CHAINS_K(Y)
 #undef Y
 #endif
 	};
@@ -614,6 +624,14 @@ dispatch:
 		JUMP_IF(APPLY(CV_##b, x_, ip->s2, ip->k2));                     \
 	}
 	INTERP_CHAINS_C(Y)
+#undef Y
+#define Y(a, b) OP(K_##a##__##b) {                                       \
+		const uint64_t x_ = APPLY(EV_##a, XFIELD1);                     \
+		reg[ip->d] = x_;                                                \
+		reg[ip->d2] = KV_##b(reg[ip->s2], x_);                          \
+		NEXT();                                                         \
+	}
+	INTERP_CHAINS_K(Y)
 #undef Y
 #endif
 

@@ -113,6 +113,13 @@ struct hive_vm;
 	Y(S_LDXB, __VA_ARGS__) Y(S_LDXW, __VA_ARGS__) Y(S_LDXDW, __VA_ARGS__)
 #define INTERP_CHAINS_S(Y) INTERP_PRODUCERS(INTERP_PAIR_ROW_S, Y)
 #define INTERP_CHAINS_C(Y) INTERP_PRODUCERS(INTERP_PAIR_ROW_C, Y)
+/* Simple ops whose k is a register: a chain may hand the value over as k
+ * instead (`rX = *(u32 *)(...); rY *= rX`); op K_FIRST__SECOND. */
+#define INTERP_KREADERS(Y, ...)                                                \
+	Y(S_ADD, __VA_ARGS__) Y(S_SUB, __VA_ARGS__) Y(S_AND, __VA_ARGS__)       \
+	Y(S_OR, __VA_ARGS__) Y(S_XOR, __VA_ARGS__) Y(S_MUL, __VA_ARGS__)
+#define INTERP_PAIR_ROW_K(a, Y) INTERP_KREADERS(INTERP_PAIR_CELL, a, Y)
+#define INTERP_CHAINS_K(Y) INTERP_PRODUCERS(INTERP_PAIR_ROW_K, Y)
 
 /*
  * Pairs are compiled in the computed-goto build only: as switch
@@ -147,6 +154,9 @@ enum iop {
 	INTERP_CHAINS_S(Y)
 	INTERP_CHAINS_C(Y)
 #undef Y
+#define Y(a, b) IOP_K_##a##__##b,
+	INTERP_CHAINS_K(Y)
+#undef Y
 	IOP_COUNT
 };
 
@@ -156,12 +166,15 @@ enum {
 	INTERP_NOPENERS = 0 INTERP_OPENERS(Y, 0),
 	INTERP_NCONDS = 0 INTERP_CONDS(Y, 0),
 	INTERP_NPRODUCERS = 0 INTERP_PRODUCERS(Y, 0),
+	INTERP_NKREADERS = 0 INTERP_KREADERS(Y, 0),
 };
 #undef Y
-/* First chain op with a conditional jump, first with a simple second half,
- * first pair op with a conditional jump, first with a simple second half,
- * first simple op (the openers come first, in their order). */
-#define IOP_CHAINS_C (IOP_COUNT - INTERP_NPRODUCERS * INTERP_NCONDS)
+/* First chain op through k, first chain op with a conditional jump, first
+ * with a simple second half, first pair op with a conditional jump, first
+ * with a simple second half, first simple op (the openers come first, in
+ * their order). */
+#define IOP_CHAINS_K (IOP_COUNT - INTERP_NPRODUCERS * INTERP_NKREADERS)
+#define IOP_CHAINS_C (IOP_CHAINS_K - INTERP_NPRODUCERS * INTERP_NCONDS)
 #define IOP_CHAINS_S (IOP_CHAINS_C - INTERP_NPRODUCERS * INTERP_NSIMPLE)
 #define IOP_PAIRS_C (IOP_CHAINS_S - INTERP_NOPENERS * INTERP_NCONDS)
 #define IOP_PAIRS_S (IOP_PAIRS_C - INTERP_NOPENERS * INTERP_NSIMPLE)

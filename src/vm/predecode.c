@@ -376,6 +376,13 @@ static const uint16_t cond_ops[] = {
 #undef Y
 };
 
+/* Simple ops that may close a chain through k, in INTERP_KREADERS order. */
+static const uint16_t kreader_ops[] = {
+#define Y(name, ...) IOP_##name,
+	INTERP_KREADERS(Y, 0)
+#undef Y
+};
+
 /* Index of @op in @list of @n ops, or -1. */
 static int index_of(const uint16_t *list, unsigned n, uintptr_t op)
 {
@@ -404,6 +411,9 @@ static unsigned pair_op(const struct unit *a, const struct unit *b)
 	if (b->e.op >= IOP_SIMPLE && y < INTERP_NSIMPLE) {
 		if (producer && b->e.op != IOP_S_MOVI && b->e.s == a->e.d)
 			return IOP_CHAINS_S + x * INTERP_NSIMPLE + y;
+		c = index_of(kreader_ops, INTERP_NKREADERS, b->e.op);
+		if (producer && c >= 0 && (uint32_t)b->e.k == a->e.d)
+			return IOP_CHAINS_K + x * INTERP_NKREADERS + (unsigned)c;
 		return IOP_PAIRS_S + x * INTERP_NSIMPLE + y;
 	}
 	c = index_of(cond_ops, INTERP_NCONDS, b->e.op);
@@ -507,7 +517,7 @@ static uint32_t pair_worth(unsigned op)
 
 	if (op >= IOP_CHAINS_S)
 		w++;
-	if ((op >= IOP_PAIRS_C && op < IOP_CHAINS_S) || op >= IOP_CHAINS_C)
+	if ((op >= IOP_PAIRS_C && op < IOP_CHAINS_S) || (op >= IOP_CHAINS_C && op < IOP_CHAINS_K))
 		w++;
 	return w;
 }
