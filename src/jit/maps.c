@@ -11,7 +11,7 @@
  *     bpf_map_update_elem and bpf_map_delete_elem helpers (the ones that
  *     read r1 as a struct hive_map) whose r1 is one map are recorded.
  *  2. jit_emit_map_call: for such a call,
- *       - lookup on a BPF_MAP_TYPE_ARRAY: inline
+ *       - lookup on a BPF_MAP_TYPE_ARRAY: inline, branch-free
  *         `idx < max_entries ? data + idx * stride : NULL`; in a checked
  *         run only when the array's value area is a static grant of the
  *         VM (so the helper would grant nothing either) and the key lies in
@@ -217,28 +217,31 @@ static bool array_granted(const struct jit_ctx *c, const struct hive_map *m)
 }
 
 /*
- * rax = idx < max_entries ? data + idx * stride : NULL, idx = *(u32 *)r2.
- * Returns the byte of the jump to the end to patch (the caller places the
- * slow path, if any, before patching).
+ * rax = idx < max_entries ? data + idx * stride : NULL, idx = *(u32 *)r2,
+ * without a branch (the address is formed in r10, then a cmov).
  */
-static uint32_t emit_array_lookup(struct jit_ctx *c, const struct hive_map *m)
+static void emit_array_lookup(struct jit_ctx *c, const struct hive_map *m)
 {
-	struct x86_mem key = mem_bd(RSI, 0);
-	uint32_t j_null, j_done;
+	struct x86_mem key = mem_bd(RSI, 0), slot;
+	uint32_t st = m->stride;
 
 	emit_load(c, 4, RAX, &key);                          /* eax = index */
-	emit_alu_ri(c, false, ALU_CMP, RAX, (int32_t)m->max_entries); /* cmp eax, max_entries */
-	j_null = emit_jcc8_fwd(c, CC_AE);                    /* jae: out of range */
-	if (!(m->stride & (m->stride - 1)))
-		emit_shift_ri(c, OP_W, SH_SHL, RAX, (uint8_t)__builtin_ctz(m->stride)); /* rax <<= log2 stride */
-	else
-		emit_imul_rri(c, true, RAX, RAX, (int32_t)m->stride); /* rax *= stride */
 	emit_mov_imm64(c, TMP, (uint64_t)(uintptr_t)m->data);  /* r11 = value area */
-	emit_alu_rr(c, true, ALU_ADD, RAX, TMP);             /* rax += r11 */
-	j_done = emit_jcc8_fwd(c, -1);                       /* jmp .done */
-	patch8_here(c, j_null);
-	emit_alu_rr(c, false, ALU_XOR, RAX, RAX);            /* .null: rax = 0 */
-	return j_done;
+	if (st == 1 || st == 2 || st == 4 || st == 8) {
+		slot = mem_bid(TMP, RAX, (unsigned)__builtin_ctz(st), 0);
+		emit_lea(c, true, TMP2, &slot);              /* r10 = r11 + rax * stride */
+	} else {
+		if (!(st & (st - 1))) {
+			emit_mov_rr(c, true, TMP2, RAX);
+			emit_shift_ri(c, OP_W, SH_SHL, TMP2, (uint8_t)__builtin_ctz(st)); /* r10 = rax << log2 stride */
+		} else {
+			emit_imul_rri(c, true, TMP2, RAX, (int32_t)st); /* r10 = rax * stride */
+		}
+		emit_alu_rr(c, true, ALU_ADD, TMP2, TMP);    /* r10 += r11 */
+	}
+	emit_alu_ri(c, false, ALU_CMP, RAX, (int32_t)m->max_entries); /* cmp eax, max_entries */
+	emit_mov_imm64_keepflags(c, RAX, 0);                 /* rax = NULL */
+	emit_cmov(c, true, CC_B, RAX, TMP2);                 /* in range: rax = r10 */
 }
 
 /* Checked run: jump to the returned byte's target unless r2 .. r2+4 lies
@@ -256,7 +259,7 @@ bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t p
 {
 	enum map_call_kind kind = map_call_kind(c, in);
 	struct hive_map *m = jit_mapcall_map(c, pc);
-	uint32_t j_slow, j_done, j_end;
+	uint32_t j_slow, j_end;
 	htab_lookup_fn fast;
 
 	if (!m || c->blind || kind == MC_NONE)
@@ -264,17 +267,16 @@ bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t p
 	if (kind == MC_LOOKUP && m->map_type == BPF_MAP_TYPE_ARRAY && m->max_entries &&
 	    m->stride && m->stride <= INT32_MAX) {
 		if (!c->checks) {
-			patch8_here(c, emit_array_lookup(c, m));
+			emit_array_lookup(c, m);
 			return true;
 		}
 		if (!array_granted(c, m))
 			return false;
 		j_slow = emit_key_in_frame(c);
-		j_done = emit_array_lookup(c, m);
+		emit_array_lookup(c, m);
 		j_end = emit_jcc8_fwd(c, -1);                    /* jmp .done */
 		patch8_here(c, j_slow);
 		emit_helper_generic(c, in, pc);                  /* .slow: the helper */
-		patch8_here(c, j_done);
 		patch8_here(c, j_end);
 		return true;
 	}
