@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -23,6 +24,35 @@
 #define PAGE 4096u
 
 static atomic_int use_procmem; /* process_vm_readv refused: use /proc/self/mem */
+
+/* This process's pid for process_vm_readv/writev, cached (a getpid() per
+ * copy doubled the cost of a bpf() map command); a fork resets it in the
+ * child, as obj.c does for its own pid. */
+static atomic_int self_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_reset(void)
+{
+	atomic_store(&self_pid, 0);
+}
+
+static void pid_init(void)
+{
+	pthread_atfork(NULL, NULL, pid_reset);
+}
+
+static pid_t probe_pid(void)
+{
+	pid_t pid;
+
+	pthread_once(&pid_once, pid_init);
+	pid = atomic_load(&self_pid);
+	if (!pid) {
+		pid = getpid();
+		atomic_store(&self_pid, pid);
+	}
+	return pid;
+}
 
 static int read_procmem(void *dst, const void *src, size_t len)
 {
@@ -55,7 +85,7 @@ int probe_mem(void *dst, const void *src, size_t len)
 	if ((uintptr_t)src + len < (uintptr_t)src)
 		return -EFAULT;
 	if (!atomic_load(&use_procmem)) {
-		n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+		n = process_vm_readv(probe_pid(), &local, 1, &remote, 1, 0);
 		if (n == (ssize_t)len)
 			return 0;
 		if (n >= 0 || errno == EFAULT)
@@ -73,7 +103,7 @@ int probe_write(void *dst, const void *src, size_t len)
 
 	if (!len)
 		return 0;
-	if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len)
+	if (process_vm_writev(probe_pid(), &local, 1, &remote, 1, 0) == (ssize_t)len)
 		return 0;
 	if (errno == EPERM || errno == ENOSYS) {
 		/* no cross-memory syscalls here: plain copy (callers' own buffers) */
