@@ -7,9 +7,11 @@
  * handler, and every handler ends by jumping to the next entry's. The
  * label table is generated from insn_def.h (one general handler per
  * opcode, a missing one is a compile error) plus the lists of interp.h:
- * specialised ops, simple three-address ops (DO_ macros below) and pairs
+ * specialised ops, simple three-address ops (EV_ macros below) and pairs
  * of them, each pair one handler, so that about half the instructions of
- * clang's output cost no dispatch of their own. With HIVE_INTERP_SWITCH
+ * clang's output cost no dispatch of their own. A chain (a pair whose second
+ * half reads the first one's result) hands the value over in a host
+ * register rather than through the register array (docs/interp.md). With HIVE_INTERP_SWITCH
  * defined the entries hold op numbers and the same handlers are cases of
  * one switch (make check's sanitizer build uses it, so both dispatch forms
  * are exercised); that build has no pairs (their hundreds of cases make
