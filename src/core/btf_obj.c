@@ -51,6 +51,8 @@ static int btf_attach(struct hive_obj *obj)
 	char msg[64];
 
 	b->def = obj_kind_area(obj);
+	if (b->btf)
+		return 0; /* BTF_LOAD parsed it already (obj_publish attaches) */
 	if (b->def->data_size > obj->hdr->payload_size)
 		return -EINVAL;
 	b->btf = btf_parse_msg(obj->base, b->def->data_size, msg, sizeof(msg));
@@ -678,6 +680,7 @@ static int btf_load(union bpf_attr *attr)
 	btf = NULL;
 	err = obj_publish(obj, fd);
 	if (err) {
+		btf_detach(obj);
 		close(fd);
 		obj_abandon(obj);
 		goto out;
