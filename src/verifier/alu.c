@@ -365,17 +365,57 @@ static int adjust_ptr_min_max_vals(struct venv *env, const struct hive_insn *ins
 	return 0;
 }
 
+/*
+ * dst &= C or dst |= C with dst in [-1, 0] (LLVM's select-to-mask: "x s>>=
+ * 63; x &= C"): as Linux 6.18 stable's maybe_fork_scalars, both values are
+ * explored. A pending path re-runs this instruction with dst = 0; this one
+ * goes on with dst = -1. The 64-bit range decides first, then the 32-bit one.
+ */
+static int maybe_fork_scalars(struct venv *env, const struct hive_insn *insn,
+			      struct reg_state *dst_reg)
+{
+	struct vstate *branch;
+	struct reg_state *regs;
+	bool alu32;
+
+	if (dst_reg->smin_value == -1 && dst_reg->smax_value == 0)
+		alu32 = false;
+	else if (dst_reg->s32_min_value == -1 && dst_reg->s32_max_value == 0)
+		alu32 = true;
+	else
+		return 0;
+	branch = push_stack(env, env->insn_idx, env->insn_idx, false);
+	if (!branch)
+		return env->stack_size > BPF_COMPLEXITY_LIMIT_JMP_SEQ ? -E2BIG : -ENOMEM;
+	regs = branch->frame[branch->curframe]->regs;
+	if (alu32) {
+		reg_mark32_known(&regs[insn->dst], 0);
+		reg_mark32_known(dst_reg, UINT64_MAX);
+	} else {
+		reg_mark_known(&regs[insn->dst], 0);
+		reg_mark_known(dst_reg, UINT64_MAX);
+	}
+	return 0;
+}
+
 /* dst = dst OP src (or imm) for scalars, after the safety checks. */
 static int adjust_scalar_min_max_vals(struct venv *env, const struct hive_insn *insn,
 				      struct reg_state *dst_reg, struct reg_state src_reg)
 {
 	bool alu32 = HIVE_CLASS(insn->code) != HIVE_ALU64;
+	uint8_t op = BPF_OP(insn->code);
+	int err;
 
 	if (!scalar_alu_computable(insn->code, &src_reg)) {
 		mark_reg_unknown_raw(env, dst_reg);
 		return 0;
 	}
-	scalar_alu(dst_reg, &src_reg, BPF_OP(insn->code), alu32);
+	if ((op == HIVE_AND || op == HIVE_OR) && tnum_is_const(src_reg.var_off)) {
+		err = maybe_fork_scalars(env, insn, dst_reg);
+		if (err)
+			return err;
+	}
+	scalar_alu(dst_reg, &src_reg, op, alu32);
 	return 0;
 }
 
