@@ -361,3 +361,13 @@ VCASE(ret_cgroup_skb_ptr, 8, -EINVAL, "At program exit the register R0 is not a 
 VCASE(ret_socket_any, 1, 0, "", HIVE_MOV64_IMM(0, -5), HIVE_EXIT_INSN())
 VCASE(ret_syscall_needs_sleepable, 31, -EINVAL, "Syscall programs can only be sleepable",
       HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN())
+/* x s>> 63 is 0 or -1; "& 7" forks the state (0 | 7), so "!= 3" is always taken */
+VCASE(scalar_fork_and_minus1_or_0, 1, 0, "",
+      HIVE_LDX_MEM(HIVE_W, 0, 1, 0), HIVE_ALU64_IMM(HIVE_LSH, 0, 32),
+      HIVE_ALU64_IMM(HIVE_ARSH, 0, 63), HIVE_ALU64_IMM(HIVE_AND, 0, 7),
+      HIVE_JMP_IMM(HIVE_JNE, 0, 3, 1), HIVE_LDX_MEM(HIVE_DW, 0, 0, 0), HIVE_EXIT_INSN())
+/* "| 8" forks too, and the 0 side re-runs the OR: 8, so the bad load is reached */
+VCASE(scalar_fork_or_reruns_insn, 1, -EACCES, "R0 invalid mem access 'scalar'",
+      HIVE_LDX_MEM(HIVE_W, 0, 1, 0), HIVE_ALU64_IMM(HIVE_LSH, 0, 32),
+      HIVE_ALU64_IMM(HIVE_ARSH, 0, 63), HIVE_ALU64_IMM(HIVE_OR, 0, 8),
+      HIVE_JMP_IMM(HIVE_JNE, 0, 8, 1), HIVE_LDX_MEM(HIVE_DW, 0, 0, 0), HIVE_EXIT_INSN())
