@@ -714,10 +714,8 @@ int prog_get_info(struct hive_prog *p, struct bpf_prog_info *info, uint32_t info
 	const void *jcode = NULL;
 	int err = 0;
 
-	if (p->vm && hive_vm_engine(p->vm) == HIVE_ENGINE_JIT) {
-		jlen = (uint32_t)p->vm->jit_size;
-		jcode = p->vm->jit_code;
-	}
+	if (p->vm && hive_vm_engine(p->vm) == HIVE_ENGINE_JIT)
+		jlen = jit_image_code(p->vm, &jcode);
 	memset(info, 0, sizeof(*info));
 	info->type = def->prog_type;
 	info->id = p->obj.id;

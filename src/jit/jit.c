@@ -564,6 +564,23 @@ void jit_free(struct hive_vm *vm)
 	vm->jit_call = NULL;
 }
 
+uint32_t jit_image_code(const struct hive_vm *vm, const void **code)
+{
+	const struct jit_hdr *h;
+	uint32_t start;
+
+	*code = NULL;
+	if (!vm || !vm->jit_code || !vm->jit_offsets || !vm->ninsns)
+		return 0;
+	h = vm->jit_code;
+	/* the first function's prologue sits just before the code of pc 0 */
+	start = vm->jit_offsets[0] - vm->jit_offsets[vm->ninsns + 1];
+	if (start >= h->code_size)
+		return 0;
+	*code = (const uint8_t *)vm->jit_code + start;
+	return h->code_size - start;
+}
+
 #else /* no backend for this host */
 
 int jit_compile(struct hive_vm *vm)
@@ -575,6 +592,13 @@ int jit_compile(struct hive_vm *vm)
 void jit_free(struct hive_vm *vm)
 {
 	(void)vm;
+}
+
+uint32_t jit_image_code(const struct hive_vm *vm, const void **code)
+{
+	(void)vm;
+	*code = NULL;
+	return 0;
 }
 
 #endif /* HIVE_JIT_X86_64 */

@@ -204,5 +204,10 @@ int vm_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5], 
  * -HIVE_ENOJIT on hosts without a backend. */
 int jit_compile(struct hive_vm *vm);
 void jit_free(struct hive_vm *vm);
+/* The program's machine code as bpf_prog_info.jited_prog_insns reports
+ * it: from the first function's prologue to the end of the stubs and
+ * shared routines (no image header, no entry trampoline). Returns the
+ * length and sets *code, or 0 (and *code NULL) when not JIT-compiled. */
+uint32_t jit_image_code(const struct hive_vm *vm, const void **code);
 
 #endif /* HIVE_VM_INTERNAL_H */
