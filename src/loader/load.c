@@ -451,19 +451,16 @@ static void explain_poison(struct hive_object *obj, struct hive_program *prog, c
 			 prog->name, prog->lpoisons[i].insn, prog->lpoisons[i].desc);
 }
 
-static void print_log_tail(const struct hive_program *prog, const char *log)
+/* The log of a refused program between libbpf's markers, as bpftool
+ * users know it. */
+static void print_load_log(const struct hive_object *obj, const struct hive_program *prog,
+			   const char *log)
 {
 	size_t n = strlen(log);
-	const char *start = log;
-	int lines = 0;
 
-	/* The last ~30 lines carry the verdict. */
-	for (start = log + n; start > log; start--)
-		if (start[-1] == '\n' && ++lines > 30)
-			break;
 	if (n)
-		hive_pr_warn("-- verifier log of '%s' (tail) --\n%s%s-- end of log --\n", prog->name, start,
-			     log[n - 1] == '\n' ? "" : "\n");
+		hive_pr_warn("%s: prog '%s': -- BEGIN PROG LOAD LOG --\n%s%s-- END PROG LOAD LOG --\n",
+			     obj->path, prog->name, log, log[n - 1] == '\n' ? "" : "\n");
 }
 
 /*
@@ -552,12 +549,13 @@ int prog_load(struct hive_object *obj, struct hive_program *prog)
 	if (fd < 0) {
 		const char *log = (const char *)(uintptr_t)attr.log_buf;
 
-		obj_warn(obj, "prog '%s' (section '%s', %u insns): load failed: %s", prog->name,
+		obj_warn(obj, "prog '%s' (section '%s', %u insns): BPF program load failed: %s", prog->name,
 			 prog->sec_name, prog->insn_cnt, hive_strerror(fd));
 		if (log) {
-			print_log_tail(prog, log);
+			print_load_log(obj, prog, log);
 			explain_poison(obj, prog, log);
 		}
+		obj_warn(obj, "prog '%s': failed to load: %d", prog->name, fd);
 	} else {
 		prog->fd = fd;
 		bind_rodata(obj, prog);

@@ -331,6 +331,19 @@ TEST(cli_prog_load_options)
 		"prog load plain.o /sys/fs/bpf/no/p");
 	CLI_ERR(&c, 255, "Error: no BPF file system found, not mounting it due to --nomount option\n",
 		"-n prog pin pinned /sys/fs/bpf/t/pass /sys/fs/bpf/no/p");
+	/* a refused program: its log between libbpf's markers, nothing pinned */
+	if (cli_compile(&c, "tests/cli/refused.bpf.c", "refused.o") == 0) {
+		cli_run(&c, "prog load refused.o /sys/fs/bpf/refused");
+		CHECK_EQ(c.status, 255);
+		CHECK(strstr(c.err, "refused.o: prog 'refused' (section 'xdp', 3 insns): "
+				    "BPF program load failed: Permission denied\n") != NULL);
+		CHECK(strstr(c.err, "refused.o: prog 'refused': -- BEGIN PROG LOAD LOG --\n0: R1=ctx() R10=fp0\n") != NULL);
+		CHECK(strstr(c.err, "R1 offset is outside of the packet\nprocessed 2 insns") != NULL);
+		CHECK(strstr(c.err, "-- END PROG LOAD LOG --\nrefused.o: prog 'refused': failed to load: -13\n") != NULL);
+		CHECK(cli_has_line(c.err, "Error: failed to load object file\n"));
+		cli_sh(&c, "ls fs/refused 2>&1 | wc -l");
+		CHECK_STR(c.out, "1\n");
+	}
 	/* -d: the full verifier log of each program on stderr, as bpftool -d */
 	cli_run(&c, "-d prog load plain.o /sys/fs/bpf/dbg");
 	CHECK_EQ(c.status, 0);
