@@ -3,8 +3,9 @@
 #
 #   make            library (static + shared), hive, hive-conformance, tests
 #   make demo       install missing packages, build, run the examples
-#   make check      install missing packages, build, run every test, then
-#                   again under ASan+UBSan with the switch-dispatch interpreter
+#   make check      install missing packages, build, fuzz each libFuzzer target
+#                   briefly, run every test, then again under ASan+UBSan with
+#                   the switch-dispatch interpreter
 #   make bench      benchmarks (interpreter / JIT / native / kernel)
 #   make fuzz       libFuzzer targets (clang)
 #   make clean
@@ -104,10 +105,14 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh $(BUILD)
 
-# The suite, then the suite again under ASan+UBSan with the switch-based
+# A short run of every libFuzzer target (object opening on the seed
+# corpus of real objects, interpreter against JIT, verifier safety), the
+# suite, then the suite again under ASan+UBSan with the switch-based
 # interpreter (so both dispatch builds are tested).
+CHECK_FUZZ_TIME ?= 20
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(CHECK_FUZZ_TIME)
 	$(Q)$(MAKE) --no-print-directory test
 	$(Q)$(MAKE) --no-print-directory test-asan
 
