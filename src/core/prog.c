@@ -706,6 +706,74 @@ static int copy_out(uint64_t uptr, uint32_t ulen, const void *src, uint32_t len)
 	return probe_write((void *)(uintptr_t)uptr, src, len);
 }
 
+/* Write entry @i (@size bytes: 4 or 8) of user array @uptr: 0 or -EFAULT. */
+static int put_elem(uint64_t uptr, uint32_t i, uint64_t v, uint32_t size)
+{
+	uint32_t v32 = (uint32_t)v;
+
+	return probe_write((void *)(uintptr_t)(uptr + (uint64_t)i * size),
+			   size == 8 ? (const void *)&v : (const void *)&v32, size);
+}
+
+/*
+ * The kernel's per-function JIT fields: jited_ksyms (u64 address of each
+ * function's first byte), jited_func_lens (u32 bytes of each function: up
+ * to the next function, the last one to the end of the reported code, so
+ * they add up to jited_prog_len) and jited_line_info (u64 address of the
+ * code of each line_info record's insn_off; a function's first record is
+ * its prologue, as the kernel's jited_linfo). Functions are pc 0 and the
+ * local call / callback targets, in pc order, as the kernel's subprogs.
+ * Counts are always the full ones; min(user count, full) entries are
+ * copied when the user pointer is set. Addresses are of this process's
+ * image. Programs not JIT-compiled report 0 functions and 0 lines.
+ */
+static int jit_info(const struct hive_prog *p, struct bpf_prog_info *info,
+		    const struct bpf_prog_info *u, uint32_t info_len, uint64_t base, uint32_t jlen)
+{
+	const struct hive_prog_def *def = p->def;
+	const struct bpf_line_info *li = (const void *)(p->obj.base + def->line_info_off);
+	uint32_t nf = 0, pc, i, prev = 0;
+	bool fs;
+	int64_t off;
+
+	info->jited_ksyms = u->jited_ksyms;
+	info->jited_func_lens = u->jited_func_lens;
+	info->jited_line_info = u->jited_line_info;
+	if (!jlen)
+		return 0;
+	for (pc = 0; pc < def->insn_cnt; pc++) {
+		off = jit_pc_code_offset(p->vm, pc, &fs);
+		if (off < 0 || !fs)
+			continue;
+		if (nf && info_len >= offsetof(struct bpf_prog_info, jited_func_lens) + 8 &&
+		    u->jited_func_lens && nf - 1 < u->nr_jited_func_lens &&
+		    put_elem(u->jited_func_lens, nf - 1, (uint64_t)off - prev, 4))
+			return -EFAULT;
+		if (info_len >= offsetof(struct bpf_prog_info, jited_ksyms) + 8 && u->jited_ksyms &&
+		    nf < u->nr_jited_ksyms && put_elem(u->jited_ksyms, nf, base + (uint64_t)off, 8))
+			return -EFAULT;
+		prev = (uint32_t)off;
+		nf++;
+	}
+	if (nf && info_len >= offsetof(struct bpf_prog_info, jited_func_lens) + 8 &&
+	    u->jited_func_lens && nf - 1 < u->nr_jited_func_lens &&
+	    put_elem(u->jited_func_lens, nf - 1, jlen - prev, 4))
+		return -EFAULT;
+	info->nr_jited_ksyms = nf;
+	info->nr_jited_func_lens = nf;
+	info->nr_jited_line_info = def->nr_line_info;
+	if (info_len < offsetof(struct bpf_prog_info, jited_line_info) + 8 || !u->jited_line_info)
+		return 0;
+	for (i = 0; i < def->nr_line_info && i < u->nr_jited_line_info; i++) {
+		off = jit_pc_code_offset(p->vm, li[i].insn_off, NULL);
+		if (off < 0)
+			off = 0;
+		if (put_elem(u->jited_line_info, i, base + (uint64_t)off, 8))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 int prog_get_info(struct hive_prog *p, struct bpf_prog_info *info, uint32_t info_len)
 {
 	struct bpf_prog_info u = *info; /* the caller's buffer pointers and sizes */
@@ -742,7 +810,10 @@ int prog_get_info(struct hive_prog *p, struct bpf_prog_info *info, uint32_t info
 		err = copy_out(u.map_ids, u.nr_map_ids * 4, prog_map_ids(p), def->nr_maps * 4);
 	if (err)
 		return -EFAULT;
-	return prog_btf_info(p, info, &u, info_len);
+	err = prog_btf_info(p, info, &u, info_len);
+	if (err)
+		return err;
+	return jit_info(p, info, &u, info_len, (uint64_t)(uintptr_t)jcode, jlen);
 }
 
 static int prog_info_cmd(struct hive_prog *p, union bpf_attr *attr)

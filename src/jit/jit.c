@@ -581,6 +581,29 @@ uint32_t jit_image_code(const struct hive_vm *vm, const void **code)
 	return h->code_size - start;
 }
 
+int64_t jit_pc_code_offset(const struct hive_vm *vm, uint32_t pc, bool *func_start)
+{
+	uint32_t start, at;
+	bool fs;
+
+	if (func_start)
+		*func_start = false;
+	if (!vm || !vm->jit_code || !vm->jit_offsets || !vm->ninsns || pc > vm->ninsns)
+		return -1;
+	start = vm->jit_offsets[0] - vm->jit_offsets[vm->ninsns + 1];
+	/* functions: pc 0 and the targets of local calls and callback lddws */
+	fs = pc < vm->ninsns && (pc == 0 || (vm->pc_flags &&
+					     (vm->pc_flags[pc] & (VM_PC_CALL | VM_PC_FUNC))));
+	at = vm->jit_offsets[pc];
+	if (fs)
+		at -= vm->jit_offsets[vm->ninsns + 1 + pc];
+	if (at < start)
+		return -1;
+	if (func_start)
+		*func_start = fs;
+	return at - start;
+}
+
 #else /* no backend for this host */
 
 int jit_compile(struct hive_vm *vm)
@@ -599,6 +622,15 @@ uint32_t jit_image_code(const struct hive_vm *vm, const void **code)
 	(void)vm;
 	*code = NULL;
 	return 0;
+}
+
+int64_t jit_pc_code_offset(const struct hive_vm *vm, uint32_t pc, bool *func_start)
+{
+	(void)vm;
+	(void)pc;
+	if (func_start)
+		*func_start = false;
+	return -1;
 }
 
 #endif /* HIVE_JIT_X86_64 */

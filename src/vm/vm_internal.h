@@ -209,5 +209,12 @@ void jit_free(struct hive_vm *vm);
  * shared routines (no image header, no entry trampoline). Returns the
  * length and sets *code, or 0 (and *code NULL) when not JIT-compiled. */
 uint32_t jit_image_code(const struct hive_vm *vm, const void **code);
+/* Offset, in the code jit_image_code() reports, of the code of @pc: for
+ * the first instruction of a function (pc 0, a bpf-to-bpf call or callback
+ * target) the start of its prologue, else the instruction's own code; @pc
+ * == ninsns gives the end of the last function's body. Returns the offset,
+ * or -1 when the program is not JIT-compiled or @pc is out of range. Sets
+ * *func_start (may be NULL) to whether @pc starts a function. */
+int64_t jit_pc_code_offset(const struct hive_vm *vm, uint32_t pc, bool *func_start);
 
 #endif /* HIVE_VM_INTERNAL_H */
