@@ -334,8 +334,11 @@ static int do_dump(int argc, char **argv)
 		argc--, argv++;
 	} else if (cli_is_prefix(src, "file")) {
 		btf = cli_btf_from_file(*argv);
-		if (!btf)
-			return p_err("failed to load BTF from %s: %s", *argv, hive_strerror(errno));
+		if (!btf) {
+			err = errno ? -errno : -EINVAL;   /* bpftool exits with the errno */
+			p_err("failed to load BTF from %s: %s", *argv, hive_strerror(err));
+			goto out;
+		}
 		argc--, argv++;
 	} else {
 		return p_err("unrecognized BTF source specifier: '%s'", src);
@@ -345,6 +348,7 @@ static int do_dump(int argc, char **argv)
 			argc--, argv++;
 			if (argc < 1) {
 				p_err("expecting value for 'format' option");
+				err = -EINVAL;
 				goto out;
 			}
 			if (!strcmp(*argv, "c")) {
@@ -353,24 +357,28 @@ static int do_dump(int argc, char **argv)
 				c_format = false;
 			} else {
 				p_err("unrecognized format specifier: '%s', possible values: raw, c", *argv);
+				err = -EINVAL;
 				goto out;
 			}
 			argc--, argv++;
 		} else {
 			p_err("unrecognized option: '%s'", *argv);
+			err = -EINVAL;
 			goto out;
 		}
 	}
 	if (have_id) {
 		btf = cli_btf_load_by_id(btf_id);
 		if (!btf) {
-			p_err("get btf by id (%u): %s", btf_id, hive_strerror(errno));
+			err = errno ? -errno : -EINVAL;
+			p_err("can't get BTF object by id (%u): %s", btf_id, hive_strerror(err));
 			goto out;
 		}
 	}
 	if (c_format) {
 		if (json_wtr) {
 			p_err("JSON output for C-syntax dump is not supported");
+			err = -ENOTSUP;
 			goto out;
 		}
 		err = cli_btf_dump_c(btf, stdout, roots, nroots);
@@ -381,7 +389,8 @@ static int do_dump(int argc, char **argv)
 	}
 out:
 	hive_btf__free(btf);
-	return err ? -1 : 0;
+	/* bpftool exits with -errno where it has one; hive's own codes: 255 */
+	return err < -1 && err > -4000 ? err : err ? -1 : 0;
 }
 
 /* ---- help --------------------------------------------------------------------------- */

@@ -108,21 +108,24 @@ TEST(cli_btf_dump_formats)
 	CHECK(CLI_PREFIX(c.out, "#ifndef __VMLINUX_H__\n#define __VMLINUX_H__\n\n"));
 	CHECK(strstr(c.out, "#endif /* __VMLINUX_H__ */\n") != NULL);
 	/* errors */
-	CLI_ERR(&c, 255, "Error: failed to load BTF from nofile: No such file or directory\n",
+	CLI_ERR(&c, 254, "Error: failed to load BTF from nofile: No such file or directory\n",
 		"btf dump file nofile");
 	cli_write(&c, "junk", "\x9f\xeb\x01\x00\x18\x00\x00\x00", 8);
 	cli_run(&c, "btf dump file junk");
 	CHECK_EQ(c.status, 255);
 	CHECK(cli_has_line(c.err, "Error: failed to load BTF from junk: Malformed BTF\n"));
-	CLI_ERR(&c, 255, "Error: unrecognized format specifier: 'd', possible values: raw, c\n",
+	CLI_ERR(&c, 234, "Error: unrecognized format specifier: 'd', possible values: raw, c\n",
 		"btf dump file plain.o format d");
-	CLI_ERR(&c, 255, "Error: unrecognized option: 'bogus'\n", "btf dump file plain.o bogus");
+	CLI_ERR(&c, 234, "Error: unrecognized option: 'bogus'\n", "btf dump file plain.o bogus");
 	CLI_ERR(&c, 255, "Error: unrecognized BTF source specifier: 'foo'\n", "btf dump foo 1");
-	CLI_ERR(&c, 255, "Error: expecting value for 'format' option\n", "btf dump file plain.o format");
+	CLI_ERR(&c, 234, "Error: expecting value for 'format' option\n", "btf dump file plain.o format");
 	CLI_ERR(&c, 255, "Error: can't parse x as ID\n", "btf dump id x");
 	cli_run(&c, "-j btf dump file plain.o format c");
 	CHECK_STR(c.out, "{\"error\":\"JSON output for C-syntax dump is not supported\"}\n");
-	CHECK_EQ(c.status, 255);
+	CHECK_EQ(c.status, 161);
+	/* exit codes are bpftool's: -errno where it has one */
+	CLI_ERR(&c, 254, "Error: can't get BTF object by id (999999): No such file or directory\n",
+		"btf dump id 999999");
 	/* maps and programs name their BTF by id */
 	CLI_OK(&c, "", "map create /sys/fs/bpf/m type hash key 4 value 4 entries 1 name m");
 	CLI_ERR(&c, 255, "Error: map has no BTF\n", "btf dump map pinned /sys/fs/bpf/m");
