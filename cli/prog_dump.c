@@ -50,7 +50,9 @@ struct prog_code {
 	struct bpf_prog_info info;
 	void *buf;                        /* xlated or jited bytes */
 	uint32_t len;
-	uint64_t *ksyms;                  /* --kernel: addresses of the JIT images */
+	uint64_t *ksyms;                  /* addresses of the JIT images (one per function) */
+	uint32_t *flens;                  /* jited: bytes of each function (nr_jited_func_lens) */
+	uint64_t *jlinfo;                 /* jited: address of each line_info record's code */
 	char **text;                      /* xlated: disassembly per pc (NULL: 2nd lddw slot) */
 	struct bpf_func_info *finfo;      /* nr info.nr_func_info, rec size info.func_info_rec_size */
 	struct bpf_line_info *linfo;
@@ -66,6 +68,8 @@ static void code_free(struct prog_code *c)
 			free(c->text[i]);
 	free(c->text);
 	free(c->ksyms);
+	free(c->flens);
+	free(c->jlinfo);
 	free(c->buf);
 	free(c->finfo);
 	free(c->linfo);
@@ -90,6 +94,10 @@ static int get_code(int fd, bool jited, struct prog_code *c)
 		c->linfo = calloc(first.nr_line_info, first.line_info_rec_size);
 	if (first.nr_jited_ksyms)
 		c->ksyms = calloc(first.nr_jited_ksyms, sizeof(uint64_t));
+	if (jited && first.nr_jited_func_lens)
+		c->flens = calloc(first.nr_jited_func_lens, sizeof(uint32_t));
+	if (jited && first.nr_jited_line_info && first.jited_line_info_rec_size == 8)
+		c->jlinfo = calloc(first.nr_jited_line_info, sizeof(uint64_t));
 	if (!c->buf)
 		return p_err("mem alloc failed");
 	memset(&c->info, 0, sizeof(c->info));
@@ -114,6 +122,15 @@ static int get_code(int fd, bool jited, struct prog_code *c)
 		c->info.nr_jited_ksyms = first.nr_jited_ksyms;
 		c->info.jited_ksyms = (uint64_t)(uintptr_t)c->ksyms;
 	}
+	if (c->flens) {
+		c->info.nr_jited_func_lens = first.nr_jited_func_lens;
+		c->info.jited_func_lens = (uint64_t)(uintptr_t)c->flens;
+	}
+	if (c->jlinfo) {
+		c->info.nr_jited_line_info = first.nr_jited_line_info;
+		c->info.jited_line_info_rec_size = 8;
+		c->info.jited_line_info = (uint64_t)(uintptr_t)c->jlinfo;
+	}
 	err = cli_obj_info(fd, &c->info, &len);
 	if (err)
 		return p_err("can't get prog info: %s", hive_strerror(err));
@@ -126,6 +143,10 @@ static int get_code(int fd, bool jited, struct prog_code *c)
 		c->info.nr_line_info = c->linfo ? first.nr_line_info : 0;
 	if (c->info.nr_jited_ksyms > first.nr_jited_ksyms || !c->ksyms)
 		c->info.nr_jited_ksyms = c->ksyms ? first.nr_jited_ksyms : 0;
+	if (c->info.nr_jited_func_lens > first.nr_jited_func_lens || !c->flens)
+		c->info.nr_jited_func_lens = c->flens ? first.nr_jited_func_lens : 0;
+	if (c->info.nr_jited_line_info > first.nr_jited_line_info || !c->jlinfo)
+		c->info.nr_jited_line_info = c->jlinfo ? first.nr_jited_line_info : 0;
 	if (c->info.btf_id && (c->finfo || c->linfo)) {
 		c->btf = cli_btf_load_by_id(c->info.btf_id);
 		if (!c->btf)
@@ -574,45 +595,79 @@ static int dump_visual(const struct prog_code *c, const struct prog_dump_opts *o
 /* ---- jited ------------------------------------------------------------------------------ */
 
 #if HAVE_CAPSTONE
-static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
+/*
+ * The line info records of function @f (libbpf's dissect_jited_func): the
+ * records whose code lies in [ksyms[f], ksyms[f] + flens[f]). Sets *first
+ * and returns their count (0 without usable jited line info).
+ */
+static uint32_t func_lines(const struct prog_code *c, uint32_t f, uint32_t *first)
 {
-	const uint8_t *code = c->buf;
-	size_t size = c->len;
-	uint64_t addr = 0;
-	cs_insn *insn;
-	csh cs;
+	uint64_t lo, hi;
+	uint32_t i, n = 0;
 
-	if (!c->len) {
-		p_info("no instructions returned");
-		return -1;
+	*first = 0;
+	if (!c->btf || !c->jlinfo || !c->ksyms || f >= c->info.nr_jited_ksyms ||
+	    c->info.nr_jited_line_info != c->info.nr_line_info)
+		return 0;
+	lo = c->ksyms[f];
+	hi = lo + c->flens[f];
+	for (i = 0; i < c->info.nr_jited_line_info; i++) {
+		if (c->jlinfo[i] < lo || c->jlinfo[i] >= hi)
+			continue;
+		if (!n)
+			*first = i;
+		n++;
 	}
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-		return p_err("can't initialize the disassembler");
-	cs_option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
-	insn = cs_malloc(cs);
-	if (!insn) {
-		cs_close(&cs);
-		return p_err("mem alloc failed");
-	}
-	if (json_wtr)
-		jw_start_array(json_wtr);
-	while (size) {
+	return n;
+}
+
+/* libbpf's bpf_prog_linfo__lfind_addr_func: the last record of the
+ * function (from @skip on) whose code starts at or before @addr. */
+static const struct bpf_line_info *line_at(const struct prog_code *c, uint32_t first, uint32_t n,
+					   uint64_t addr, uint32_t skip)
+{
+	uint32_t i;
+
+	if (skip >= n)
+		return NULL;
+	for (i = first + skip; i < first + n && addr >= c->jlinfo[i]; i++)
+		;
+	return i == first + skip ? NULL : line_rec(c, i - 1);
+}
+
+/* One function's bytes, as bpftool's disasm_print_insn. */
+static void dump_func(const struct prog_code *c, const struct prog_dump_opts *o, csh cs,
+		      cs_insn *insn, const uint8_t *code, uint32_t size, uint32_t f)
+{
+	uint32_t lfirst = 0, ln = func_lines(c, f, &lfirst), lskip = 0;
+	uint64_t addr = 0;
+	size_t left = size;
+
+	while (left) {
 		const uint8_t *at = code;
+		const struct bpf_line_info *l = NULL;
 		uint32_t pc = (uint32_t)addr, i, n;
 		const char *mn = "(bad)", *ops = "";
 
-		if (cs_disasm_iter(cs, &code, &size, &addr, insn)) {
+		if (ln) {
+			l = line_at(c, lfirst, ln, c->ksyms[f] + pc, lskip);
+			if (l)
+				lskip++;
+		}
+		if (cs_disasm_iter(cs, &code, &left, &addr, insn)) {
 			mn = insn->mnemonic;
 			ops = insn->op_str;
 			n = insn->size;
 		} else {
 			n = 1; /* skip one byte, as objdump's (bad) */
 			code++;
-			size--;
+			left--;
 			addr++;
 		}
 		if (json_wtr) {
 			jw_start_object(json_wtr);
+			if (l)
+				print_line(c, l, o->linum);
 			jw_name(json_wtr, "pc");
 			jw_printf(json_wtr, "\"0x%x\"", pc);
 			jw_string_field(json_wtr, "operation", mn);
@@ -637,12 +692,94 @@ static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
 			}
 			jw_end_object(json_wtr);
 		} else {
+			if (l)
+				print_line(c, l, o->linum);
 			printf("%4x:\t%-6s %s", pc, mn, ops);
 			if (o->opcodes) {
 				printf("\n\t");
 				for (i = 0; i < n; i++)
 					printf("%02x ", at[i]);
 			}
+			printf("\n");
+		}
+	}
+}
+
+/*
+ * bpftool's jited dump: with per-function lengths (nr_jited_func_lens),
+ * each function is preceded by its BTF prototype (func info) and its
+ * symbol name (kallsyms; hive's programs have none: the BTF function
+ * name), and source lines are printed at the addresses of
+ * jited_line_info. Without them, one flat listing.
+ */
+static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
+{
+	const uint8_t *code = c->buf;
+	uint32_t nf = c->info.nr_jited_func_lens, f, done = 0;
+	char sig[1024];
+	cs_insn *insn;
+	csh cs;
+
+	if (!c->len) {
+		p_info("no instructions returned");
+		return -1;
+	}
+	if (!c->flens || nf != c->info.nr_jited_ksyms)
+		nf = 0;
+	for (f = 0; f < nf; f++) {
+		if (c->flens[f] > c->len - done) {
+			nf = 0;         /* lengths that do not fit: one listing */
+			break;
+		}
+		done += c->flens[f];
+	}
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return p_err("can't initialize the disassembler");
+	cs_option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	insn = cs_malloc(cs);
+	if (!insn) {
+		cs_close(&cs);
+		return p_err("mem alloc failed");
+	}
+	if (json_wtr)
+		jw_start_array(json_wtr);
+	if (!nf)
+		dump_func(c, o, cs, insn, code, c->len, UINT32_MAX);
+	if (nf)
+		ksyms_load();
+	for (f = 0; f < nf; f++) {
+		const char *name = ksym_at(c->ksyms[f]);
+
+		sig[0] = '\0';
+		if (c->btf && f < c->info.nr_func_info) {
+			cli_btf_type_only(c->btf, func_rec(c, f)->type_id, sig, sizeof(sig));
+			if (!name) {
+				const struct btf_type *t = hive_btf__type_by_id(c->btf,
+									 func_rec(c, f)->type_id);
+
+				name = t ? hive_btf__name_by_offset(c->btf, t->name_off) : NULL;
+			}
+		}
+		if (!name)
+			name = "";
+		if (json_wtr) {
+			jw_start_object(json_wtr);
+			if (sig[0])
+				jw_string_field(json_wtr, "proto", sig);
+			jw_string_field(json_wtr, "name", name);
+			jw_name(json_wtr, "insns");
+			jw_start_array(json_wtr);
+		} else {
+			if (sig[0])
+				printf("%s:\n", sig);
+			printf("%s:\n", name);
+		}
+		dump_func(c, o, cs, insn, code, c->flens[f], f);
+		code += c->flens[f];
+		if (json_wtr) {
+			jw_end_array(json_wtr);
+			jw_end_object(json_wtr);
+		} else {
 			printf("\n");
 		}
 	}
