@@ -57,6 +57,10 @@ struct prog_code {
 	struct bpf_func_info *finfo;      /* nr info.nr_func_info, rec size info.func_info_rec_size */
 	struct bpf_line_info *linfo;
 	struct hive_btf *btf;
+	/* jited dumps of hive's own programs: the eBPF instruction of each block */
+	const struct prog_code *xl;       /* xlated code with text, or NULL */
+	uint32_t *ioff;                   /* ioff[pc]: code offset of insn pc */
+	uint32_t nio, next_insn;          /* entries of ioff; next to print */
 };
 
 static void code_free(struct prog_code *c)
@@ -70,6 +74,7 @@ static void code_free(struct prog_code *c)
 	free(c->ksyms);
 	free(c->flens);
 	free(c->jlinfo);
+	free(c->ioff);
 	free(c->buf);
 	free(c->finfo);
 	free(c->linfo);
@@ -636,8 +641,38 @@ static const struct bpf_line_info *line_at(const struct prog_code *c, uint32_t f
 }
 
 /* One function's bytes, as bpftool's disasm_print_insn. */
-static void dump_func(const struct prog_code *c, const struct prog_dump_opts *o, csh cs,
-		      cs_insn *insn, const uint8_t *code, uint32_t size, uint32_t f)
+/* The eBPF instructions whose code starts at or before image offset
+ * @at and were not printed yet (hive's programs only). */
+static void print_bpf(struct prog_code *c, uint32_t at)
+{
+	bool any = c->ioff && c->next_insn < c->nio && c->ioff[c->next_insn] <= at;
+	const char *t;
+
+	if (!any)
+		return;
+	if (json_wtr) {
+		jw_name(json_wtr, "xlated");
+		jw_start_array(json_wtr);
+	}
+	for (; c->next_insn < c->nio && c->ioff[c->next_insn] <= at; c->next_insn++) {
+		t = c->xl->text[c->next_insn];
+		if (!t)
+			continue;       /* second slot of an lddw */
+		if (json_wtr) {
+			char buf[300];
+
+			snprintf(buf, sizeof(buf), "%u: %s", c->next_insn, t);
+			jw_string(json_wtr, buf);
+		} else {
+			printf("; %u: %s\n", c->next_insn, t);
+		}
+	}
+	if (json_wtr)
+		jw_end_array(json_wtr);
+}
+
+static void dump_func(struct prog_code *c, const struct prog_dump_opts *o, csh cs,
+		      cs_insn *insn, const uint8_t *code, uint32_t size, uint32_t f, uint32_t base)
 {
 	uint32_t lfirst = 0, ln = func_lines(c, f, &lfirst), lskip = 0;
 	uint64_t addr = 0;
@@ -668,6 +703,7 @@ static void dump_func(const struct prog_code *c, const struct prog_dump_opts *o,
 			jw_start_object(json_wtr);
 			if (l)
 				print_line(c, l, o->linum);
+			print_bpf(c, base + pc);
 			jw_name(json_wtr, "pc");
 			jw_printf(json_wtr, "\"0x%x\"", pc);
 			jw_string_field(json_wtr, "operation", mn);
@@ -694,6 +730,7 @@ static void dump_func(const struct prog_code *c, const struct prog_dump_opts *o,
 		} else {
 			if (l)
 				print_line(c, l, o->linum);
+			print_bpf(c, base + pc);
 			printf("%4x:\t%-6s %s", pc, mn, ops);
 			if (o->opcodes) {
 				printf("\n\t");
@@ -712,7 +749,7 @@ static void dump_func(const struct prog_code *c, const struct prog_dump_opts *o,
  * name), and source lines are printed at the addresses of
  * jited_line_info. Without them, one flat listing.
  */
-static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
+static int dump_jited(struct prog_code *c, const struct prog_dump_opts *o)
 {
 	const uint8_t *code = c->buf;
 	uint32_t nf = c->info.nr_jited_func_lens, f, done = 0;
@@ -744,7 +781,7 @@ static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
 	if (json_wtr)
 		jw_start_array(json_wtr);
 	if (!nf)
-		dump_func(c, o, cs, insn, code, c->len, UINT32_MAX);
+		dump_func(c, o, cs, insn, code, c->len, UINT32_MAX, 0);
 	if (nf)
 		ksyms_load();
 	for (f = 0; f < nf; f++) {
@@ -774,7 +811,7 @@ static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
 				printf("%s:\n", sig);
 			printf("%s:\n", name);
 		}
-		dump_func(c, o, cs, insn, code, c->flens[f], f);
+		dump_func(c, o, cs, insn, code, c->flens[f], f, (uint32_t)(code - (const uint8_t *)c->buf));
 		code += c->flens[f];
 		if (json_wtr) {
 			jw_end_array(json_wtr);
@@ -790,13 +827,36 @@ static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
 	return 0;
 }
 #else
-static int dump_jited(const struct prog_code *c, const struct prog_dump_opts *o)
+static int dump_jited(struct prog_code *c, const struct prog_dump_opts *o)
 {
 	(void)c;
 	(void)o;
 	return p_err("No disassembler support (hive was built without libcapstone)");
 }
 #endif
+
+/*
+ * For a hive program: its xlated code and text in @xl and the code offset
+ * of each instruction in c->ioff (hive_prog_jited_insn_offsets). False
+ * (nothing to interleave, quietly) for programs without them.
+ */
+static bool interleave_prepare(int fd, struct prog_code *c, struct prog_code *xl)
+{
+	int n = hive_prog_jited_insn_offsets(fd, NULL, 0);
+
+	if (n <= 0)
+		return false;
+	c->ioff = calloc((size_t)n, sizeof(*c->ioff));
+	if (!c->ioff || hive_prog_jited_insn_offsets(fd, c->ioff, (uint32_t)n) != n ||
+	    get_code(fd, false, xl) || xl->len / 8 != (uint32_t)n || disasm_all(xl)) {
+		free(c->ioff);
+		c->ioff = NULL;
+		code_free(xl);
+		return false;
+	}
+	c->nio = (uint32_t)n;
+	return true;
+}
 
 int prog_dump(int fd, const struct prog_dump_opts *o)
 {
@@ -828,7 +888,15 @@ int prog_dump(int fd, const struct prog_dump_opts *o)
 		if (json_wtr)
 			jw_null(json_wtr);
 	} else if (o->jited) {
+		struct prog_code xl;
+
+		/* hive's own programs: interleave the eBPF instructions */
+		memset(&xl, 0, sizeof(xl));
+		if (!cli_kernel() && interleave_prepare(fd, &c, &xl))
+			c.xl = &xl;
 		err = dump_jited(&c, o);
+		if (c.xl)
+			code_free(&xl);
 	} else {
 		if (o->visual)
 			c.info.nr_jited_ksyms = 0; /* graphs name no JIT images, as bpftool */

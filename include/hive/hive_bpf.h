@@ -118,6 +118,21 @@ HIVE_API int hive_map_get_fd_by_id(uint32_t id);
  * bytes written. For maps, @p info is a struct bpf_map_info.
  */
 HIVE_API int hive_obj_get_info_by_fd(int fd, void *info, uint32_t *info_len);
+/**
+ * @brief Where the code of each instruction of a JIT-compiled hive
+ * program lies (a hive extension of BPF_OBJ_GET_INFO_BY_FD's jited fields).
+ * @param prog_fd a hive program handle.
+ * @param offs out: offs[pc] is the byte offset, in the code
+ *   bpf_prog_info.jited_prog_insns reports, where the code of xlated
+ *   instruction pc starts (the first instruction of a function: its
+ *   prologue, as jited_ksyms); the second slot of an lddw repeats the
+ *   first's. min(@p cnt, instruction count) entries are written; may be
+ *   NULL when @p cnt is 0.
+ * @param cnt entries of @p offs.
+ * @return the program's instruction count, -EBADF/-EINVAL for a handle
+ *   that is not a hive program, -HIVE_ENOJIT when it is not JIT-compiled.
+ */
+HIVE_API int hive_prog_jited_insn_offsets(int prog_fd, uint32_t *offs, uint32_t cnt);
 
 /**
  * @brief The directory that plays bpffs for hive (created if missing).

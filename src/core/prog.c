@@ -816,6 +816,40 @@ int prog_get_info(struct hive_prog *p, struct bpf_prog_info *info, uint32_t info
 	return jit_info(p, info, &u, info_len, (uint64_t)(uintptr_t)jcode, jlen);
 }
 
+int hive_prog_jited_insn_offsets(int prog_fd, uint32_t *offs, uint32_t cnt)
+{
+	struct hive_prog *p;
+	uint32_t pc, n;
+	int64_t off;
+	int err;
+
+	if (cnt && !offs)
+		return -EINVAL;
+	err = prog_from_fd(prog_fd, &p);
+	if (err)
+		return err;
+	n = p->def->insn_cnt;
+	err = (int)n;
+	if (!p->vm || hive_vm_engine(p->vm) != HIVE_ENGINE_JIT || n > INT32_MAX) {
+		err = -HIVE_ENOJIT;
+		goto out;
+	}
+	for (pc = 0; pc < n && pc < cnt; pc++) {
+		off = jit_pc_code_offset(p->vm, pc, NULL);
+		if (off < 0) {
+			err = -HIVE_ENOJIT;
+			goto out;
+		}
+		offs[pc] = (uint32_t)off;
+		if (p->insns[pc].code == (HIVE_LD | HIVE_IMM | HIVE_DW) && pc + 1 < n &&
+		    ++pc < cnt)
+			offs[pc] = (uint32_t)off;       /* lddw's second slot */
+	}
+out:
+	obj_put(&p->obj);
+	return err;
+}
+
 static int prog_info_cmd(struct hive_prog *p, union bpf_attr *attr)
 {
 	unsigned char buf[sizeof(struct bpf_prog_info)];

@@ -7,6 +7,7 @@
  * kernel by bpftool gives the counts and user-buffer rules to match.
  */
 #include <linux/bpf.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,24 @@ TEST(jited_info_fields)
 		bad.jited_line_info = (uint64_t)(uintptr_t)h.linfo;
 		CHECK(get_info(false, fd, &bad) != 0);
 	}
+	/* the offsets of each instruction's code (hive extension) */
+	{
+		uint32_t offs[MAXL * 2];
+		int n = hive_prog_jited_insn_offsets(fd, offs, MAXL * 2);
+
+		CHECK(n > 0 && n <= MAXL * 2);
+		for (i = 0; n > 0 && i < (uint32_t)n && i < MAXL * 2; i++) {
+			CHECK(offs[i] < sum);
+			if (i)
+				CHECK(offs[i] >= offs[i - 1]);
+		}
+		for (i = 0; i < h.info.nr_line_info && n > 0; i++)
+			CHECK(h.lines[i].insn_off < (uint32_t)n &&
+			      h.linfo[i] == h.ksyms[0] + offs[h.lines[i].insn_off]);
+		CHECK_EQ(hive_prog_jited_insn_offsets(fd, NULL, 0), n);
+		CHECK_EQ(hive_prog_jited_insn_offsets(fd, NULL, 1), -EINVAL);
+		CHECK(hive_prog_jited_insn_offsets(-1, offs, 1) < 0);
+	}
 	close(fd);
 
 	/* the kernel, same object: same counts and the same buffer rules */
@@ -187,15 +206,19 @@ TEST(jited_dump_functions_and_lines)
 	}
 	REQUIRE(c.status == 0);
 	/* bpftool's layout: prototype line, name line, then the code */
+	/* hive's programs: the eBPF instruction before its block */
 	p = strstr(c.out, "int pass(struct xdp_md * ctx):\npass:\n; int pass(struct xdp_md *ctx)\n"
-			  "   0:\t");
+			  "; 0: (bf) r6 = r1\n   0:\t");
 	CHECK(p != NULL);
 	q = strstr(c.out, "\n\nint twice(int x):\ntwice:\n"
-			  "; static __attribute__((noinline)) int twice(int x)\n   0:\t");
+			  "; static __attribute__((noinline)) int twice(int x)\n; ");
 	CHECK(q != NULL);
 	CHECK(p && q && q > p);
 	CHECK(q && strstr(q, "\n; return x * 2;\n") != NULL);
 	CHECK(strstr(c.out, "\n; if (n)\n") != NULL);
+	CHECK(strstr(c.out, "; 7: (18) r1 = map[id:") != NULL);
+	CHECK(strstr(c.out, "call bpf_map_lookup_elem#1\n") != NULL);
+	CHECK(q && strstr(q, ": (95) exit\n") != NULL);
 	CHECK(strstr(c.out, "; return twice(ctx->rx_queue_index + 1); /* XDP_PASS on queue 0 */\n")
 	      != NULL);
 	cli_run(&c, "prog dump jited pinned %s/fs/t/p/pass linum", c.dir);
@@ -205,8 +228,8 @@ TEST(jited_dump_functions_and_lines)
 	cli_run(&c, "-j prog dump jited pinned %s/fs/t/p/pass opcodes", c.dir);
 	CHECK(c.status == 0);
 	CHECK(strstr(c.out, "[{\"proto\":\"int pass(struct xdp_md * ctx)\",\"name\":\"pass\","
-			    "\"insns\":[{\"src\":\"int pass(struct xdp_md *ctx)\",\"pc\":\"0x0\","
-			    "\"operation\":") != NULL);
+			    "\"insns\":[{\"src\":\"int pass(struct xdp_md *ctx)\","
+			    "\"xlated\":[\"0: (bf) r6 = r1\"],\"pc\":\"0x0\",\"operation\":") != NULL);
 	CHECK(strstr(c.out, "{\"proto\":\"int twice(int x)\",\"name\":\"twice\",\"insns\":[") != NULL);
 	CHECK(strstr(c.out, "\"opcodes\":[\"0x") != NULL);
 	cli_fini(&c);
