@@ -37,15 +37,6 @@ static const uint32_t types[] = {
 /* The vgen maps, created once in a private hive fs. */
 static int setup(void)
 {
-	static const struct { uint32_t type, key, value, entries, flags; } defs[VT_NMAPS] = {
-		[VT_MAP_HASH]       = { BPF_MAP_TYPE_HASH, 4, 8, 16, 0 },
-		[VT_MAP_ARRAY]      = { BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0 },
-		[VT_MAP_ARRAY48]    = { BPF_MAP_TYPE_ARRAY, 4, 48, 1, 0 },
-		[VT_MAP_RINGBUF]    = { BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0 },
-		[VT_MAP_PERF]       = { BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 2, 0 },
-		[VT_MAP_PROG_ARRAY] = { BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0 },
-		[VT_MAP_RDONLY]     = { BPF_MAP_TYPE_ARRAY, 4, 8, 1, BPF_F_RDONLY_PROG },
-	};
 	static char dir[] = "/tmp/hive-fuzz-vsafety-XXXXXX";
 	union bpf_attr a;
 
@@ -55,12 +46,7 @@ static int setup(void)
 	setenv("HIVE_VM_CHECKS", "1", 1);
 	setenv("HIVE_ENGINE", "interp", 1);
 	for (int i = 0; i < VT_NMAPS; i++) {
-		memset(&a, 0, sizeof(a));
-		a.map_type = defs[i].type;
-		a.key_size = defs[i].key;
-		a.value_size = defs[i].value;
-		a.max_entries = defs[i].entries;
-		a.map_flags = defs[i].flags;
+		vt_map_attr(i, &a);
 		vt_map_fd[i] = hive_bpf(BPF_MAP_CREATE, &a, sizeof(a));
 		if (vt_map_fd[i] < 0)
 			return -1;

@@ -16,20 +16,6 @@
 int vt_map_fd[VT_NMAPS];
 static int maps_in_kernel;
 
-struct vt_map_def {
-	uint32_t type, key, value, entries, flags;
-};
-
-static const struct vt_map_def defs[VT_NMAPS] = {
-	[VT_MAP_HASH]       = { BPF_MAP_TYPE_HASH, 4, 8, 16, 0 },
-	[VT_MAP_ARRAY]      = { BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0 },
-	[VT_MAP_ARRAY48]    = { BPF_MAP_TYPE_ARRAY, 4, 48, 1, 0 },
-	[VT_MAP_RINGBUF]    = { BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0 },
-	[VT_MAP_PERF]       = { BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 2, 0 },
-	[VT_MAP_PROG_ARRAY] = { BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0 },
-	[VT_MAP_RDONLY]     = { BPF_MAP_TYPE_ARRAY, 4, 8, 1, BPF_F_RDONLY_PROG },
-};
-
 int vt_maps_open(void)
 {
 	union bpf_attr attr;
@@ -41,12 +27,7 @@ int vt_maps_open(void)
 			vt_map_fd[i] = 1000 + i;
 			continue;
 		}
-		memset(&attr, 0, sizeof(attr));
-		attr.map_type = defs[i].type;
-		attr.key_size = defs[i].key;
-		attr.value_size = defs[i].value;
-		attr.max_entries = defs[i].entries;
-		attr.map_flags = defs[i].flags;
+		vt_map_attr(i, &attr);
 		vt_map_fd[i] = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
 		if (vt_map_fd[i] < 0)
 			return -errno;
@@ -61,12 +42,7 @@ int vt_maps_open_hive(void)
 
 	maps_in_kernel = 0;
 	for (i = 0; i < VT_NMAPS; i++) {
-		memset(&attr, 0, sizeof(attr));
-		attr.map_type = defs[i].type;
-		attr.key_size = defs[i].key;
-		attr.value_size = defs[i].value;
-		attr.max_entries = defs[i].entries;
-		attr.map_flags = defs[i].flags;
+		vt_map_attr(i, &attr);
 		vt_map_fd[i] = hive_bpf(BPF_MAP_CREATE, &attr, sizeof(attr));
 		if (vt_map_fd[i] < 0)
 			return vt_map_fd[i];
@@ -90,13 +66,16 @@ int vt_resolve_map(void *ctx, int kind, int32_t ref, struct hive_verify_map *out
 	(void)ctx;
 	(void)kind;
 	for (i = 0; i < VT_NMAPS; i++) {
+		union bpf_attr attr;
+
 		if (vt_map_fd[i] != ref)
 			continue;
-		out->map_type = defs[i].type;
-		out->key_size = defs[i].key;
-		out->value_size = defs[i].value;
-		out->max_entries = defs[i].entries;
-		out->map_flags = defs[i].flags;
+		vt_map_attr(i, &attr);
+		out->map_type = attr.map_type;
+		out->key_size = attr.key_size;
+		out->value_size = attr.value_size;
+		out->max_entries = attr.max_entries;
+		out->map_flags = attr.map_flags;
 		out->id = (uint32_t)i + 1;
 		out->spin_lock_off = -1;
 		out->timer_off = -1;

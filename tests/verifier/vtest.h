@@ -10,8 +10,10 @@
 #ifndef HIVE_TESTS_VTEST_H
 #define HIVE_TESTS_VTEST_H
 
+#include <linux/bpf.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hive/hive_insn.h"
 #include "hive/hive_verifier.h"
@@ -26,6 +28,28 @@ enum {
 	VT_MAP_RDONLY,      /* array, value 8, BPF_F_RDONLY_PROG */
 	VT_NMAPS
 };
+
+/* The attributes of map @idx for BPF_MAP_CREATE (one table for the tests
+ * and the fuzz targets). */
+static inline void vt_map_attr(int idx, union bpf_attr *attr)
+{
+	static const struct { uint32_t type, key, value, entries, flags; } defs[VT_NMAPS] = {
+		[VT_MAP_HASH]       = { BPF_MAP_TYPE_HASH, 4, 8, 16, 0 },
+		[VT_MAP_ARRAY]      = { BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0 },
+		[VT_MAP_ARRAY48]    = { BPF_MAP_TYPE_ARRAY, 4, 48, 1, 0 },
+		[VT_MAP_RINGBUF]    = { BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0 },
+		[VT_MAP_PERF]       = { BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 2, 0 },
+		[VT_MAP_PROG_ARRAY] = { BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0 },
+		[VT_MAP_RDONLY]     = { BPF_MAP_TYPE_ARRAY, 4, 8, 1, BPF_F_RDONLY_PROG },
+	};
+
+	memset(attr, 0, sizeof(*attr));
+	attr->map_type = defs[idx].type;
+	attr->key_size = defs[idx].key;
+	attr->value_size = defs[idx].value;
+	attr->max_entries = defs[idx].entries;
+	attr->map_flags = defs[idx].flags;
+}
 
 /* fds of the maps (kernel) or -1; a fake fd numbering when no kernel */
 extern int vt_map_fd[VT_NMAPS];
