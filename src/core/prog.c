@@ -724,7 +724,7 @@ static int put_elem(uint64_t uptr, uint32_t i, uint64_t v, uint32_t size)
  * its prologue, as the kernel's jited_linfo). Functions are pc 0 and the
  * local call / callback targets, in pc order, as the kernel's subprogs.
  * Counts are always the full ones; min(user count, full) entries are
- * copied when the user pointer is set. Addresses are of this process's
+ * copied (a user count with a NULL pointer is EFAULT, as the kernel's). Addresses are of this process's
  * image. Programs not JIT-compiled report 0 functions and 0 lines.
  */
 static int jit_info(const struct hive_prog *p, struct bpf_prog_info *info,
@@ -746,23 +746,23 @@ static int jit_info(const struct hive_prog *p, struct bpf_prog_info *info,
 		if (off < 0 || !fs)
 			continue;
 		if (nf && info_len >= offsetof(struct bpf_prog_info, jited_func_lens) + 8 &&
-		    u->jited_func_lens && nf - 1 < u->nr_jited_func_lens &&
+		    nf - 1 < u->nr_jited_func_lens &&
 		    put_elem(u->jited_func_lens, nf - 1, (uint64_t)off - prev, 4))
 			return -EFAULT;
-		if (info_len >= offsetof(struct bpf_prog_info, jited_ksyms) + 8 && u->jited_ksyms &&
+		if (info_len >= offsetof(struct bpf_prog_info, jited_ksyms) + 8 &&
 		    nf < u->nr_jited_ksyms && put_elem(u->jited_ksyms, nf, base + (uint64_t)off, 8))
 			return -EFAULT;
 		prev = (uint32_t)off;
 		nf++;
 	}
 	if (nf && info_len >= offsetof(struct bpf_prog_info, jited_func_lens) + 8 &&
-	    u->jited_func_lens && nf - 1 < u->nr_jited_func_lens &&
+	    nf - 1 < u->nr_jited_func_lens &&
 	    put_elem(u->jited_func_lens, nf - 1, jlen - prev, 4))
 		return -EFAULT;
 	info->nr_jited_ksyms = nf;
 	info->nr_jited_func_lens = nf;
 	info->nr_jited_line_info = def->nr_line_info;
-	if (info_len < offsetof(struct bpf_prog_info, jited_line_info) + 8 || !u->jited_line_info)
+	if (info_len < offsetof(struct bpf_prog_info, jited_line_info) + 8)
 		return 0;
 	for (i = 0; i < def->nr_line_info && i < u->nr_jited_line_info; i++) {
 		off = jit_pc_code_offset(p->vm, li[i].insn_off, NULL);

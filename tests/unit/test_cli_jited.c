@@ -139,6 +139,10 @@ TEST(jited_info_fields)
 		bad.jited_line_info_rec_size = 4;
 		bad.jited_line_info = (uint64_t)(uintptr_t)h.linfo;
 		CHECK(get_info(false, fd, &bad) != 0);
+		/* a count with no buffer is EFAULT (kernel, checked below) */
+		memset(&bad, 0, sizeof(bad));
+		bad.nr_jited_ksyms = 2;
+		CHECK(get_info(false, fd, &bad) != 0);
 	}
 	/* the offsets of each instruction's code (hive extension) */
 	{
@@ -186,6 +190,9 @@ TEST(jited_info_fields)
 		CHECK(read_jinfo(true, fd, 1, &trunc) == 0);
 		CHECK_EQ(trunc.info.nr_jited_ksyms, 2);
 		CHECK_EQ(trunc.ksyms[1], 0);
+		memset(&trunc.info, 0, sizeof(trunc.info));
+		trunc.info.nr_jited_ksyms = 2;
+		CHECK(get_info(true, fd, &trunc.info) != 0);
 		close(fd);
 	}
 	path[strlen(path) - strlen("/p/pass")] = '\0';

@@ -225,9 +225,12 @@ TEST(cli_prog_dump)
 	cli_run(&c, "prog dump jited pinned /sys/fs/bpf/t/pass");
 	if (c.status == 0) {
 		/* the program's own code from its prologue: no image header */
-		CHECK(CLI_PREFIX(c.out, "   0:\tpushq  %rbx\n"));
+		CHECK(CLI_PREFIX(c.out, "int pass(struct xdp_md * ctx):\npass:\n"
+				      "; int pass(struct xdp_md *ctx)\n; 0: (bf) r6 = r1\n"
+				      "   0:\tpushq  %rbx\n"));
 		cli_run(&c, "-j prog dump jited pinned /sys/fs/bpf/t/pass opcodes");
-		CHECK(CLI_PREFIX(c.out, "[{\"pc\":\"0x0\",\"operation\":\""));
+		CHECK(CLI_PREFIX(c.out, "[{\"proto\":\"int pass(struct xdp_md * ctx)\",\"name\":"
+				      "\"pass\",\"insns\":[{\"src\":"));
 		CHECK(strstr(c.out, "\"opcodes\":[\"0x") != NULL);
 	} else {
 		CHECK(strstr(c.err, "No disassembler support") != NULL);
