@@ -31,7 +31,7 @@
 #define ROUNDS 64
 #define REPEAT 5000
 #define BATCHES 5
-#define NINSNS (5 + KEYS * 7 + 4)
+#define NINSNS (5 + KEYS * 8 + 4)
 
 typedef long (*bpf_fn)(int cmd, union bpf_attr *attr);
 
@@ -80,7 +80,10 @@ static double cpu_ns(void)
 }
 
 /* r7 = 0; r8 = ROUNDS; do { for k in 0..15: *(fp-4) = k; if lookup(map,
- * fp-4) r7 += 1; } while (--r8); return r7 */
+ * fp-4) r7 += 1; } while (--r8); return r7. With var_key the key is
+ * stored from r9 (hive's JIT folds constant keys of array lookups). */
+static bool var_key;
+
 static int build(struct hive_insn *p, int map_fd)
 {
 	int n = 0;
@@ -90,7 +93,12 @@ static int build(struct hive_insn *p, int map_fd)
 	p[n++] = HIVE_MOV64_IMM(7, 0);
 	p[n++] = HIVE_MOV64_IMM(8, ROUNDS);
 	for (int k = 0; k < KEYS; k++) {
-		p[n++] = HIVE_ST_MEM(HIVE_W, 10, -4, k);
+		if (var_key) {   /* the key comes from a register: no constant to fold */
+			p[n++] = HIVE_MOV64_IMM(9, k);
+			p[n++] = HIVE_STX_MEM(HIVE_W, 10, 9, -4);
+		} else {
+			p[n++] = HIVE_ST_MEM(HIVE_W, 10, -4, k);
+		}
 		p[n++] = HIVE_MOV64_REG(1, 6);
 		p[n++] = HIVE_MOV64_REG(2, 10);
 		p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 2, -4);
@@ -99,7 +107,7 @@ static int build(struct hive_insn *p, int map_fd)
 		p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 7, 1);
 	}
 	p[n++] = HIVE_ALU64_IMM(HIVE_SUB, 8, 1);
-	p[n++] = HIVE_JMP_IMM(HIVE_JNE, 8, 0, -(KEYS * 7 + 2));
+	p[n++] = HIVE_JMP_IMM(HIVE_JNE, 8, 0, -(KEYS * (var_key ? 8 : 7) + 2));
 	p[n++] = HIVE_MOV64_REG(0, 7);
 	p[n++] = HIVE_EXIT_INSN();
 	return n;
@@ -252,6 +260,10 @@ int main(void)
 	printf("unchk/kern: lookups per second of the unchecked JIT over the kernel's\n\n");
 	printf("%-6s %13s %13s %13s %13s %9s\n", "map", "hive-jit", "hive-interp", "jit-unchecked",
 	       "kernel", "unchk/kern");
+	row("array", BPF_MAP_TYPE_ARRAY);
+	row("hash", BPF_MAP_TYPE_HASH);
+	var_key = true;
+	printf("key stored from a register:\n");
 	row("array", BPF_MAP_TYPE_ARRAY);
 	row("hash", BPF_MAP_TYPE_HASH);
 	return 0;

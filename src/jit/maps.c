@@ -21,6 +21,8 @@
  *         map->ops->lookup), of map_update_elem / map_delete_elem, with no
  *         helper argument checks (verified code) and no run->err test (none
  *         of these can stop a run).
+ *     An array key that is a constant stored to the stack in the same
+ *     block (unchecked runs) folds the lookup to the element's address.
  *     Constant blinding keeps the generic path (no map-derived constants
  *     in the code).
  * Results are the helper's exactly: same pointer, same NULL, same return
@@ -255,6 +257,66 @@ static uint32_t emit_key_in_frame(struct jit_ctx *c)
 	return emit_jcc8_fwd(c, CC_A);                       /* ja .slow */
 }
 
+/*
+ * The key of the call at @pc when it is a constant written to the stack in
+ * the same basic block, the pattern clang emits for `u32 k = 3;
+ * lookup(&map, &k)`: `*(u32 *)(r10 + off) = K`, then `r2 = r10; r2 += off`,
+ * with nothing between that could change r2 or the slot (no other write
+ * of r2, no store that is not a stack store to other bytes, no atomic, no
+ * call). Unchecked runs only: verified code cannot reach the call in
+ * another state. Returns true and sets *key.
+ */
+static bool const_stack_key(const struct jit_ctx *c, uint32_t pc, uint32_t *key)
+{
+	enum { WANT_ADD, WANT_MOV, WANT_STORE } want = WANT_ADD;
+	int16_t off = 0;
+	uint32_t q;
+
+	if (c->checks || (c->pcflags[pc] & JF_TARGET))
+		return false;
+	for (q = pc; q-- > 0;) {
+		const struct hive_insn *in = &c->insns[q];
+		uint8_t cls = HIVE_CLASS(in->code);
+
+		if (c->pcflags[q] & JF_LDDW2)
+			continue;
+		if (cls == HIVE_JMP || cls == HIVE_JMP32)
+			return false;                /* calls, exits, branches end the scan */
+		if (cls == HIVE_ST || cls == HIVE_STX) {
+			static const uint8_t bytes[4] = { 4, 2, 1, 8 };   /* W, H, B, DW */
+			int32_t lo = in->off, hi = lo + bytes[(in->code >> 3) & 3];
+
+			if ((in->code & 0xe0) != HIVE_MEM || in->dst != 10 || want == WANT_ADD)
+				return false;        /* atomics, stores through other pointers,
+						      * stores after r2 is formed (offset unknown yet) */
+			if (want == WANT_STORE && cls == HIVE_ST && in->off == off &&
+			    (in->code & 0x18) == HIVE_W) {
+				*key = (uint32_t)in->imm;   /* *(u32 *)(r10 + off) = K */
+				return true;
+			}
+			if (hi > off && lo < off + 4)
+				return false;        /* another write to the key's bytes */
+		} else if (in->dst == 2 && cls != HIVE_LD) {
+			if (want == WANT_ADD && in->code == (HIVE_ALU64 | HIVE_ADD | HIVE_K)) {
+				off = (int16_t)in->imm;     /* r2 += off */
+				if (in->imm != off || off > -4 || off < -HIVE_STACK_SIZE)
+					return false;
+				want = WANT_MOV;
+			} else if (want == WANT_MOV && in->code == (HIVE_ALU64 | HIVE_MOV | HIVE_X) &&
+				   in->src == 10 && in->off == 0) {
+				want = WANT_STORE;          /* r2 = r10 */
+			} else {
+				return false;
+			}
+		} else if (cls == HIVE_LD && (in->code != (HIVE_LD | HIVE_DW | HIVE_IMM) || in->dst == 2)) {
+			return false;                /* lddw r2, LD_ABS/LD_IND (scratch r1-r5) */
+		}
+		if (c->pcflags[q] & JF_TARGET)
+			return false;                /* the block starts here */
+	}
+	return false;
+}
+
 bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 {
 	enum map_call_kind kind = map_call_kind(c, in);
@@ -267,7 +329,13 @@ bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t p
 	if (kind == MC_LOOKUP && m->map_type == BPF_MAP_TYPE_ARRAY && m->max_entries &&
 	    m->stride && m->stride <= INT32_MAX) {
 		if (!c->checks) {
-			emit_array_lookup(c, m);
+			uint32_t k;
+
+			if (const_stack_key(c, pc, &k))          /* rax = the element or NULL */
+				emit_mov_imm64(c, RAX, k < m->max_entries ?
+					       (uint64_t)(uintptr_t)m->data + (uint64_t)k * m->stride : 0);
+			else
+				emit_array_lookup(c, m);
 			return true;
 		}
 		if (!array_granted(c, m))
