@@ -266,72 +266,85 @@ TEST(jit_map_lookup_checked_edges)
 	maps_close(&e);
 }
 
-/* The listing: an unchecked array lookup has no call, a hash lookup calls
- * the family's function; with blinding the helper is called. */
+/* Run @g unchecked on the JIT (with constant blinding if @blind), check
+ * r0 against @r0, and return its listing (the caller frees it; NULL after
+ * a failed check). */
+static char *listing(struct maps_env *e, const struct jt_prog *g, bool blind, uint64_t r0)
+{
+	struct hive_vm *vm = hive_vm_create();
+	char *text = NULL;
+	uint64_t got = 0;
+
+	CHECK(vm != NULL);
+	if (!vm)
+		return NULL;
+	hive_vm_set_engine(vm, HIVE_ENGINE_JIT);
+	hive_vm_set_checks(vm, false);
+	hive_vm_set_jit_blinding(vm, blind);
+	setup(vm, e);
+	CHECK_EQ(hive_vm_load(vm, g->p, g->n), 0);
+	CHECK_EQ(hive_vm_exec(vm, NULL, 0, &got), 0);
+	CHECK_EQ(got, r0);
+	CHECK_EQ(hive_vm_dump_jited(vm, 0, &text), 0);
+	hive_vm_destroy(vm);
+	return text;
+}
+
+/* The listing: an unchecked array lookup has no call (a constant key
+ * folds to the element's address, a key from a register gives the
+ * branch-free inline lookup), a hash lookup calls the family's function;
+ * with blinding the helper is called. */
 TEST(jit_map_listing)
 {
 	struct maps_env e = { .grant_arrays = true };
 	struct jt_prog g = { 0 };
+	char *text;
 
 	REQUIRE(maps_open(&e));
 	for (int c = 0; c < 3; c++) {
-		struct hive_vm *vm = hive_vm_create();
-		char *text = NULL;
-		uint64_t r0 = 0;
-
-		REQUIRE(vm);
 		g.n = 0;
 		prologue(&g, 0);
 		call_on(&g, c == 1 ? 1 : 0, 9, false, 1, false);
 		fold_value(&g, 0);
 		epilogue(&g);
-		hive_vm_set_engine(vm, HIVE_ENGINE_JIT);
-		hive_vm_set_checks(vm, false);
-		hive_vm_set_jit_blinding(vm, c == 2);
-		setup(vm, &e);
-		REQUIRE(!hive_vm_load(vm, g.p, g.n));
-		CHECK_EQ(hive_vm_exec(vm, NULL, 0, &r0), 0);
-		CHECK_EQ(r0, c == 1 ? 9 * 3 + 1 : 9 * 0x1111 + 1);
-		REQUIRE(!hive_vm_dump_jited(vm, 0, &text));
+		text = listing(&e, &g, c == 2, c == 1 ? 9 * 3 + 1 : 9 * 0x1111 + 1);
+		REQUIRE(text);
 		/* x86 lines read "  <offset>:  <insn>" */
 		if (c == 0)
 			CHECK(!strstr(text, ":  call"));
 		else
 			CHECK(strstr(text, ":  call") != NULL);
-		if (c == 0)     /* the constant key folds to the element's address */
+		if (c == 0)
 			CHECK(!strstr(text, "cmov"));
 		free(text);
-		hive_vm_destroy(vm);
 	}
-	/* a key from a register: the branch-free inline lookup */
-	for (int c = 0; c < 2; c++) {
-		struct hive_vm *vm = hive_vm_create();
-		char *text = NULL;
-		uint64_t r0 = 0;
-
-		REQUIRE(vm);
+	/* keys the JIT must not fold: 9 from r9; 1, then a byte store into it
+	 * after r2 is formed (still 1); 1 with its low byte set to 2 before
+	 * r2 is formed (2) */
+	for (int c = 0; c < 3; c++) {
 		g.n = 0;
 		prologue(&g, 0);
-		jt_push(&g, HIVE_MOV64_IMM(9, 9));
-		call_on(&g, 0, 0, true, 1, false);
-		if (c) {        /* a byte store into the key after the constant: no fold */
-			g.n--;
-			g.p[g.n - 5] = HIVE_ST_MEM(HIVE_W, 10, -4, 1);
-			jt_push(&g, HIVE_ST_MEM(HIVE_B, 10, -3, 0));
-			jt_push(&g, HIVE_CALL_HELPER(1));
+		if (c == 0) {
+			jt_push(&g, HIVE_MOV64_IMM(9, 9));
+			jt_push(&g, HIVE_STX_MEM(HIVE_W, 10, 9, -4));
+		} else {
+			jt_push(&g, HIVE_ST_MEM(HIVE_W, 10, -4, 1));
 		}
+		if (c == 2)
+			jt_push(&g, HIVE_ST_MEM(HIVE_B, 10, -4, 2));
+		jt_push(&g, HIVE_LD_IMM64_LO(1, HIVE_PSEUDO_MAP_FD, 0));
+		jt_push(&g, HIVE_LD_IMM64_HI(0));
+		jt_push(&g, HIVE_MOV64_REG(2, 10));
+		jt_push(&g, HIVE_ALU64_IMM(HIVE_ADD, 2, -4));
+		if (c == 1)
+			jt_push(&g, HIVE_ST_MEM(HIVE_B, 10, -3, 0));
+		jt_push(&g, HIVE_CALL_HELPER(1));
 		fold_value(&g, 0);
 		epilogue(&g);
-		hive_vm_set_engine(vm, HIVE_ENGINE_JIT);
-		hive_vm_set_checks(vm, false);
-		setup(vm, &e);
-		REQUIRE(!hive_vm_load(vm, g.p, g.n));
-		CHECK_EQ(hive_vm_exec(vm, NULL, 0, &r0), 0);
-		CHECK_EQ(r0, c ? 1 * 0x1111 + 1 : 9 * 0x1111 + 1);
-		REQUIRE(!hive_vm_dump_jited(vm, 0, &text));
+		text = listing(&e, &g, false, (c == 0 ? 9 : c == 1 ? 1 : 2) * 0x1111 + 1);
+		REQUIRE(text);
 		CHECK(strstr(text, "cmov") != NULL);
 		free(text);
-		hive_vm_destroy(vm);
 	}
 	jt_free(&g);
 	maps_close(&e);
