@@ -9,11 +9,8 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
-#include <sys/vfs.h>
 
 #include "test_cli_util.h"
-
-#define BPF_FS_MAGIC_NR 0xcafe4a11
 
 /* Replace the numbers that name objects or kernel addresses by 'N'. */
 static void mask(char *s)
@@ -90,30 +87,20 @@ TEST(btf_obj_cli_vs_bpftool)
 		"btf dump id B", "btf dump id B format c", "-j btf dump id B", "btf show id B",
 		"-j btf show id B", "btf list id B",
 	};
-	char kpin[64], hpin[300], args[512], *theirs, *p, *q;
+	char kpin[64], hpin[300], args[512], *theirs, *refused;
+	const char *why;
 	long kbtf, hbtf;
-	struct statfs fs;
 	struct cli c;
 	size_t i;
 
-	if (!test_kernel_bpf_available())
-		SKIP("bpf() not permitted");
-	if (statfs("/sys/fs/bpf", &fs) || (unsigned long)fs.f_type != BPF_FS_MAGIC_NR)
-		SKIP("/sys/fs/bpf is not a bpffs mount");
+	why = cli_kernel_skip();
+	if (why)
+		SKIP("%s", why);
 	REQUIRE(cli_init(&c) == 0);
-	cli_sh(&c, "bpftool version");
-	if (c.status)
-		SKIP("bpftool not installed");
-	if (cli_compile(&c, "tests/cli/tiny.bpf.c", "tiny.o"))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c");
 	snprintf(kpin, sizeof(kpin), "/sys/fs/bpf/hive-btfcli-%d", (int)getpid());
-	cli_sh(&c, "mkdir %s && bpftool prog loadall tiny.o %s/p pinmaps %s/m", kpin, kpin, kpin);
-	if (c.status) {
-		char *why = strdup(c.err);
-
-		cli_sh(&c, "rm -rf %s", kpin);
-		SKIP("the kernel refused tests/cli/tiny.bpf.c: %s", why ? why : "");
-	}
+	refused = cli_kernel_load_tiny(&c, kpin);
+	if (refused)
+		SKIP("%s", refused);
 	snprintf(hpin, sizeof(hpin), "%s/fs/t", c.dir);
 	cli_sh(&c, "mkdir -p %s", hpin);
 	cli_run(&c, "prog loadall tiny.o %s/p pinmaps %s/m", hpin, hpin);
@@ -127,20 +114,8 @@ TEST(btf_obj_cli_vs_bpftool)
 		char hargs[512];
 
 		/* P, M: the pin directories; B: the BTF id */
-		for (int side = 0; side < 2; side++) {
-			char *dst = side ? hargs : args;
-			const char *pin = side ? hpin : kpin;
-
-			for (p = (char *)cmds[i], q = dst; *p && q < dst + sizeof(args) - 128; p++) {
-				if ((*p == 'P' || *p == 'M') && p[1] == '/')
-					q += sprintf(q, "%s/%c", pin, *p == 'P' ? 'p' : 'm');
-				else if (*p == 'B' && (p[1] == '\0' || p[1] == ' ') && p[-1] == ' ')
-					q += sprintf(q, "%ld", side ? hbtf : kbtf);
-				else
-					*q++ = *p;
-			}
-			*q = '\0';
-		}
+		cli_expand_pins(cmds[i], kpin, kbtf, args, sizeof(args));
+		cli_expand_pins(cmds[i], hpin, hbtf, hargs, sizeof(hargs));
 		cli_sh(&c, "bpftool %s", args);
 		theirs = strdup(c.out);
 		if (!theirs)

@@ -10,29 +10,21 @@
  * exit codes included. Skips when bpf() is not permitted, bpftool is
  * missing or /sys/fs/bpf is not a mounted bpffs.
  */
-#include <sys/vfs.h>
-
 #include "test_cli_util.h"
-
-#define BPF_FS_MAGIC_NR 0xcafe4a11
 
 TEST(cli_session_vs_bpftool)
 {
 	unsigned char pkt[64];
-	struct statfs fs;
+	const char *why;
 	char *kernel, *ours, *a, *b;
 	char pin[64];
 	struct cli c;
 	int i, sfx, line = 1;
 
-	if (!test_kernel_bpf_available())
-		SKIP("bpf() not permitted");
-	if (statfs("/sys/fs/bpf", &fs) || (unsigned long)fs.f_type != BPF_FS_MAGIC_NR)
-		SKIP("/sys/fs/bpf is not a bpffs mount");
+	why = cli_kernel_skip();
+	if (why)
+		SKIP("%s", why);
 	REQUIRE(cli_init(&c) == 0);
-	cli_sh(&c, "bpftool version");
-	if (c.status)
-		SKIP("bpftool not installed");
 	/* a name and code of this run's own (other runs may share the kernel) */
 	sfx = (int)getpid() % 100000;
 	cli_sh(&c, "clang -O2 -g -target bpf -idirafter /usr/include/$(cc -dumpmachine) "
@@ -101,39 +93,23 @@ TEST(cli_kernel_mode_vs_bpftool)
 		"btf dump map pinned M/hits kv format c", "-j btf dump map pinned M/hits all",
 	};
 	unsigned char pkt[64] = { 0 };
-	char pin[64], args[512], *theirs, *p, *q;
-	struct statfs fs;
+	char pin[64], args[512], *theirs, *refused;
+	const char *why;
 	struct cli c;
 	size_t i;
 
-	if (!test_kernel_bpf_available())
-		SKIP("bpf() not permitted");
-	if (statfs("/sys/fs/bpf", &fs) || (unsigned long)fs.f_type != BPF_FS_MAGIC_NR)
-		SKIP("/sys/fs/bpf is not a bpffs mount");
+	why = cli_kernel_skip();
+	if (why)
+		SKIP("%s", why);
 	REQUIRE(cli_init(&c) == 0);
-	cli_sh(&c, "bpftool version");
-	if (c.status)
-		SKIP("bpftool not installed");
-	if (cli_compile(&c, "tests/cli/tiny.bpf.c", "tiny.o"))
-		SKIP("clang cannot build tests/cli/tiny.bpf.c");
 	cli_write(&c, "pkt", pkt, sizeof(pkt));
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/hive-kcli-%d", (int)getpid());
-	cli_sh(&c, "mkdir %s && bpftool prog loadall tiny.o %s/p pinmaps %s/m", pin, pin, pin);
-	if (c.status) {
-		char *why = strdup(c.err);
-
-		cli_sh(&c, "rm -rf %s", pin);
-		SKIP("the kernel refused tests/cli/tiny.bpf.c: %s", why ? why : "");
-	}
+	refused = cli_kernel_load_tiny(&c, pin);
+	if (refused)
+		SKIP("%s", refused);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		/* P and M stand for the pin directories */
-		for (p = (char *)cmds[i], q = args; *p && q < args + sizeof(args) - 64; p++) {
-			if ((*p == 'P' || *p == 'M') && p[1] == '/')
-				q += sprintf(q, "%s/%c", pin, *p == 'P' ? 'p' : 'm');
-			else
-				*q++ = *p;
-		}
-		*q = '\0';
+		cli_expand_pins(cmds[i], pin, -1, args, sizeof(args));
 		cli_sh(&c, "bpftool %s", args);
 		theirs = strdup(c.out);
 		if (!theirs)

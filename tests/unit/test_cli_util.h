@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -158,6 +159,64 @@ static inline int cli_compile(struct cli *c, const char *src, const char *out)
 		  "-idirafter /usr/include/$(cc -dumpmachine) -c %s -o %s",
 	       test_path(src), out);
 	return c->status ? -1 : 0;
+}
+
+/*
+ * Tests that compare hive with bpftool on the live kernel: why such a test
+ * must skip (bpf() not permitted, /sys/fs/bpf not a bpffs, no bpftool), or
+ * NULL when it can run.
+ */
+static inline const char *cli_kernel_skip(void)
+{
+	struct statfs fs;
+
+	if (!test_kernel_bpf_available())
+		return "bpf() not permitted";
+	if (statfs("/sys/fs/bpf", &fs) || (unsigned long)fs.f_type != 0xcafe4a11 /* BPF_FS_MAGIC */)
+		return "/sys/fs/bpf is not a bpffs mount";
+	if (system("bpftool version >/dev/null 2>&1"))
+		return "bpftool not installed";
+	return NULL;
+}
+
+/* Build tests/cli/tiny.bpf.c into tiny.o (test directory) and load it into
+ * the kernel with bpftool: programs pinned in @pin/p, maps in @pin/m. NULL,
+ * or why the test must skip (malloc'd; nothing is left pinned). */
+static inline char *cli_kernel_load_tiny(struct cli *c, const char *pin)
+{
+	char *why;
+
+	if (cli_compile(c, "tests/cli/tiny.bpf.c", "tiny.o"))
+		return strdup("clang cannot build tests/cli/tiny.bpf.c");
+	cli_sh(c, "mkdir %s && bpftool prog loadall tiny.o %s/p pinmaps %s/m", pin, pin, pin);
+	if (!c->status)
+		return NULL;
+	why = malloc(strlen(c->err) + 64);
+	if (why)
+		sprintf(why, "the kernel refused tests/cli/tiny.bpf.c: %s", c->err);
+	cli_sh(c, "rm -rf %s", pin);
+	return why ? why : strdup("the kernel refused tests/cli/tiny.bpf.c");
+}
+
+/* @cmd with its pin placeholders expanded into @out (@size bytes): `P/` and
+ * `M/` become @pin/p/ and @pin/m/; with @btf_id >= 0, a word `B` becomes
+ * the id. */
+static inline void cli_expand_pins(const char *cmd, const char *pin, long btf_id, char *out,
+				   size_t size)
+{
+	const char *p;
+	char *q = out;
+
+	for (p = cmd; *p && q < out + size - 128; p++) {
+		if ((*p == 'P' || *p == 'M') && p[1] == '/')
+			q += sprintf(q, "%s/%c", pin, *p == 'P' ? 'p' : 'm');
+		else if (btf_id >= 0 && *p == 'B' && (p[1] == '\0' || p[1] == ' ') && p > cmd &&
+			 p[-1] == ' ')
+			q += sprintf(q, "%ld", btf_id);
+		else
+			*q++ = *p;
+	}
+	*q = '\0';
 }
 
 /* The integer after the first @key in @text (e.g. "\"id\":"), or -1. */
