@@ -96,17 +96,6 @@ static void dump_range(struct strbuf *b, csh cs, const uint8_t *code, uint32_t s
 	cs_free(insn, 1);
 }
 
-/* Bytes of the prologue before the code of pc (jit.c's offset table). */
-static uint32_t prologue(const struct hive_vm *vm, uint32_t pc)
-{
-	return vm->jit_offsets[vm->ninsns + 1 + pc];
-}
-
-static bool fstart(const struct hive_vm *vm, uint32_t pc)
-{
-	return pc == 0 || (vm->pc_flags && (vm->pc_flags[pc] & (VM_PC_CALL | VM_PC_FUNC)));
-}
-
 static void dump_program(struct strbuf *b, csh cs, const struct hive_vm *vm, unsigned flags)
 {
 	const uint8_t *code = vm->jit_code;
@@ -117,7 +106,7 @@ static void dump_program(struct strbuf *b, csh cs, const struct hive_vm *vm, uns
 
 	if (flags & HIVE_DUMP_JIT_ALL) {
 		sb_printf(b, "; entry\n");
-		dump_range(b, cs, code, h->entry, off[0] - prologue(vm, 0), flags);
+		dump_range(b, cs, code, h->entry, off[0] - jit_prologue_at(vm, 0), flags);
 	}
 	while (pc < vm->ninsns) {
 		int w = hive_disasm_insn(vm->insns, vm->ninsns, pc, HIVE_DISASM_XLATED, text,
@@ -129,14 +118,14 @@ static void dump_program(struct strbuf *b, csh cs, const struct hive_vm *vm, uns
 			w = 1;
 		}
 		next = pc + (uint32_t)w;
-		if (fstart(vm, pc) && (pc || prologue(vm, 0))) {
+		if (jit_func_start(vm, pc) && (pc || jit_prologue_at(vm, 0))) {
 			sb_printf(b, "; function at pc %u\n", pc);
-			dump_range(b, cs, code, off[pc] - prologue(vm, pc), off[pc], flags);
+			dump_range(b, cs, code, off[pc] - jit_prologue_at(vm, pc), off[pc], flags);
 		}
 		sb_printf(b, "%4u: %s\n", pc, text);
 		end = next < vm->ninsns ? off[next] : h->stubs;
 		if (next < vm->ninsns)
-			end -= prologue(vm, next);
+			end -= jit_prologue_at(vm, next);
 		dump_range(b, cs, code, off[pc], end, flags);
 		pc = next;
 	}

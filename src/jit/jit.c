@@ -429,7 +429,7 @@ static int jit_call(struct hive_run *run, uint32_t pc, const uint64_t args[5], u
 	if (vm->checks)
 		memset((void *)(frame - HIVE_STACK_SIZE), 0, HIVE_STACK_SIZE);
 	cb = (cb_fn)((uintptr_t)vm->jit_code + h->cb_entry);
-	fn = (uintptr_t)vm->jit_code + vm->jit_offsets[pc] - vm->jit_offsets[vm->ninsns + 1 + pc];
+	fn = (uintptr_t)vm->jit_code + vm->jit_offsets[pc] - jit_prologue_at(vm, pc);
 	run->depth = depth + 1;
 	ret = cb(run, fn, args, frame);
 	run->depth = depth;
@@ -574,7 +574,7 @@ uint32_t jit_image_code(const struct hive_vm *vm, const void **code)
 		return 0;
 	h = vm->jit_code;
 	/* the first function's prologue sits just before the code of pc 0 */
-	start = vm->jit_offsets[0] - vm->jit_offsets[vm->ninsns + 1];
+	start = vm->jit_offsets[0] - jit_prologue_at(vm, 0);
 	if (start >= h->code_size)
 		return 0;
 	*code = (const uint8_t *)vm->jit_code + start;
@@ -590,13 +590,11 @@ int64_t jit_pc_code_offset(const struct hive_vm *vm, uint32_t pc, bool *func_sta
 		*func_start = false;
 	if (!vm || !vm->jit_code || !vm->jit_offsets || !vm->ninsns || pc > vm->ninsns)
 		return -1;
-	start = vm->jit_offsets[0] - vm->jit_offsets[vm->ninsns + 1];
-	/* functions: pc 0 and the targets of local calls and callback lddws */
-	fs = pc < vm->ninsns && (pc == 0 || (vm->pc_flags &&
-					     (vm->pc_flags[pc] & (VM_PC_CALL | VM_PC_FUNC))));
+	start = vm->jit_offsets[0] - jit_prologue_at(vm, 0);
+	fs = pc < vm->ninsns && jit_func_start(vm, pc);
 	at = vm->jit_offsets[pc];
 	if (fs)
-		at -= vm->jit_offsets[vm->ninsns + 1 + pc];
+		at -= jit_prologue_at(vm, pc);
 	if (at < start)
 		return -1;
 	if (func_start)

@@ -50,6 +50,20 @@
 /* Image header size (struct jit_hdr; the entry trampoline follows). */
 #define JIT_HDR_SIZE 32u
 
+/* Bytes of the prologue before the code of @pc in a finished image (the
+ * offset table's second half; 0 except at function starts). */
+static inline uint32_t jit_prologue_at(const struct hive_vm *vm, uint32_t pc)
+{
+	return vm->jit_offsets[vm->ninsns + 1 + pc];
+}
+
+/* Whether @pc starts a function: pc 0 and the targets of local calls and
+ * callback lddws. */
+static inline bool jit_func_start(const struct hive_vm *vm, uint32_t pc)
+{
+	return pc == 0 || (vm->pc_flags && (vm->pc_flags[pc] & (VM_PC_CALL | VM_PC_FUNC)));
+}
+
 /* Per-pc flags computed by analysis.c. */
 #define JF_LEADER   0x01u  /* starts a basic block (budget charge point) */
 #define JF_TARGET   0x02u  /* a jump lands here: no fusion across it */
