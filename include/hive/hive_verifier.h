@@ -27,6 +27,10 @@
 extern "C" {
 #endif
 
+struct hive_btf;
+struct bpf_func_info;
+struct bpf_line_info;
+
 /* log_level bits, as the kernel's BPF_LOG_* */
 #define HIVE_LOG_LEVEL1 1u  /**< the failing path (or nothing on success) */
 #define HIVE_LOG_LEVEL2 2u  /**< every path, every state */
@@ -83,6 +87,17 @@ struct hive_verify_opts {
 	uint32_t insn_processed;   /**< out: the "processed N insns" count */
 	uint32_t stack_depth[8];   /**< out: stack depth of the first 8 subprograms */
 	uint32_t subprog_cnt;      /**< out */
+	/* Program BTF (optional, as PROG_LOAD's prog_btf_fd, func_info and
+	 * line_info). With func_info, functions of global linkage are verified
+	 * on their own from their BTF prototype and callbacks (bpf_loop, ...)
+	 * are allowed; line_info adds "; source @ file:line" lines to the log.
+	 * The records must already be checked against the program (the
+	 * kernel's check_btf_info: one func_info per subprogram, in order). */
+	const struct hive_btf *btf;             /**< BTF the records refer to */
+	const struct bpf_func_info *func_info;  /**< kernel layout, or NULL */
+	uint32_t func_info_cnt;
+	const struct bpf_line_info *line_info;  /**< kernel layout, or NULL */
+	uint32_t line_info_cnt;
 };
 
 #define HIVE_VERIFY_OPTS_INIT { .sz = sizeof(struct hive_verify_opts), .gpl = 1 }

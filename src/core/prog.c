@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/attr.h"
+#include "core/btf_obj.h"
 #include "core/kinds.h"
 #include "core/prog.h"
 #include "core/registry.h"
@@ -641,6 +642,9 @@ int prog_cmd_load(union bpf_attr *attr, unsigned size)
 		.prog_type = attr->prog_type, .expected_attach_type = attr->expected_attach_type,
 		.prog_flags = attr->prog_flags, .gpl = ld.gpl, .insns = ld.insns,
 		.insn_cnt = ld.cnt, .maps = ld.maps, .nr_maps = ld.nr_maps,
+		.btf = ld.btf.btf ? ld.btf.btf->btf : NULL,
+		.func_info = ld.btf.func_info, .nr_func_info = ld.btf.nr_func_info,
+		.line_info = ld.btf.line_info, .nr_line_info = ld.btf.nr_line_info,
 		.log_buf = ld.log.buf, .log_size = ld.log.size, .log_level = ld.log.level,
 		.ctx_access = acc,
 	};

@@ -87,6 +87,11 @@ struct prog_verify_env {
 	uint32_t insn_cnt;
 	struct hive_map *const *maps;   /* the maps the lddw ids name */
 	uint32_t nr_maps;
+	const struct hive_btf *btf;     /* program BTF (prog_btf_fd), or NULL */
+	const struct bpf_func_info *func_info;  /* checked records, or NULL */
+	uint32_t nr_func_info;
+	const struct bpf_line_info *line_info;
+	uint32_t nr_line_info;
 	char *log_buf;                  /* user's buffer (may be NULL) */
 	uint32_t log_size, log_level;
 	uint32_t log_true_size;         /* out: with the NUL, 0 if nothing was logged */

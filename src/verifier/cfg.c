@@ -189,6 +189,7 @@ static int push_insn(struct venv *env, struct cfg_walk *w, int t, int to, int e)
 	if (e == BRANCH && w->state[t] >= (DISCOVERED | BRANCH))
 		return DONE_EXPLORING;
 	if (to < 0 || to >= (int)env->len) {
+		verbose_linfo(env, (uint32_t)t, "%d: ", t);
 		verbose(env, "jump out of range from insn %d to %d\n", t, to);
 		return -EINVAL;
 	}

@@ -16,6 +16,7 @@
  *   ctx.c       program types: context layout, return ranges, helpers allowed
  *   call.c      helper calls and bpf-to-bpf calls
  *   backtrack.c precision marking
+ *   btf_info.c  func_info (names, prototypes, linkage) and line_info
  */
 #ifndef HIVE_VERIFIER_ENV_H
 #define HIVE_VERIFIER_ENV_H
@@ -88,6 +89,8 @@ struct subprog_info {
 	bool is_cb;
 	bool is_async_cb;
 	bool changes_pkt_data;
+	uint32_t btf_id;            /* FUNC type of its func_info, 0 without */
+	uint8_t linkage;            /* BTF_FUNC_STATIC / GLOBAL (func_info) */
 };
 
 /* A saved state for pruning (struct bpf_verifier_state_list). */
@@ -177,6 +180,13 @@ struct venv {
 	bool gpl;
 	struct hive_verify_opts *opts;
 	const char *unmodelled;      /* set with a refusal for a feature not modelled */
+	/* program BTF (opts, may be absent) */
+	const struct hive_btf *btf;
+	const struct bpf_func_info *func_info;
+	uint32_t func_info_cnt;
+	const struct bpf_line_info *line_info;
+	uint32_t line_info_cnt;
+	const struct bpf_line_info *prev_linfo;  /* last printed by verbose_linfo */
 	/* privileges (always root here) */
 	bool bpf_capable;
 	bool allow_ptr_leaks;
@@ -415,6 +425,21 @@ int check_resource_leak(struct venv *env, bool exception_exit, bool check_lock,
 			const char *prefix);
 const char *helper_func_name(uint32_t id);
 int helper_num_params(uint32_t id);
+
+/* ---- btf_info.c ---- */
+struct btf_type;
+/* func_info against the subprograms, linkage and return-type rules (or,
+ * without func_info, no LD_ABS/tail calls in subprograms): 0 or -EINVAL. */
+int check_btf_info(struct venv *env);
+bool subprog_is_global(const struct venv *env, uint32_t subprog);
+/* BTF name of @subprog ("" without func_info). */
+const char *subprog_name(const struct venv *env, uint32_t subprog);
+/* FUNC_PROTO of @subprog, NULL without func_info. */
+const struct btf_type *subprog_func_proto(const struct venv *env, uint32_t subprog);
+/* "; <line> @ <file>:<n>" (after @prefix_fmt) when @insn_off starts a new
+ * line_info record since the last one printed. */
+void verbose_linfo(struct venv *env, uint32_t insn_off, const char *prefix_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- liveness.c: stack slots that may still be read ---- */
 int live_stack_init(struct venv *env);

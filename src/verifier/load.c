@@ -108,6 +108,11 @@ int prog_verify(struct prog_verify_env *pe)
 	o.log_size = pe->log_size;
 	o.map_resolve = resolve_map;
 	o.map_ctx = pe;
+	o.btf = pe->btf;
+	o.func_info = pe->func_info;
+	o.func_info_cnt = pe->nr_func_info;
+	o.line_info = pe->line_info;
+	o.line_info_cnt = pe->nr_line_info;
 	err = verifier_run(pe->insns, pe->insn_cnt, &o, flags, &why);
 	pe->log_true_size = o.log_true_size;
 	if (err && why) {

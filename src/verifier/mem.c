@@ -854,6 +854,8 @@ int check_mem_access(struct venv *env, int insn_idx, uint32_t regno, int off, in
 		if (err < 0)
 			return err;
 		err = check_ctx_access(env, off, size, t, &info);
+		if (err)
+			verbose_linfo(env, (uint32_t)insn_idx, "; ");
 		if (!err && t == BPF_READ && value_regno >= 0) {
 			if (info.reg_type == SCALAR_VALUE) {
 				mark_reg_unknown(env, regs, (uint32_t)value_regno);

@@ -18,7 +18,9 @@
 #include "hive/hive_insn.h"
 #include "verifier/tnum.h"
 
+#ifndef MAX_BPF_REG
 #define MAX_BPF_REG         11
+#endif
 #define BPF_REG_FP          10
 #define BPF_REG_SIZE        8
 #define MAX_BPF_STACK       512

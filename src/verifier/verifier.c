@@ -510,6 +510,7 @@ static int is_state_visited(struct venv *env, int insn_idx)
 			    states_equal(env, &sl->state, cur, EXACT) &&
 			    sl->state.may_goto_depth == cur->may_goto_depth &&
 			    sl->state.callback_unroll_depth == cur->callback_unroll_depth) {
+				verbose_linfo(env, (uint32_t)insn_idx, "; ");
 				verbose(env, "infinite loop detected at insn %d\n", insn_idx);
 				verbose(env, "cur state:");
 				print_verifier_state(env, cur, cur->curframe, true);
@@ -836,6 +837,7 @@ static int do_check(struct venv *env)
 		if (env->log.level & (HIVE_LOG_LEVEL1 | HIVE_LOG_LEVEL2)) {
 			if (env->scratched_regs || env->scratched_stack_slots)
 				print_insn_state(env, state, state->curframe);
+			verbose_linfo(env, (uint32_t)env->insn_idx, "; ");
 			env->prev_log_pos = env->log.end_pos;
 			verbose(env, "%d: ", env->insn_idx);
 			verbose_insn(env, insn);
@@ -883,6 +885,7 @@ static int do_check_main(struct venv *env)
 	struct reg_state *regs;
 	int ret;
 
+	env->prev_linfo = NULL;
 	if (!state)
 		return -ENOMEM;
 	state->branches = 1;
@@ -914,23 +917,6 @@ static int do_check_main(struct venv *env)
 		vlog_reset(&env->log, 0);
 	free_states(env);
 	return ret;
-}
-
-static int check_abnormal_return(struct venv *env)
-{
-	uint32_t i;
-
-	for (i = 1; i < env->subprog_cnt; i++) {
-		if (env->subprog_info[i].has_ld_abs) {
-			verbose(env, "LD_ABS is not allowed in subprogs without BTF\n");
-			return -EINVAL;
-		}
-		if (env->subprog_info[i].has_tail_call) {
-			verbose(env, "tail_call is not allowed in subprogs without BTF\n");
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 static int check_attach(struct venv *env)
@@ -1037,6 +1023,13 @@ int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify
 	env->expected_attach_type = opts->expected_attach_type;
 	env->prog_flags = opts->prog_flags;
 	env->gpl = opts->gpl;
+	if (opts->sz >= offsetof(struct hive_verify_opts, line_info_cnt) + sizeof(uint32_t)) {
+		env->btf = opts->btf;
+		env->func_info = opts->func_info;
+		env->func_info_cnt = opts->func_info ? opts->func_info_cnt : 0;
+		env->line_info = opts->line_info;
+		env->line_info_cnt = opts->line_info && opts->btf ? opts->line_info_cnt : 0;
+	}
 	/* a privileged loader: CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN */
 	env->bpf_capable = true;
 	env->allow_ptr_leaks = true;
@@ -1063,7 +1056,7 @@ int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify
 	if (!ret)
 		ret = check_subprogs(env);
 	if (!ret)
-		ret = check_abnormal_return(env);
+		ret = check_btf_info(env);
 	if (!ret)
 		ret = resolve_pseudo_ldimm64(env);
 	if (!ret)
