@@ -7,7 +7,8 @@
  * (from the prototype, not from the caller's state), static ones in the
  * caller's context, and callbacks must be static. With line_info, the log
  * gets a "; <source line> @ <file>:<line>" line whenever the instruction
- * printed next belongs to a different line_info record than the last one
+ * printed next belongs to a different source line (file and line number;
+ * records differing only in the column count as one) than the last one
  * printed. Without func_info every subprogram is static and nameless, and
  * subprograms may not use LD_ABS or tail calls (check_abnormal_return).
  *
@@ -168,6 +169,11 @@ void verbose_linfo(struct venv *env, uint32_t insn_off, const char *prefix_fmt, 
 		return;
 	linfo = find_linfo(env, insn_off);
 	if (!linfo || linfo == env->prev_linfo)
+		return;
+	/* records that differ only in the column print the same line once */
+	if (env->prev_linfo && linfo->file_name_off == env->prev_linfo->file_name_off &&
+	    BPF_LINE_INFO_LINE_NUM(linfo->line_col) ==
+	    BPF_LINE_INFO_LINE_NUM(env->prev_linfo->line_col))
 		return;
 	if (prefix_fmt) {
 		va_start(ap, prefix_fmt);

@@ -1014,6 +1014,11 @@ have_proto:
 		regs[0].map_ptr = meta.map_ptr;
 		regs[0].map_uid = meta.map_uid;
 		regs[0].type = PTR_TO_MAP_VALUE | ret_flag;
+		if (meta.map_ptr->inner) {
+			/* map-in-map: the inner map, described by the outer's template */
+			regs[0].type = CONST_PTR_TO_MAP | ret_flag;
+			regs[0].map_ptr = meta.map_ptr->inner;
+		}
 		if (!type_may_be_null(ret_flag) && meta.map_ptr->spin_lock_off >= 0)
 			regs[0].id = ++env->id_gen;
 		break;

@@ -78,15 +78,18 @@ static int push_err(struct venv *env)
 
 static void mark_ptr_not_null_reg(struct reg_state *reg)
 {
+	if (base_type(reg->type) == CONST_PTR_TO_MAP) {
+		/* a map-in-map lookup: the id names this inner map (timers) */
+		reg->type = CONST_PTR_TO_MAP;
+		if (reg->map_ptr->timer_off >= 0)
+			reg->map_uid = reg->id;
+		return;
+	}
 	if (base_type(reg->type) == PTR_TO_MAP_VALUE) {
 		const struct vmap *map = reg->map_ptr;
 
-		if (map->inner) {
-			/* map-in-map: the inner map, described by the outer's template */
-			reg->type = CONST_PTR_TO_MAP;
-			reg->map_ptr = map->inner;
-			if (map->inner->timer_off >= 0)
-				reg->map_uid = reg->id;
+		if (map->type == BPF_MAP_TYPE_XSKMAP) {
+			reg->type = PTR_TO_XDP_SOCK;
 		} else if (map->type == BPF_MAP_TYPE_XSKMAP) {
 			reg->type = PTR_TO_XDP_SOCK;
 		} else if (map->type == BPF_MAP_TYPE_SOCKMAP || map->type == BPF_MAP_TYPE_SOCKHASH) {

@@ -413,6 +413,10 @@ static void print_reg_state(struct venv *env, const struct func_state *state,
 	}
 	if (base_type(t) == CONST_PTR_TO_MAP || base_type(t) == PTR_TO_MAP_KEY ||
 	    base_type(t) == PTR_TO_MAP_VALUE) {
+		if (reg->map_ptr->name[0]) {
+			verbose(env, "%smap=%s", sep, reg->map_ptr->name);
+			sep = ",";
+		}
 		verbose(env, "%sks=%d,vs=%d", sep, reg->map_ptr->key_size,
 			reg->map_ptr->value_size);
 		sep = ",";

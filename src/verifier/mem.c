@@ -21,6 +21,7 @@
 #define BPF_LOAD_ACQ  0x100
 #define BPF_STORE_REL 0x110
 #define MAX_PACKET_OFF 0xffff
+#define BPF_MAP_TYPE_ARRAY_ID 2  /* BPF_MAP_TYPE_ARRAY */
 
 /* ---- helpers on slots ------------------------------------------------------- */
 
@@ -777,6 +778,58 @@ static int check_ptr_alignment(struct venv *env, const struct reg_state *reg, in
 
 /* ---- the dispatcher ------------------------------------------------------------- */
 
+/* The kernel's bpf_map_is_rdonly: read-only for programs and frozen
+ * (user space can no longer write it either). */
+static bool map_is_rdonly(const struct vmap *map)
+{
+	return (map->flags & BPF_F_RDONLY_PROG) && map->frozen;
+}
+
+/*
+ * bpf_map_direct_read: @size bytes at @off of a read-only map, sign- or
+ * zero-extended. Only single-element arrays give their value's address
+ * (array_map_direct_value_addr): others fail with -ENOTSUPP (524), as in
+ * the kernel, which then refuses the load.
+ */
+static int map_direct_read(const struct vmap *map, int off, int size, uint64_t *val, bool is_ldsx)
+{
+	const uint8_t *p;
+
+	if (map->type != BPF_MAP_TYPE_ARRAY_ID || map->max_entries != 1 || !map->value)
+		return -524;
+	if (off < 0 || (uint32_t)off >= map->value_size)
+		return -EINVAL;
+	p = (const uint8_t *)map->value + off;
+	switch (size) {
+	case 1: {
+		uint8_t v;
+
+		memcpy(&v, p, 1);
+		*val = is_ldsx ? (uint64_t)(int64_t)(int8_t)v : v;
+		return 0;
+	}
+	case 2: {
+		uint16_t v;
+
+		memcpy(&v, p, 2);
+		*val = is_ldsx ? (uint64_t)(int64_t)(int16_t)v : v;
+		return 0;
+	}
+	case 4: {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		*val = is_ldsx ? (uint64_t)(int64_t)(int32_t)v : v;
+		return 0;
+	}
+	case 8:
+		memcpy(val, p, 8);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 int check_mem_access(struct venv *env, int insn_idx, uint32_t regno, int off, int bpf_size,
 		     enum access_type t, int value_regno, bool strict_alignment_once,
 		     bool is_ldsx)
@@ -823,8 +876,21 @@ int check_mem_access(struct venv *env, int insn_idx, uint32_t regno, int off, in
 		err = check_map_access(env, regno, off, size, false);
 		if (err)
 			return err;
-		if (t == BPF_READ && value_regno >= 0)
-			mark_reg_unknown(env, regs, (uint32_t)value_regno);
+		if (t == BPF_READ && value_regno >= 0) {
+			uint64_t val;
+
+			if (!tnum_is_const(reg->var_off) || !map_is_rdonly(map)) {
+				mark_reg_unknown(env, regs, (uint32_t)value_regno);
+				goto map_done;
+			}
+			/* a read-only map's contents are known: track them as scalars */
+			err = map_direct_read(map, off + (int)reg->var_off.value, size, &val, is_ldsx);
+			if (err)
+				return err;
+			regs[value_regno].type = SCALAR_VALUE;
+			reg_mark_known(&regs[value_regno], val);
+		}
+map_done:;
 	} else if (base_type(reg->type) == PTR_TO_MEM) {
 		bool rdonly = reg->type & MEM_RDONLY;
 
