@@ -618,6 +618,11 @@ static int check_func_arg(struct venv *env, uint32_t arg, struct call_meta *meta
 	case HIVE_ARGB_PTR_TO_MAP_VALUE:
 		if ((arg_type & HIVE_PTR_MAYBE_NULL) && register_is_null(reg))
 			return 0;
+		if (meta->map_ptr->type == MT_BLOOM_FILTER) {
+			/* a bloom filter's "peek" tests the value it is given:
+			 * the buffer is read, not filled */
+			arg_type &= ~(uint32_t)(HIVE_MEM_UNINIT | HIVE_MEM_WRITE);
+		}
 		meta->raw_mode = arg_type & HIVE_MEM_UNINIT;
 		err = check_helper_mem_access(env, (int)regno, (int)meta->map_ptr->value_size,
 					      (arg_type & HIVE_MEM_WRITE) ? BPF_WRITE : BPF_READ,
