@@ -148,6 +148,8 @@ static const struct {
 	{ "core_local", "the instruction is reachable", false },
 	/* the kernel refuses it too: the poison call is reachable */
 	{ "core_unguarded", "cannot be satisfied by the target BTF", false },
+	/* programs the kernel refuses (test_verify_logs.c compares the logs) */
+	{ "reject_cases", "R0 invalid mem access 'map_value_or_null'", false },
 	{ "ksyms_kfunc", "calling kernel function is not supported", false },
 	/* its custom section needs hive_program__set_type (load_autoload_and_set_type) */
 	{ "multi_prog", "names no known program type; call hive_program__set_type()", false },
