@@ -31,7 +31,7 @@
 #define ROUNDS 64
 #define REPEAT 5000
 #define BATCHES 5
-#define NINSNS (5 + KEYS * 8 + 4)
+#define NINSNS (5 + KEYS * 10 + 4)
 
 typedef long (*bpf_fn)(int cmd, union bpf_attr *attr);
 
@@ -79,10 +79,14 @@ static double cpu_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* r7 = 0; r8 = ROUNDS; do { for k in 0..15: *(fp-4) = k; if lookup(map,
- * fp-4) r7 += 1; } while (--r8); return r7. With var_key the key is
- * stored from r9 (hive's JIT folds constant keys of array lookups). */
-static bool var_key;
+/* r7 = 0; r8 = ROUNDS; do { for k in 0..15: *(fp-4) = key; if lookup(map,
+ * fp-4) r7 += 1; } while (--r8); return r7. The key: KEY_IMM stores k as
+ * an immediate, KEY_REG_CONST stores r9 = k (both constants hive's JIT
+ * folds), KEY_COMPUTED stores r9 = (r8 + k) & 15, known only at run time
+ * (hive's JIT takes it from r9; always a hit). */
+enum key_kind { KEY_IMM, KEY_REG_CONST, KEY_COMPUTED };
+static enum key_kind key_kind;
+static const int key_insns[] = { 7, 8, 10 };   /* per lookup */
 
 static int build(struct hive_insn *p, int map_fd)
 {
@@ -93,11 +97,17 @@ static int build(struct hive_insn *p, int map_fd)
 	p[n++] = HIVE_MOV64_IMM(7, 0);
 	p[n++] = HIVE_MOV64_IMM(8, ROUNDS);
 	for (int k = 0; k < KEYS; k++) {
-		if (var_key) {   /* the key comes from a register: no constant to fold */
-			p[n++] = HIVE_MOV64_IMM(9, k);
-			p[n++] = HIVE_STX_MEM(HIVE_W, 10, 9, -4);
-		} else {
+		if (key_kind == KEY_IMM) {
 			p[n++] = HIVE_ST_MEM(HIVE_W, 10, -4, k);
+		} else {
+			if (key_kind == KEY_REG_CONST) {
+				p[n++] = HIVE_MOV64_IMM(9, k);
+			} else {
+				p[n++] = HIVE_MOV64_REG(9, 8);
+				p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 9, k);
+				p[n++] = HIVE_ALU64_IMM(HIVE_AND, 9, KEYS - 1);
+			}
+			p[n++] = HIVE_STX_MEM(HIVE_W, 10, 9, -4);
 		}
 		p[n++] = HIVE_MOV64_REG(1, 6);
 		p[n++] = HIVE_MOV64_REG(2, 10);
@@ -107,7 +117,7 @@ static int build(struct hive_insn *p, int map_fd)
 		p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 7, 1);
 	}
 	p[n++] = HIVE_ALU64_IMM(HIVE_SUB, 8, 1);
-	p[n++] = HIVE_JMP_IMM(HIVE_JNE, 8, 0, -(KEYS * (var_key ? 8 : 7) + 2));
+	p[n++] = HIVE_JMP_IMM(HIVE_JNE, 8, 0, -(KEYS * key_insns[key_kind] + 2));
 	p[n++] = HIVE_MOV64_REG(0, 7);
 	p[n++] = HIVE_EXIT_INSN();
 	return n;
@@ -262,8 +272,12 @@ int main(void)
 	       "kernel", "unchk/kern");
 	row("array", BPF_MAP_TYPE_ARRAY);
 	row("hash", BPF_MAP_TYPE_HASH);
-	var_key = true;
-	printf("key stored from a register:\n");
+	key_kind = KEY_REG_CONST;
+	printf("key stored from a register set to a constant:\n");
+	row("array", BPF_MAP_TYPE_ARRAY);
+	row("hash", BPF_MAP_TYPE_HASH);
+	key_kind = KEY_COMPUTED;
+	printf("key computed in a register, (r8 + k) & 15:\n");
 	row("array", BPF_MAP_TYPE_ARRAY);
 	row("hash", BPF_MAP_TYPE_HASH);
 	return 0;

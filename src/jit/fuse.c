@@ -38,7 +38,7 @@ static const struct hive_insn *at(const struct jit_ctx *c, uint32_t pc)
 /* Whether pc can be a non-first member of a group. */
 static bool joins(const struct jit_ctx *c, uint32_t pc)
 {
-	return pc < c->n && !(c->pcflags[pc] & (JF_LEADER | JF_LDDW2));
+	return pc < c->n && !(c->pcflags[pc] & (JF_LEADER | JF_LDDW2 | JF_ELIDED));
 }
 
 /* Whether eBPF register @r is dead after instruction @pc. */
@@ -582,7 +582,8 @@ static uint32_t fuse_cmov(struct jit_ctx *c, uint32_t pc)
 	int src;
 
 	if (c->checks || (k != HIVE_K_JCC_K && k != HIVE_K_JCC_X) || j->off != 1 ||
-	    pc + 1 >= c->n || (c->pcflags[pc + 1] & (JF_TARGET | JF_LDDW2)) || c->blind)
+	    pc + 1 >= c->n || (c->pcflags[pc + 1] & (JF_TARGET | JF_LDDW2 | JF_ELIDED)) ||
+	    c->blind)
 		return 0;
 	mv = at(c, pc + 1);
 	if (mv->code == HIVE_OP_MOV64_REG && !mv->off) {

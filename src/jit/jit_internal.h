@@ -72,6 +72,8 @@ static inline bool jit_func_start(const struct hive_vm *vm, uint32_t pc)
 #define JF_NOFALL   0x10u  /* the instruction never falls through */
 #define JF_LOOP     0x20u  /* target of a backward jump: aligned to JIT_ALIGN
 			    * when no instruction falls into it */
+#define JF_ELIDED   0x40u  /* unchecked runs: no code, the value is only an
+			    * argument a known-map call does not read (maps.c) */
 
 /* Host registers a lean entry saves (besides rbp). */
 #define LEAN_RBX 0x01u
@@ -173,6 +175,9 @@ struct jit_ctx {
 	struct jit_mapcall {
 		uint32_t pc;
 		void *map;         /* struct hive_map * of the lddw reaching the call */
+		uint8_t key;       /* inline array lookups: JIT_KEY_* */
+		uint8_t key_reg;   /* JIT_KEY_REG: eBPF register holding the key */
+		uint32_t key_imm;  /* JIT_KEY_CONST: the key */
 	} *mapcalls;
 	uint32_t nmapcalls;
 
@@ -243,8 +248,11 @@ uint16_t jit_insn_clobbers(const struct jit_ctx *c, const struct hive_insn *in);
  * the map of one lddw on every path (c->mapcalls). 0 or -ENOMEM; a
  * program without such calls costs one scan. */
 int jit_find_map_calls(struct jit_ctx *c);
-/* maps.c: the map of the known-map call at @pc, or NULL. */
-void *jit_mapcall_map(const struct jit_ctx *c, uint32_t pc);
+/* maps.c: the known-map call at @pc, or NULL. */
+const struct jit_mapcall *jit_mapcall_at(const struct jit_ctx *c, uint32_t pc);
+/* Where an inline array lookup takes its u32 key: the memory at r2, a
+ * constant, or the register whose low 32 bits were stored to the key. */
+enum { JIT_KEY_MEM, JIT_KEY_CONST, JIT_KEY_REG };
 
 /* x86_64.c */
 /* Emit the group starting at pc into c->ibuf; returns the number of pcs

@@ -21,8 +21,12 @@
  *         map->ops->lookup), of map_update_elem / map_delete_elem, with no
  *         helper argument checks (verified code) and no run->err test (none
  *         of these can stop a run).
- *     An array key that is a constant stored to the stack in the same
- *     block (unchecked runs) folds the lookup to the element's address.
+ *     Unchecked runs also plan each such call from its basic block
+ *     (plan_calls): an array key stored to the stack as a constant folds
+ *     the lookup to the element's address, a key stored from a register
+ *     is taken from that register (no reload through r2), and the
+ *     argument setup the direct call does not read (r1 = map, and the
+ *     r2 = r10 - off chain of a forwarded key) emits no code (JF_ELIDED).
  *     Constant blinding keeps the generic path (no map-derived constants
  *     in the code).
  * Results are the helper's exactly: same pointer, same NULL, same return
@@ -107,8 +111,173 @@ static int add_mapcall(struct jit_ctx *c, uint32_t pc, uint64_t map, uint32_t *c
 		c->mapcalls = m;
 		*cap = ncap;
 	}
-	c->mapcalls[c->nmapcalls++] = (struct jit_mapcall){ pc, (void *)(uintptr_t)map };
+	c->mapcalls[c->nmapcalls++] = (struct jit_mapcall){ .pc = pc, .map = (void *)(uintptr_t)map,
+							     .key = JIT_KEY_MEM };
 	return 0;
+}
+
+/* Whether the known-map call @kind on @m is an inline array lookup. */
+static bool array_inline(const struct hive_map *m, enum map_call_kind kind)
+{
+	return kind == MC_LOOKUP && m->map_type == BPF_MAP_TYPE_ARRAY && m->max_entries &&
+	       m->stride && m->stride <= INT32_MAX;
+}
+
+/* Whether jit_emit_map_call compiles the call without the generic helper
+ * in an unchecked run (so it reads neither r1 nor, for arrays, r3-r5). */
+static bool direct_call(const struct jit_ctx *c, const struct hive_map *m,
+			enum map_call_kind kind)
+{
+	return !c->checks && !c->blind && kind != MC_NONE &&
+	       (array_inline(m, kind) || kind != MC_LOOKUP || m->ops->lookup);
+}
+
+/* First pc of the basic block holding @pc: every path to @pc runs
+ * [start, pc) in order, and that range holds no jump, call or packet
+ * load (they end blocks). */
+static uint32_t block_start(const struct jit_ctx *c, uint32_t pc)
+{
+	while (pc > 0 && !(c->pcflags[pc] & JF_LEADER))
+		pc--;
+	return pc;
+}
+
+/* The last pc in [lo, end) that may write eBPF register @r, or UINT32_MAX. */
+static uint32_t last_def(const struct jit_ctx *c, uint32_t lo, uint32_t end, unsigned r)
+{
+	while (end-- > lo)
+		if (!(c->pcflags[end] & JF_LDDW2) &&
+		    (jit_insn_clobbers(c, &c->insns[end]) & JREG(r)))
+			return end;
+	return UINT32_MAX;
+}
+
+/* Whether an instruction in (lo, end) other than the one at @skip may read
+ * register @r (conservatively: names it as dst or src). */
+static bool read_between(const struct jit_ctx *c, uint32_t lo, uint32_t end, unsigned r,
+			 uint32_t skip)
+{
+	for (uint32_t q = lo + 1; q < end; q++) {
+		const struct hive_insn *in = &c->insns[q];
+
+		if (q == skip || (c->pcflags[q] & JF_LDDW2) || in->code == HIVE_OP_LDDW)
+			continue;           /* an lddw only writes dst */
+		if (in->dst == r || in->src == r)
+			return true;
+	}
+	return false;
+}
+
+/* The store in [lo, pc) that last wrote any of the 4 bytes at r10 + @off:
+ * *qs = its pc (UINT32_MAX: none). False when bytes there may have been
+ * written unseen: a store or atomic through another register (it may
+ * point into the stack), or an atomic on the stack. */
+static bool key_store(const struct jit_ctx *c, uint32_t lo, uint32_t pc, int16_t off,
+		      uint32_t *qs)
+{
+	static const uint8_t bytes[4] = { 4, 2, 1, 8 };   /* W, H, B, DW */
+
+	*qs = UINT32_MAX;
+	while (pc-- > lo) {
+		const struct hive_insn *in = &c->insns[pc];
+		uint8_t cls = HIVE_CLASS(in->code);
+		int32_t b_lo = in->off, b_hi = b_lo + bytes[(in->code >> 3) & 3];
+
+		if ((c->pcflags[pc] & JF_LDDW2) || (cls != HIVE_ST && cls != HIVE_STX))
+			continue;
+		if ((in->code & 0xe0) != HIVE_MEM || in->dst != 10)
+			return false;
+		if (b_hi > off && b_lo < off + 4) {
+			*qs = pc;
+			return true;
+		}
+	}
+	return true;
+}
+
+/*
+ * The key of the inline array lookup at @mc->pc, for unchecked runs
+ * (verified code reaches the call only through its block): r2 must be
+ * `r2 = r10; r2 += off` in the block, and the last write of the key's
+ * bytes in the block a u32 store at r10 + off:
+ *   *(u32 *)(r10 + off) = K                 JIT_KEY_CONST K
+ *   rX = K; ...; *(u32 *)(r10 + off) = rX   JIT_KEY_CONST K (no write of
+ *                                           rX between; also when fusion
+ *                                           stored K without setting rX)
+ *   *(u32 *)(r10 + off) = rX                JIT_KEY_REG rX (no write of
+ *                                           rX after the store)
+ * else JIT_KEY_MEM (the lookup reads *(u32 *)r2). With a known key and no
+ * other reader of r2, the r2 chain is elided (the store stays).
+ */
+static void plan_array_key(struct jit_ctx *c, struct jit_mapcall *mc, uint32_t lo)
+{
+	uint32_t pc = mc->pc, qa, qm, qs, d;
+	const struct hive_insn *add, *mov, *st;
+	unsigned rk;
+	int16_t off;
+
+	qa = last_def(c, lo, pc, 2);
+	if (qa == UINT32_MAX)
+		return;
+	qm = last_def(c, lo, qa, 2);
+	add = &c->insns[qa];
+	if (qm == UINT32_MAX || add->code != HIVE_OP_ADD64_IMM || add->imm > -4 ||
+	    add->imm < -HIVE_STACK_SIZE)
+		return;                                      /* r2 += off, a stack slot */
+	mov = &c->insns[qm];
+	if (mov->code != HIVE_OP_MOV64_REG || mov->src != 10 || mov->off)
+		return;                                      /* r2 = r10 */
+	off = (int16_t)add->imm;
+	if (!key_store(c, lo, pc, off, &qs) || qs == UINT32_MAX)
+		return;
+	st = &c->insns[qs];
+	if (st->off != off || (st->code & 0x18) != HIVE_W)
+		return;                                      /* not one u32 store of the key */
+	if (HIVE_CLASS(st->code) == HIVE_ST) {
+		mc->key = JIT_KEY_CONST;
+		mc->key_imm = (uint32_t)st->imm;
+	} else {
+		rk = st->src;                                /* r10 too: rbp holds it */
+		d = last_def(c, lo, qs, rk);
+		if (d != UINT32_MAX &&
+		    (c->insns[d].code == HIVE_OP_MOV64_IMM || c->insns[d].code == HIVE_OP_MOV_IMM)) {
+			mc->key = JIT_KEY_CONST;
+			mc->key_imm = (uint32_t)c->insns[d].imm;
+		} else if (last_def(c, qs + 1, pc, rk) == UINT32_MAX) {
+			mc->key = JIT_KEY_REG;
+			mc->key_reg = (uint8_t)rk;
+		} else {
+			return;
+		}
+	}
+	if (!read_between(c, qm, pc, 2, qa))
+		c->pcflags[qm] |= JF_ELIDED, c->pcflags[qa] |= JF_ELIDED;
+}
+
+/*
+ * Unchecked runs: for each known-map call compiled directly, elide the
+ * block's last write of r1 when nothing else reads it before the call (the
+ * call does not read r1, and verified code cannot read r1-r5 after a
+ * call). That write is an lddw or `r1 = rX`: the dataflow knows the map
+ * of r1 through no other instruction. Then plan the key of inline array
+ * lookups (plan_array_key).
+ */
+static void plan_calls(struct jit_ctx *c)
+{
+	for (uint32_t i = 0; i < c->nmapcalls; i++) {
+		struct jit_mapcall *mc = &c->mapcalls[i];
+		enum map_call_kind kind = map_call_kind(c, &c->insns[mc->pc]);
+		struct hive_map *m = mc->map;
+		uint32_t lo = block_start(c, mc->pc), q1;
+
+		if (!direct_call(c, m, kind))
+			continue;
+		q1 = last_def(c, lo, mc->pc, 1);
+		if (q1 != UINT32_MAX && !read_between(c, q1, mc->pc, 1, UINT32_MAX))
+			c->pcflags[q1] |= JF_ELIDED;
+		if (array_inline(m, kind))
+			plan_array_key(c, mc, lo);
+	}
 }
 
 int jit_find_map_calls(struct jit_ctx *c)
@@ -179,6 +348,8 @@ int jit_find_map_calls(struct jit_ctx *c)
 			transfer(c, pc, st);
 		}
 	}
+	if (!err)
+		plan_calls(c);
 out:
 	free(in);
 	free(blocks);
@@ -186,7 +357,7 @@ out:
 	return err;
 }
 
-void *jit_mapcall_map(const struct jit_ctx *c, uint32_t pc)
+const struct jit_mapcall *jit_mapcall_at(const struct jit_ctx *c, uint32_t pc)
 {
 	uint32_t lo = 0, hi = c->nmapcalls;
 
@@ -194,7 +365,7 @@ void *jit_mapcall_map(const struct jit_ctx *c, uint32_t pc)
 		uint32_t mid = lo + (hi - lo) / 2;
 
 		if (c->mapcalls[mid].pc == pc)
-			return c->mapcalls[mid].map;
+			return &c->mapcalls[mid];
 		if (c->mapcalls[mid].pc < pc)
 			lo = mid + 1;
 		else
@@ -219,15 +390,19 @@ static bool array_granted(const struct jit_ctx *c, const struct hive_map *m)
 }
 
 /*
- * rax = idx < max_entries ? data + idx * stride : NULL, idx = *(u32 *)r2,
- * without a branch (the address is formed in r10, then a cmov).
+ * rax = idx < max_entries ? data + idx * stride : NULL, without a branch
+ * (the address is formed in r10, then a cmov); idx = the low 32 bits of
+ * host register @key_reg, or *(u32 *)r2 when @key_reg < 0.
  */
-static void emit_array_lookup(struct jit_ctx *c, const struct hive_map *m)
+static void emit_array_lookup(struct jit_ctx *c, const struct hive_map *m, int key_reg)
 {
 	struct x86_mem key = mem_bd(RSI, 0), slot;
 	uint32_t st = m->stride;
 
-	emit_load(c, 4, RAX, &key);                          /* eax = index */
+	if (key_reg >= 0)
+		emit_mov_rr(c, false, RAX, key_reg);         /* eax = the stored register */
+	else
+		emit_load(c, 4, RAX, &key);                  /* eax = *(u32 *)r2 */
 	emit_mov_imm64(c, TMP, (uint64_t)(uintptr_t)m->data);  /* r11 = value area */
 	if (st == 1 || st == 2 || st == 4 || st == 8) {
 		slot = mem_bid(TMP, RAX, (unsigned)__builtin_ctz(st), 0);
@@ -257,91 +432,31 @@ static uint32_t emit_key_in_frame(struct jit_ctx *c)
 	return emit_jcc8_fwd(c, CC_A);                       /* ja .slow */
 }
 
-/*
- * The key of the call at @pc when it is a constant written to the stack in
- * the same basic block, the pattern clang emits for `u32 k = 3;
- * lookup(&map, &k)`: `*(u32 *)(r10 + off) = K`, then `r2 = r10; r2 += off`,
- * with nothing between that could change r2 or the slot (no other write
- * of r2, no store that is not a stack store to other bytes, no atomic, no
- * call). Unchecked runs only: verified code cannot reach the call in
- * another state. Returns true and sets *key.
- */
-static bool const_stack_key(const struct jit_ctx *c, uint32_t pc, uint32_t *key)
-{
-	enum { WANT_ADD, WANT_MOV, WANT_STORE } want = WANT_ADD;
-	int16_t off = 0;
-	uint32_t q;
-
-	if (c->checks || (c->pcflags[pc] & JF_TARGET))
-		return false;
-	for (q = pc; q-- > 0;) {
-		const struct hive_insn *in = &c->insns[q];
-		uint8_t cls = HIVE_CLASS(in->code);
-
-		if (c->pcflags[q] & JF_LDDW2)
-			continue;
-		if (cls == HIVE_JMP || cls == HIVE_JMP32)
-			return false;                /* calls, exits, branches end the scan */
-		if (cls == HIVE_ST || cls == HIVE_STX) {
-			static const uint8_t bytes[4] = { 4, 2, 1, 8 };   /* W, H, B, DW */
-			int32_t lo = in->off, hi = lo + bytes[(in->code >> 3) & 3];
-
-			if ((in->code & 0xe0) != HIVE_MEM || in->dst != 10 || want == WANT_ADD)
-				return false;        /* atomics, stores through other pointers,
-						      * stores after r2 is formed (offset unknown yet) */
-			if (want == WANT_STORE && cls == HIVE_ST && in->off == off &&
-			    (in->code & 0x18) == HIVE_W) {
-				*key = (uint32_t)in->imm;   /* *(u32 *)(r10 + off) = K */
-				return true;
-			}
-			if (hi > off && lo < off + 4)
-				return false;        /* another write to the key's bytes */
-		} else if (in->dst == 2 && cls != HIVE_LD) {
-			if (want == WANT_ADD && in->code == (HIVE_ALU64 | HIVE_ADD | HIVE_K)) {
-				off = (int16_t)in->imm;     /* r2 += off */
-				if (in->imm != off || off > -4 || off < -HIVE_STACK_SIZE)
-					return false;
-				want = WANT_MOV;
-			} else if (want == WANT_MOV && in->code == (HIVE_ALU64 | HIVE_MOV | HIVE_X) &&
-				   in->src == 10 && in->off == 0) {
-				want = WANT_STORE;          /* r2 = r10 */
-			} else {
-				return false;
-			}
-		} else if (cls == HIVE_LD && (in->code != (HIVE_LD | HIVE_DW | HIVE_IMM) || in->dst == 2)) {
-			return false;                /* lddw r2, LD_ABS/LD_IND (scratch r1-r5) */
-		}
-		if (c->pcflags[q] & JF_TARGET)
-			return false;                /* the block starts here */
-	}
-	return false;
-}
-
 bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t pc)
 {
 	enum map_call_kind kind = map_call_kind(c, in);
-	struct hive_map *m = jit_mapcall_map(c, pc);
+	const struct jit_mapcall *mc = jit_mapcall_at(c, pc);
+	struct hive_map *m = mc ? mc->map : NULL;
 	uint32_t j_slow, j_end;
 	htab_lookup_fn fast;
 
 	if (!m || c->blind || kind == MC_NONE)
 		return false;
-	if (kind == MC_LOOKUP && m->map_type == BPF_MAP_TYPE_ARRAY && m->max_entries &&
-	    m->stride && m->stride <= INT32_MAX) {
+	if (array_inline(m, kind)) {
 		if (!c->checks) {
-			uint32_t k;
-
-			if (const_stack_key(c, pc, &k))          /* rax = the element or NULL */
-				emit_mov_imm64(c, RAX, k < m->max_entries ?
-					       (uint64_t)(uintptr_t)m->data + (uint64_t)k * m->stride : 0);
+			if (mc->key == JIT_KEY_CONST)                /* rax = the element or NULL */
+				emit_mov_imm64(c, RAX, mc->key_imm < m->max_entries ?
+					       (uint64_t)(uintptr_t)m->data +
+						       (uint64_t)mc->key_imm * m->stride : 0);
 			else
-				emit_array_lookup(c, m);
+				emit_array_lookup(c, m, mc->key == JIT_KEY_REG ?
+						  xreg(mc->key_reg) : -1);
 			return true;
 		}
 		if (!array_granted(c, m))
 			return false;
 		j_slow = emit_key_in_frame(c);
-		emit_array_lookup(c, m);
+		emit_array_lookup(c, m, -1);
 		j_end = emit_jcc8_fwd(c, -1);                    /* jmp .done */
 		patch8_here(c, j_slow);
 		emit_helper_generic(c, in, pc);                  /* .slow: the helper */

@@ -609,7 +609,11 @@ int jit_emit_one(struct jit_ctx *c, uint32_t pc)
 
 int jit_emit_group(struct jit_ctx *c, uint32_t pc)
 {
-	int k = jit_fuse(c, pc);
+	int k;
+
+	if (c->pcflags[pc] & JF_ELIDED)      /* an argument setup the call does not read */
+		return c->insns[pc].code == HIVE_OP_LDDW ? 2 : 1;
+	k = jit_fuse(c, pc);
 
 	return k ? k : jit_emit_one(c, pc);
 }

@@ -14,7 +14,10 @@
 #include "jit_testutil.h"
 #include "maps/map.h"
 
-#define NMAPS 5
+/* maps 0-4 take part in every case; map 5 (a queue, no lookup function)
+ * only in jit_map_key_planning */
+#define NMAPS 6
+#define NCASE_MAPS 5
 
 struct maps_env {
 	int fd[NMAPS];
@@ -95,6 +98,7 @@ static bool maps_open(struct maps_env *e)
 	e->fd[2] = make_map(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 4, 0);
 	e->fd[3] = make_map(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0);         /* stride 8: shift */
 	e->fd[4] = make_map(BPF_MAP_TYPE_ARRAY, 4, 16, 10, BPF_F_RDONLY_PROG);
+	e->fd[5] = make_map(BPF_MAP_TYPE_QUEUE, 0, 8, 4, 0);
 	for (int i = 0; i < NMAPS; i++) {
 		if (e->fd[i] < 0)
 			return false;
@@ -175,7 +179,7 @@ TEST(jit_map_lookup_array_inline)
 	struct jt_prog g = { 0 };
 
 	REQUIRE(maps_open(&e));
-	for (int map = 0; map < NMAPS; map++) {
+	for (int map = 0; map < NCASE_MAPS; map++) {
 		char what[64];
 
 		g.n = 0;
@@ -203,7 +207,7 @@ TEST(jit_map_update_delete_direct)
 	struct jt_prog g = { 0 };
 
 	REQUIRE(maps_open(&e));
-	for (int map = 0; map < NMAPS; map++) {
+	for (int map = 0; map < NCASE_MAPS; map++) {
 		char what[64];
 
 		g.n = 0;
@@ -267,8 +271,9 @@ TEST(jit_map_lookup_checked_edges)
 }
 
 /* Run @g unchecked on the JIT (with constant blinding if @blind), check
- * r0 against @r0, and return its listing (the caller frees it; NULL after
- * a failed check). */
+ * r0 against @r0 (UINT64_MAX: load only, for programs that cannot run),
+ * and return its listing (the caller frees it; NULL after a failed
+ * check). */
 static char *listing(struct maps_env *e, const struct jt_prog *g, bool blind, uint64_t r0)
 {
 	struct hive_vm *vm = hive_vm_create();
@@ -283,8 +288,10 @@ static char *listing(struct maps_env *e, const struct jt_prog *g, bool blind, ui
 	hive_vm_set_jit_blinding(vm, blind);
 	setup(vm, e);
 	CHECK_EQ(hive_vm_load(vm, g->p, g->n), 0);
-	CHECK_EQ(hive_vm_exec(vm, NULL, 0, &got), 0);
-	CHECK_EQ(got, r0);
+	if (r0 != UINT64_MAX) {
+		CHECK_EQ(hive_vm_exec(vm, NULL, 0, &got), 0);
+		CHECK_EQ(got, r0);
+	}
 	CHECK_EQ(hive_vm_dump_jited(vm, 0, &text), 0);
 	hive_vm_destroy(vm);
 	return text;
@@ -318,17 +325,18 @@ TEST(jit_map_listing)
 			CHECK(!strstr(text, "cmov"));
 		free(text);
 	}
-	/* keys the JIT must not fold: 9 from r9; 1, then a byte store into it
-	 * after r2 is formed (still 1); 1 with its low byte set to 2 before
-	 * r2 is formed (2) */
+	/* keys the JIT must not fold: 9 from r9 = r8 + 9 (forwarded from r9);
+	 * 1, then a byte store into it after r2 is formed (still 1); 0x101
+	 * with its low byte set to 2 before r2 is formed (0x102: NULL) */
 	for (int c = 0; c < 3; c++) {
 		g.n = 0;
 		prologue(&g, 0);
 		if (c == 0) {
-			jt_push(&g, HIVE_MOV64_IMM(9, 9));
+			jt_push(&g, HIVE_MOV64_REG(9, 8));
+			jt_push(&g, HIVE_ALU64_IMM(HIVE_ADD, 9, 9));
 			jt_push(&g, HIVE_STX_MEM(HIVE_W, 10, 9, -4));
 		} else {
-			jt_push(&g, HIVE_ST_MEM(HIVE_W, 10, -4, 1));
+			jt_push(&g, HIVE_ST_MEM(HIVE_W, 10, -4, c == 1 ? 1 : 0x101));
 		}
 		if (c == 2)
 			jt_push(&g, HIVE_ST_MEM(HIVE_B, 10, -4, 2));
@@ -341,11 +349,155 @@ TEST(jit_map_listing)
 		jt_push(&g, HIVE_CALL_HELPER(1));
 		fold_value(&g, 0);
 		epilogue(&g);
-		text = listing(&e, &g, false, (c == 0 ? 9 : c == 1 ? 1 : 2) * 0x1111 + 1);
+		text = listing(&e, &g, false, c == 2 ? 0 : (c == 0 ? 9 : 1) * 0x1111 + 1);
 		REQUIRE(text);
 		CHECK(strstr(text, "cmov") != NULL);
+		CHECK(!!strstr(text, "mov eax, r15d") == (c == 0));
 		free(text);
 	}
+	jt_free(&g);
+	maps_close(&e);
+}
+
+/* r2 = r10 - 4; call map_lookup_elem (r1 set by the case) */
+static void key_call(struct jt_prog *g)
+{
+	jt_push(g, HIVE_MOV64_REG(2, 10));
+	jt_push(g, HIVE_ALU64_IMM(HIVE_ADD, 2, -4));
+	jt_push(g, HIVE_CALL_HELPER(1));
+}
+
+/* Finish a key case (prologue(0) and the call are in @g): fold the value,
+ * then @tail (r7 -= @tail_reg; r8 += r7 when @tail_reg), r0 = r8. Unless
+ * @run is false (a program that cannot run), both engines in both modes
+ * must agree and the unchecked JIT must return @r0; its listing must
+ * (@present) or must not contain @needle. */
+static void key_case(struct maps_env *e, struct jt_prog *g, int tail_reg, uint64_t r0,
+		     const char *needle, bool present, bool run, const char *what)
+{
+	struct jt_env env = { .setup = setup, .user = e };
+	char *text;
+
+	fold_value(g, 0);
+	if (tail_reg) {
+		jt_push(g, HIVE_ALU64_REG(HIVE_SUB, 7, tail_reg));
+		jt_push(g, HIVE_ALU64_REG(HIVE_ADD, 8, 7));
+	}
+	epilogue(g);
+	if (run)
+		jt_compare2(g, &env, what);
+	text = listing(e, g, false, run ? r0 : UINT64_MAX);
+	if (!text)
+		return;
+	if (!!strstr(text, needle) != present)
+		test_fail(__FILE__, __LINE__, "%s: \"%s\" %s in:\n%s", what, needle,
+			  present ? "missing" : "unexpected", text);
+	free(text);
+	g->n = 0;
+	prologue(g, 0);
+}
+
+#define V(k) ((uint64_t)(k) * 0x1111 + 1)   /* fold_value of array 0's element k */
+#define P(insn) jt_push(&g, insn)
+
+/*
+ * The key plan of unchecked inline array lookups and the argument setup
+ * the JIT elides (maps.c plan_calls): each case is right on both engines
+ * and shows the expected code; each guard of the plan has a case that
+ * gives a wrong r0 (or the wrong listing, for programs that cannot run)
+ * without it.
+ */
+TEST(jit_map_key_planning)
+{
+	struct maps_env e = { .grant_arrays = true };
+	struct jt_prog g = { 0 };
+
+	REQUIRE(maps_open(&e));
+	prologue(&g, 0);
+	/* forwarded from r9 (no reload through r2, no r1 = r6, no r2 chain) */
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "mov eax, r15d", true, true, "forwarded");
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "rdi", false, true, "r1 = r6 elided");
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "rsi", false, true, "r2 chain elided");
+	/* from r0 (rax) */
+	P(HIVE_MOV64_REG(0, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 0, 2));
+	P(HIVE_STX_MEM(HIVE_W, 10, 0, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(2), "mov eax, eax", true, true, "forwarded from r0");
+	/* r9 written after the store: the key is reloaded */
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 1));
+	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "dword ptr [rsi]", true, true, "r9 written after the store");
+	/* r9 = 2; r9 += 1: not a constant (forwarded) */
+	P(HIVE_MOV64_IMM(9, 2)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 1));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "mov eax, r15d", true, true, "r9 = 2; r9 += 1");
+	/* r9 = 5 stored, then r9 = 7: the constant 5 (r9 = 5 fused into the
+	 * store, r9 never set); r9 = 6 stored with r9 dead (fused) */
+	P(HIVE_MOV64_IMM(9, 5)); P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_IMM(9, 7));
+	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(5), "cmov", false, true, "r9 = 5 stored, r9 = 7");
+	P(HIVE_MOV32_IMM(9, 6)); P(HIVE_STX_MEM(HIVE_W, 10, 9, -4));
+	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(6), "cmov", false, true, "w9 = 6 stored, r9 dead");
+	/* the store after r2 is formed */
+	P(HIVE_MOV64_REG(2, 10)); P(HIVE_ALU64_IMM(HIVE_ADD, 2, -4));
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 6)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_CALL_HELPER(1));
+	key_case(&e, &g, 0, V(6), "cmov", false, true, "store after r2");
+	/* a byte store through r3 = r10 - 4 (may alias the key): 2 */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_MOV64_REG(3, 10)); P(HIVE_ALU64_IMM(HIVE_ADD, 3, -4));
+	P(HIVE_ST_MEM(HIVE_B, 3, 0, 2)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(2), "dword ptr [rsi]", true, true, "store through r3");
+	/* an atomic add into the key: 1 + 2 */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_MOV64_IMM(3, 2));
+	P(HIVE_INSN(HIVE_STX | HIVE_W | HIVE_ATOMIC, 10, 3, -4, HIVE_ADD));
+	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "dword ptr [rsi]", true, true, "atomic add into the key");
+	/* a u32 store at r10 - 6 overlapping the key: 0x30000 there, key 3 */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 0)); P(HIVE_ST_MEM(HIVE_W, 10, -6, 0x30000));
+	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "dword ptr [rsi]", true, true, "overlapping store at -6");
+	/* r2 = r3 + -4 with r3 = r10 - 8: the key at r10 - 12 (5), not at -4 */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_ST_MEM(HIVE_W, 10, -12, 5));
+	P(HIVE_MOV64_REG(3, 10)); P(HIVE_ALU64_IMM(HIVE_ADD, 3, -8)); P(HIVE_MOV64_REG(2, 3));
+	P(HIVE_ALU64_IMM(HIVE_ADD, 2, -4)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_CALL_HELPER(1));
+	key_case(&e, &g, 0, V(5), "dword ptr [rsi]", true, true, "r2 = r3 - 4");
+	/* a jump over the second store lands after it: the key is 2 on the
+	 * path taken (r8 == 0) */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 2)); P(HIVE_JMP_IMM(HIVE_JEQ, 8, 0, 1));
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(2), "dword ptr [rsi]", true, true, "jump over a store");
+	/* r2 read before the call: the chain stays; r8 += (r2 - r10) */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 4)); P(HIVE_MOV64_REG(2, 10)); P(HIVE_ALU64_IMM(HIVE_ADD, 2, -4));
+	P(HIVE_MOV64_REG(7, 2)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_CALL_HELPER(1));
+	key_case(&e, &g, 10, V(4) - 4, "rsi", true, true, "r2 read before the call");
+	/* r1 read before the call: r1 = r6 stays; r8 += (r1 - r6) */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 4)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_MOV64_REG(7, 1));
+	key_call(&g);
+	key_case(&e, &g, 6, V(4), "mov rdi, rbx", true, true, "r1 read before the call");
+	/* r2 += -2 (the key would be out of the frame) and r2 += -65540 (-4
+	 * as an s16): no fold; cannot run */
+	P(HIVE_ST_MEM(HIVE_W, 10, -2, 1)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_MOV64_REG(2, 10));
+	P(HIVE_ALU64_IMM(HIVE_ADD, 2, -2)); P(HIVE_CALL_HELPER(1));
+	key_case(&e, &g, 0, 0, "dword ptr [rsi]", true, false, "r2 = r10 - 2");
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_MOV64_REG(2, 10));
+	P(HIVE_ALU64_IMM(HIVE_ADD, 2, -65540)); P(HIVE_CALL_HELPER(1));
+	key_case(&e, &g, 0, 0, "dword ptr [rsi]", true, false, "r2 = r10 - 65540");
+	/* r2 = r10; r2 = -4 (not an add): no fold; cannot run */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_MOV64_REG(2, 10));
+	P(HIVE_MOV64_IMM(2, -4)); P(HIVE_CALL_HELPER(1));
+	key_case(&e, &g, 0, 0, "dword ptr [rsi]", true, false, "r2 = -4");
+	/* a lookup on a map without a lookup function (queue) takes the
+	 * helper: its r1 = map stays (rdi would still hold array 0) */
+	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_LD_IMM64_LO(1, HIVE_PSEUDO_MAP_FD, 0));
+	P(HIVE_LD_IMM64_HI(0)); P(HIVE_LD_IMM64_LO(1, HIVE_PSEUDO_MAP_FD, 5));
+	P(HIVE_LD_IMM64_HI(0)); key_call(&g);
+	key_case(&e, &g, 0, 0, "call", true, true, "queue lookup");
 	jt_free(&g);
 	maps_close(&e);
 }
