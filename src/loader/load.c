@@ -234,7 +234,13 @@ static int emit_datasec(struct hive_object *obj, struct btf_buf *b, struct btf_b
 		for (i = 0; i < n && !err; i++) {
 			const struct btf_type *v = btf_type(obj->btf, vs[i].type);
 
-			if (sym_offset(obj, s->idx, btf_name(obj->btf, v), &vs[i].offset)) {
+			bool is_static = hive_btf_kind(v) == BTF_KIND_VAR &&
+					 btf_var(v)->linkage == BTF_VAR_STATIC;
+
+			/* a static variable clang placed in another section
+			 * (.rodata.str1.1) keeps the offset clang gave it, as
+			 * in libbpf; BTF_LOAD then decides */
+			if (sym_offset(obj, s->idx, btf_name(obj->btf, v), &vs[i].offset) && !is_static) {
 				obj_warn(obj, ".BTF: DATASEC '%s': variable '%s' has no symbol", name,
 					 btf_name(obj->btf, v));
 				err = -HIVE_EBTF;

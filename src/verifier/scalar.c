@@ -708,15 +708,15 @@ static void lsh32_bounds(struct reg_state *dst, uint64_t umin, uint64_t umax)
 
 static void lsh64_bounds(struct reg_state *dst, uint64_t umin, uint64_t umax)
 {
-	/* "<<32 then s>>32" sign-extension idiom keeps non-negative ranges */
-	if (umin == 32 && umax == 32 && dst->s32_max_value >= 0)
-		dst->smax_value = (int64_t)dst->s32_max_value << 32;
-	else
+	/* the "<<32 then s>>32" sign-extension idiom: a shift by exactly 32
+	 * moves the s32 range up unchanged in sign (v << 32 == v * 2^32) */
+	if (umin == 32 && umax == 32) {
+		dst->smax_value = (int64_t)((uint64_t)(int64_t)dst->s32_max_value << 32);
+		dst->smin_value = (int64_t)((uint64_t)(int64_t)dst->s32_min_value << 32);
+	} else {
 		dst->smax_value = S64_MAX;
-	if (umin == 32 && umax == 32 && dst->s32_min_value >= 0)
-		dst->smin_value = (int64_t)dst->s32_min_value << 32;
-	else
 		dst->smin_value = S64_MIN;
+	}
 	if (dst->umax_value > 1ULL << (63 - umax)) {
 		dst->umin_value = 0;
 		dst->umax_value = U64_MAX;
