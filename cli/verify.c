@@ -67,7 +67,7 @@ static void report(const char *name, const char *sec, int err, const char *log)
 		return;
 	}
 	if (err)
-		printf("prog %s (section %s): rejected (%s)\n", name, sec, strerror(err < 0 ? -err : err));
+		printf("prog %s (section %s): rejected (%s)\n", name, sec, hive_strerror(err));
 	else if (strstr(log, "hive: loaded without verification"))
 		printf("prog %s (section %s): loaded unverified (runs checked)\n", name, sec);
 	else
