@@ -359,11 +359,11 @@ static bool helpers_tracing(uint32_t id)
 
 /* kprobe, tracepoint, raw tracepoint, perf event, tracing (the kernel's
  * tracing_prog_func_proto) and LSM (bpf_lsm_func_proto) programs add their
- * perf_event_output and get_stackid variants to the tracing set */
+ * perf_event_output, get_stackid and get_stack variants to the tracing set */
 static bool helpers_tracing_events(uint32_t id)
 {
 	return id == HIVE_HELPER_ID_perf_event_output || id == HIVE_HELPER_ID_get_stackid ||
-	       helpers_tracing(id);
+	       id == HIVE_HELPER_ID_get_stack || helpers_tracing(id);
 }
 
 static bool helpers_syscall(uint32_t id)

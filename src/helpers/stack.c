@@ -1,7 +1,8 @@
 /*
  * stack.c - bpf_get_stackid(ctx, map, flags): store the current call chain
  * in a BPF_MAP_TYPE_STACK_TRACE map and return its id (maps/stack_trace.c
- * does the hashing and slot rules of the kernel's stackmap.c).
+ * does the hashing and slot rules of the kernel's stackmap.c);
+ * bpf_get_stack(ctx, buf, size, flags): copy the chain into a buffer.
  *
  * hive runs in user space, so there is no kernel stack: without
  * BPF_F_USER_STACK the helper answers -EFAULT, as the kernel does when it
@@ -12,6 +13,7 @@
  */
 #include <errno.h>
 #include <execinfo.h>
+#include <string.h>
 
 #include "helpers/helpers.h"
 #include "maps/map.h"
@@ -40,4 +42,69 @@ uint64_t helper_get_stackid(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, 
 	for (int i = 1 + (int)skip; i < n && nr < MAX_DEPTH; i++)
 		ips[nr++] = (uint64_t)(uintptr_t)frames[i];
 	return (uint64_t)(int64_t)stack_map_store(map, ips, nr, flags);
+}
+
+/* struct bpf_stack_build_id: the kernel falls back to status IP (2) with
+ * the address when it cannot read a build id; hive never reads them. */
+struct stack_build_id {
+	int32_t status;
+	uint8_t build_id[20];
+	uint64_t ip;
+};
+#define BUILD_ID_STATUS_IP 2
+
+/*
+ * bpf_get_stack(): the kernel's __bpf_get_stack. @size bytes at @buf get
+ * whole entries (u64 addresses, or struct bpf_stack_build_id with
+ * BPF_F_USER_BUILD_ID), the rest zeroes. Returns the bytes of entries
+ * copied; -EINVAL (flags, size not a multiple of the entry, build ids of a
+ * kernel stack) or -EFAULT (no chain: every kernel stack in hive, fewer
+ * frames than skipped), with the whole buffer zeroed.
+ */
+uint64_t helper_get_stack(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			  struct hive_run *run)
+{
+	uint8_t *buf = (uint8_t *)(uintptr_t)r2;
+	uint64_t size = r3, flags = r4;
+	uint32_t skip = (uint32_t)(flags & F_SKIP_MASK), elem, want, nr = 0;
+	bool user = flags & BPF_F_USER_STACK, build_id = flags & BPF_F_USER_BUILD_ID;
+	void *frames[MAX_DEPTH + 2];
+	int64_t err = -EINVAL;
+	int n;
+
+	(void)r1;
+	(void)r5;
+	if (!helper_mem(run, buf, size, HIVE_PROT_WRITE, "get_stack"))
+		return 0;
+	if (flags & ~(F_SKIP_MASK | BPF_F_USER_STACK | BPF_F_USER_BUILD_ID))
+		goto clear;
+	if (!user && build_id)
+		goto clear;
+	elem = build_id ? sizeof(struct stack_build_id) : sizeof(uint64_t);
+	if (size % elem)
+		goto clear;
+	err = -EFAULT;
+	if (!user)
+		goto clear;
+	n = backtrace(frames, (int)HIVE_ARRAY_SIZE(frames));
+	/* frame 0 is this helper */
+	if (n - 1 < (int)skip)
+		goto clear;
+	want = (uint32_t)(size / elem);
+	for (int i = 1 + (int)skip; i < n && nr < want && nr < MAX_DEPTH; i++, nr++) {
+		uint64_t ip = (uint64_t)(uintptr_t)frames[i];
+
+		if (build_id) {
+			struct stack_build_id id = { .status = BUILD_ID_STATUS_IP, .ip = ip };
+
+			memcpy(buf + (size_t)nr * elem, &id, sizeof(id));
+		} else {
+			memcpy(buf + (size_t)nr * elem, &ip, sizeof(ip));
+		}
+	}
+	memset(buf + (size_t)nr * elem, 0, size - (size_t)nr * elem);
+	return (uint64_t)nr * elem;
+clear:
+	memset(buf, 0, size);
+	return (uint64_t)err;
 }

@@ -1,7 +1,8 @@
 /*
  * test_helpers.c - hive's built-in helpers: the kernel's format rules
  * (bpf_trace_printk / bpf_snprintf), the trace log, strtol/strtoul, loop,
- * fault-safe probe reads, the helper registry and embedder helpers.
+ * fault-safe probe reads, get_stack, the helper registry and embedder
+ * helpers.
  * Programs run through hive_bpf(); where the live kernel accepts the same
  * program, results are compared with it.
  */
@@ -264,6 +265,75 @@ TEST(helpers_loop_callback)
 	CHECK_EQ(hret, (7u << 16) + 21);   /* 7 calls, 0+1+..+6 */
 	if (test_kernel_bpf_available() && run_syscall(kbpf, prog, 19, &ctx, 8, &kret) == 0)
 		CHECK_EQ(hret, kret);
+}
+
+/* bpf_get_stack(ctx, fp-64, size, flags) from a raw tracepoint: r0 */
+static int get_stack_run(long (*bpf)(int, union bpf_attr *), int32_t size, int32_t flags,
+			 int32_t *ret)
+{
+	struct hive_insn prog[] = {
+		HIVE_MOV64_REG(2, 10),
+		HIVE_ALU64_IMM(HIVE_ADD, 2, -64),
+		HIVE_MOV64_IMM(3, size),
+		HIVE_MOV64_IMM(4, flags),
+		HIVE_CALL_HELPER(BPF_FUNC_get_stack),
+		HIVE_EXIT_INSN(),
+	};
+	uint64_t args[1] = { 0 };
+	union bpf_attr a;
+	int fd, err = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	a.insns = (uintptr_t)prog;
+	a.insn_cnt = sizeof(prog) / sizeof(prog[0]);
+	a.license = (uintptr_t)"GPL";
+	fd = (int)bpf(BPF_PROG_LOAD, &a);
+	if (fd < 0)
+		return -errno;
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = fd;
+	a.test.ctx_in = (uintptr_t)args;
+	a.test.ctx_size_in = sizeof(args);
+	if (bpf(BPF_PROG_TEST_RUN, &a))
+		err = -errno;
+	*ret = (int32_t)a.test.retval;
+	close(fd);
+	return err;
+}
+
+TEST(helpers_get_stack)
+{
+	int32_t r;
+
+	/* the host thread's user stack: whole u64 entries, at most size */
+	CHECK_EQ(get_stack_run(hbpf, 64, BPF_F_USER_STACK, &r), 0);
+	CHECK(r > 0 && r <= 64 && r % 8 == 0);
+	/* build ids fall back to addresses: 32-byte entries */
+	CHECK_EQ(get_stack_run(hbpf, 64, BPF_F_USER_STACK | BPF_F_USER_BUILD_ID, &r), 0);
+	CHECK(r > 0 && r <= 64 && r % 32 == 0);
+	/* the kernel's argument errors */
+	CHECK_EQ(get_stack_run(hbpf, 60, BPF_F_USER_STACK, &r), 0);
+	CHECK_EQ(r, -EINVAL);
+	CHECK_EQ(get_stack_run(hbpf, 64, BPF_F_USER_BUILD_ID, &r), 0);
+	CHECK_EQ(r, -EINVAL);
+	CHECK_EQ(get_stack_run(hbpf, 64, 1 << 12, &r), 0);
+	CHECK_EQ(r, -EINVAL);
+	/* more frames skipped than there are: no chain */
+	CHECK_EQ(get_stack_run(hbpf, 64, BPF_F_USER_STACK | 255, &r), 0);
+	CHECK_EQ(r, -EFAULT);
+	/* hive has no kernel stack */
+	CHECK_EQ(get_stack_run(hbpf, 64, 0, &r), 0);
+	CHECK_EQ(r, -EFAULT);
+	if (!test_kernel_bpf_available())
+		return;
+	/* the kernel agrees on the argument errors */
+	CHECK_EQ(get_stack_run(kbpf, 60, BPF_F_USER_STACK, &r), 0);
+	CHECK_EQ(r, -EINVAL);
+	CHECK_EQ(get_stack_run(kbpf, 64, BPF_F_USER_BUILD_ID, &r), 0);
+	CHECK_EQ(r, -EINVAL);
+	CHECK_EQ(get_stack_run(kbpf, 64, 1 << 12, &r), 0);
+	CHECK_EQ(r, -EINVAL);
 }
 
 static uint64_t add_helper(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
