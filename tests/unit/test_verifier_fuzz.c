@@ -44,9 +44,14 @@ struct fuzz_stats {
 static const struct {
 	uint32_t type;
 	const char *name;
+	uint32_t gen_as;      /* the generator's program type (context layout) */
+	uint32_t prog_flags;
 } fuzz_types[] = {
-	{ 1, "socket_filter" }, { 2, "kprobe" }, { 3, "sched_cls" }, { 5, "tracepoint" },
-	{ 6, "xdp" }, { 17, "raw_tracepoint" },
+	{ 1, "socket_filter", 1, 0 }, { 2, "kprobe", 2, 0 }, { 3, "sched_cls", 3, 0 },
+	{ 5, "tracepoint", 5, 0 }, { 6, "xdp", 6, 0 }, { 17, "raw_tracepoint", 17, 0 },
+	/* sched_act has sched_cls's context; syscall programs must be
+	 * sleepable and read their context (user memory) like raw_tp args */
+	{ 4, "sched_act", 3, 0 }, { 31, "syscall", 17, 1u << 4 /* BPF_F_SLEEPABLE */ },
 };
 
 static uint32_t env_u32(const char *name, uint32_t def)
@@ -56,8 +61,8 @@ static uint32_t env_u32(const char *name, uint32_t def)
 	return s && *s ? (uint32_t)strtoul(s, NULL, 0) : def;
 }
 
-static void fuzz_one(const struct gen *g, uint32_t seed, uint32_t pt, struct fuzz_stats *st,
-		     int *fails)
+static void fuzz_one(const struct gen *g, uint32_t seed, uint32_t pt, uint32_t flags,
+		     struct fuzz_stats *st, int *fails)
 {
 	struct vt_result k, h;
 	char ke[256], he[256];
@@ -85,9 +90,9 @@ static void fuzz_one(const struct gen *g, uint32_t seed, uint32_t pt, struct fuz
 		if (f)
 			fclose(f);
 	}
-	if (vt_kernel(g->insn, g->cnt, pt, 0, 1, &k))
+	if (vt_kernel(g->insn, g->cnt, pt, flags, 1, &k))
 		return;
-	if (vt_hive(g->insn, g->cnt, pt, 0, 1, &h)) {
+	if (vt_hive(g->insn, g->cnt, pt, flags, 1, &h)) {
 		vt_result_free(&k);
 		return;
 	}
@@ -130,8 +135,8 @@ static void fuzz_type(uint32_t t)
 		SKIP("the kernel's bpf() is not available");
 	REQUIRE(vt_maps_open() == 0);
 	for (i = first; i < first + n && (uint32_t)(time(NULL) - start) < budget; i++) {
-		gen_program(&g, i, fuzz_types[t].type);
-		fuzz_one(&g, i, fuzz_types[t].type, &st, &fails);
+		gen_program(&g, i, fuzz_types[t].gen_as);
+		fuzz_one(&g, i, fuzz_types[t].type, fuzz_types[t].prog_flags, &st, &fails);
 	}
 	vt_maps_close();
 	printf("verifier_fuzz %s: %u/%u programs (%u accepted by the kernel): same verdict+errno %u, "
@@ -169,6 +174,16 @@ TEST(verifier_fuzz_xdp)
 TEST(verifier_fuzz_raw_tracepoint)
 {
 	fuzz_type(5);
+}
+
+TEST(verifier_fuzz_sched_act)
+{
+	fuzz_type(6);
+}
+
+TEST(verifier_fuzz_syscall)
+{
+	fuzz_type(7);
 }
 
 /* The generator itself: deterministic, and hive accepts most of its programs. */
