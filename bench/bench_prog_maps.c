@@ -58,7 +58,7 @@ static int make_map(bpf_fn bpf, uint32_t type)
 	fd = (int)bpf(BPF_MAP_CREATE, &a);
 	if (fd < 0)
 		return -1;
-	for (uint32_t k = 0; k < KEYS; k++) {
+	for (uint32_t k = 0; k < 2 * KEYS; k++) {
 		uint64_t v = k * 3;
 
 		memset(&a, 0, sizeof(a));
@@ -83,10 +83,12 @@ static double cpu_ns(void)
  * fp-4) r7 += 1; } while (--r8); return r7. The key: KEY_IMM stores k as
  * an immediate, KEY_REG_CONST stores r9 = k (both constants hive's JIT
  * folds), KEY_COMPUTED stores r9 = (r8 + k) & 15, known only at run time
- * (hive's JIT takes it from r9; always a hit). */
-enum key_kind { KEY_IMM, KEY_REG_CONST, KEY_COMPUTED };
+ * (hive's JIT takes it from r9, known below max_entries), KEY_UNBOUNDED
+ * r9 = (r8 & 15) + k (taken from r9, compared). Keys 0..31 are in both
+ * maps: always a hit. */
+enum key_kind { KEY_IMM, KEY_REG_CONST, KEY_COMPUTED, KEY_UNBOUNDED };
 static enum key_kind key_kind;
-static const int key_insns[] = { 7, 8, 10 };   /* per lookup */
+static const int key_insns[] = { 7, 8, 10, 10 };   /* per lookup */
 
 static int build(struct hive_insn *p, int map_fd)
 {
@@ -102,10 +104,14 @@ static int build(struct hive_insn *p, int map_fd)
 		} else {
 			if (key_kind == KEY_REG_CONST) {
 				p[n++] = HIVE_MOV64_IMM(9, k);
-			} else {
+			} else if (key_kind == KEY_COMPUTED) {
 				p[n++] = HIVE_MOV64_REG(9, 8);
 				p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 9, k);
 				p[n++] = HIVE_ALU64_IMM(HIVE_AND, 9, KEYS - 1);
+			} else {
+				p[n++] = HIVE_MOV64_REG(9, 8);
+				p[n++] = HIVE_ALU64_IMM(HIVE_AND, 9, KEYS - 1);
+				p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 9, k);
 			}
 			p[n++] = HIVE_STX_MEM(HIVE_W, 10, 9, -4);
 		}
@@ -278,6 +284,10 @@ int main(void)
 	row("hash", BPF_MAP_TYPE_HASH);
 	key_kind = KEY_COMPUTED;
 	printf("key computed in a register, (r8 + k) & 15:\n");
+	row("array", BPF_MAP_TYPE_ARRAY);
+	row("hash", BPF_MAP_TYPE_HASH);
+	key_kind = KEY_UNBOUNDED;
+	printf("key computed in a register, (r8 & 15) + k:\n");
 	row("array", BPF_MAP_TYPE_ARRAY);
 	row("hash", BPF_MAP_TYPE_HASH);
 	return 0;

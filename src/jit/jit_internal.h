@@ -177,6 +177,8 @@ struct jit_ctx {
 		void *map;         /* struct hive_map * of the lddw reaching the call */
 		uint8_t key;       /* inline array lookups: JIT_KEY_* */
 		uint8_t key_reg;   /* JIT_KEY_REG: eBPF register holding the key */
+		uint8_t key_zext;  /* JIT_KEY_REG: its upper 32 bits are zero */
+		uint8_t key_inrange; /* JIT_KEY_REG: it is below max_entries */
 		uint32_t key_imm;  /* JIT_KEY_CONST: the key */
 	} *mapcalls;
 	uint32_t nmapcalls;

@@ -196,6 +196,24 @@ static bool key_store(const struct jit_ctx *c, uint32_t lo, uint32_t pc, int16_t
 }
 
 /*
+ * What the write @d of a forwarded key register tells about its value:
+ * zero upper half after a 32-bit ALU operation (not a byte swap, which
+ * may be 64-bit) or an AND with a non-negative immediate; below the
+ * array's max_entries after an AND with an immediate below it.
+ */
+static void key_bounds(struct jit_mapcall *mc, const struct hive_insn *d, const struct hive_map *m)
+{
+	bool and = d->code == (HIVE_ALU | HIVE_AND | HIVE_K) || d->code == (HIVE_ALU64 | HIVE_AND | HIVE_K);
+	uint64_t bound = HIVE_CLASS(d->code) == HIVE_ALU ? (uint32_t)d->imm : (uint64_t)(int64_t)d->imm;
+
+	if ((HIVE_CLASS(d->code) == HIVE_ALU && isa_desc(d->code)->kind != HIVE_K_END) ||
+	    (and && d->imm >= 0))
+		mc->key_zext = 1;
+	if (and && bound < m->max_entries)
+		mc->key_inrange = 1;
+}
+
+/*
  * The key of the inline array lookup at @mc->pc, for unchecked runs
  * (verified code reaches the call only through its block): r2 must be
  * `r2 = r10; r2 += off` in the block, and the last write of the key's
@@ -246,6 +264,8 @@ static void plan_array_key(struct jit_ctx *c, struct jit_mapcall *mc, uint32_t l
 		} else if (last_def(c, qs + 1, pc, rk) == UINT32_MAX) {
 			mc->key = JIT_KEY_REG;
 			mc->key_reg = (uint8_t)rk;
+			if (d != UINT32_MAX)
+				key_bounds(mc, &c->insns[d], mc->map);
 		} else {
 			return;
 		}
@@ -389,36 +409,58 @@ static bool array_granted(const struct jit_ctx *c, const struct hive_map *m)
 	return false;
 }
 
-/*
- * rax = idx < max_entries ? data + idx * stride : NULL, without a branch
- * (the address is formed in r10, then a cmov); idx = the low 32 bits of
- * host register @key_reg, or *(u32 *)r2 when @key_reg < 0.
- */
-static void emit_array_lookup(struct jit_ctx *c, const struct hive_map *m, int key_reg)
+/* rax = data + idx * stride, idx a zero-extended host register (not rax). */
+static void emit_elem_addr(struct jit_ctx *c, const struct hive_map *m, int idx)
 {
-	struct x86_mem key = mem_bd(RSI, 0), slot;
+	struct x86_mem slot;
 	uint32_t st = m->stride;
 
-	if (key_reg >= 0)
-		emit_mov_rr(c, false, RAX, key_reg);         /* eax = the stored register */
-	else
-		emit_load(c, 4, RAX, &key);                  /* eax = *(u32 *)r2 */
-	emit_mov_imm64(c, TMP, (uint64_t)(uintptr_t)m->data);  /* r11 = value area */
 	if (st == 1 || st == 2 || st == 4 || st == 8) {
-		slot = mem_bid(TMP, RAX, (unsigned)__builtin_ctz(st), 0);
-		emit_lea(c, true, TMP2, &slot);              /* r10 = r11 + rax * stride */
-	} else {
-		if (!(st & (st - 1))) {
-			emit_mov_rr(c, true, TMP2, RAX);
-			emit_shift_ri(c, OP_W, SH_SHL, TMP2, (uint8_t)__builtin_ctz(st)); /* r10 = rax << log2 stride */
-		} else {
-			emit_imul_rri(c, true, TMP2, RAX, (int32_t)st); /* r10 = rax * stride */
-		}
-		emit_alu_rr(c, true, ALU_ADD, TMP2, TMP);    /* r10 += r11 */
+		emit_mov_imm64(c, RAX, (uint64_t)(uintptr_t)m->data);  /* rax = value area */
+		slot = mem_bid(RAX, idx, (unsigned)__builtin_ctz(st), 0);
+		emit_lea(c, true, RAX, &slot);               /* rax += idx * stride */
+		return;
 	}
-	emit_alu_ri(c, false, ALU_CMP, RAX, (int32_t)m->max_entries); /* cmp eax, max_entries */
-	emit_mov_imm64_keepflags(c, RAX, 0);                 /* rax = NULL */
-	emit_cmov(c, true, CC_B, RAX, TMP2);                 /* in range: rax = r10 */
+	if (!(st & (st - 1))) {
+		emit_mov_rr(c, true, RAX, idx);
+		emit_shift_ri(c, OP_W, SH_SHL, RAX, (uint8_t)__builtin_ctz(st)); /* rax = idx << log2 stride */
+	} else {
+		emit_imul_rri(c, true, RAX, idx, (int32_t)st);  /* rax = idx * stride */
+	}
+	emit_mov_imm64(c, TMP, (uint64_t)(uintptr_t)m->data);  /* r11 = value area */
+	emit_alu_rr(c, true, ALU_ADD, RAX, TMP);             /* rax += r11 */
+}
+
+/*
+ * rax = idx < max_entries ? data + idx * stride : NULL. idx: *(u32 *)r2
+ * (@mc NULL or JIT_KEY_MEM), or the low 32 bits of the forwarded register
+ * (used as is when its upper half is known zero; no compare when it is
+ * known below max_entries). As the kernel's inline lookup for privileged
+ * programs: a predicted branch, no index masking.
+ */
+static void emit_array_lookup(struct jit_ctx *c, const struct hive_map *m,
+			      const struct jit_mapcall *mc)
+{
+	struct x86_mem key = mem_bd(RSI, 0);
+	int idx = TMP2;
+	uint32_t j_null;
+
+	if (!mc || mc->key != JIT_KEY_REG) {
+		emit_load(c, 4, TMP2, &key);                 /* r10d = *(u32 *)r2 */
+	} else if (!mc->key_zext || xreg(mc->key_reg) == RAX) {
+		emit_mov_rr(c, false, TMP2, xreg(mc->key_reg)); /* r10d = the key register */
+	} else {
+		idx = xreg(mc->key_reg);                     /* upper half already zero */
+		if (mc->key_inrange) {
+			emit_elem_addr(c, m, idx);           /* rax = its element */
+			return;
+		}
+	}
+	emit_alu_rr(c, false, ALU_XOR, RAX, RAX);            /* rax = NULL */
+	emit_alu_ri(c, false, ALU_CMP, idx, (int32_t)m->max_entries); /* cmp idx, max_entries */
+	j_null = emit_jcc8_fwd(c, CC_AE);                    /* jae .null */
+	emit_elem_addr(c, m, idx);                           /* rax = the element */
+	patch8_here(c, j_null);
 }
 
 /* Checked run: jump to the returned byte's target unless r2 .. r2+4 lies
@@ -449,14 +491,13 @@ bool jit_emit_map_call(struct jit_ctx *c, const struct hive_insn *in, uint32_t p
 					       (uint64_t)(uintptr_t)m->data +
 						       (uint64_t)mc->key_imm * m->stride : 0);
 			else
-				emit_array_lookup(c, m, mc->key == JIT_KEY_REG ?
-						  xreg(mc->key_reg) : -1);
+				emit_array_lookup(c, m, mc);
 			return true;
 		}
 		if (!array_granted(c, m))
 			return false;
 		j_slow = emit_key_in_frame(c);
-		emit_array_lookup(c, m, -1);
+		emit_array_lookup(c, m, NULL);
 		j_end = emit_jcc8_fwd(c, -1);                    /* jmp .done */
 		patch8_here(c, j_slow);
 		emit_helper_generic(c, in, pc);                  /* .slow: the helper */

@@ -322,7 +322,7 @@ TEST(jit_map_listing)
 		else
 			CHECK(strstr(text, ":  call") != NULL);
 		if (c == 0)
-			CHECK(!strstr(text, "cmov"));
+			CHECK(!strstr(text, "jae"));
 		free(text);
 	}
 	/* keys the JIT must not fold: 9 from r9 = r8 + 9 (forwarded from r9);
@@ -351,8 +351,8 @@ TEST(jit_map_listing)
 		epilogue(&g);
 		text = listing(&e, &g, false, c == 2 ? 0 : (c == 0 ? 9 : 1) * 0x1111 + 1);
 		REQUIRE(text);
-		CHECK(strstr(text, "cmov") != NULL);
-		CHECK(!!strstr(text, "mov eax, r15d") == (c == 0));
+		CHECK(strstr(text, "jae") != NULL);
+		CHECK(!!strstr(text, "mov r10d, r15d") == (c == 0));
 		free(text);
 	}
 	jt_free(&g);
@@ -417,7 +417,7 @@ TEST(jit_map_key_planning)
 	/* forwarded from r9 (no reload through r2, no r1 = r6, no r2 chain) */
 	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
 	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
-	key_case(&e, &g, 0, V(3), "mov eax, r15d", true, true, "forwarded");
+	key_case(&e, &g, 0, V(3), "mov r10d, r15d", true, true, "forwarded");
 	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
 	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
 	key_case(&e, &g, 0, V(3), "rdi", false, true, "r1 = r6 elided");
@@ -427,7 +427,36 @@ TEST(jit_map_key_planning)
 	/* from r0 (rax) */
 	P(HIVE_MOV64_REG(0, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 0, 2));
 	P(HIVE_STX_MEM(HIVE_W, 10, 0, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
-	key_case(&e, &g, 0, V(2), "mov eax, eax", true, true, "forwarded from r0");
+	key_case(&e, &g, 0, V(2), "mov r10d, eax", true, true, "forwarded from r0");
+	/* an AND with an immediate below max_entries (10): no compare; at or
+	 * above it: compared, the register used as is (upper half zero) */
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 13)); P(HIVE_ALU64_IMM(HIVE_AND, 9, 7));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(5), "jae", false, true, "r9 &= 7");
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 12)); P(HIVE_ALU64_IMM(HIVE_AND, 9, 15));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, 0, "cmp r15d, 0xa", true, true, "r9 &= 15");
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU32_IMM(HIVE_ADD, 9, 12)); P(HIVE_ALU32_IMM(HIVE_AND, 9, 15));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, 0, "cmp r15d, 0xa", true, true, "w9 &= 15");
+	/* w0 = w8 + 2: r0 (rax) is the result register, copied first */
+	P(HIVE_MOV64_REG(0, 8)); P(HIVE_ALU32_IMM(HIVE_ADD, 0, 2));
+	P(HIVE_STX_MEM(HIVE_W, 10, 0, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(2), "mov r10d, eax", true, true, "w0 += 2");
+	/* 32-bit ALU: upper half zero */
+	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU32_IMM(HIVE_ADD, 9, 4));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(4), "cmp r15d, 0xa", true, true, "w9 += 4");
+	/* r9 = 0x100000003 after r9 &= -1 or a 64-bit byte swap (le64): the
+	 * low half 3 is the key, the register is not used as is */
+	P(HIVE_LD_IMM64_LO(9, 0, 0x100000003ull)); P(HIVE_LD_IMM64_HI(0x100000003ull));
+	P(HIVE_ALU64_IMM(HIVE_AND, 9, -1));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "mov r10d, r15d", true, true, "r9 &= -1");
+	P(HIVE_LD_IMM64_LO(9, 0, 0x100000003ull)); P(HIVE_LD_IMM64_HI(0x100000003ull));
+	P(HIVE_INSN(HIVE_ALU | HIVE_END, 9, 0, 0, 64));
+	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
+	key_case(&e, &g, 0, V(3), "mov r10d, r15d", true, true, "le64 r9");
 	/* r9 written after the store: the key is reloaded */
 	P(HIVE_MOV64_REG(9, 8)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 3));
 	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 1));
@@ -436,19 +465,19 @@ TEST(jit_map_key_planning)
 	/* r9 = 2; r9 += 1: not a constant (forwarded) */
 	P(HIVE_MOV64_IMM(9, 2)); P(HIVE_ALU64_IMM(HIVE_ADD, 9, 1));
 	P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
-	key_case(&e, &g, 0, V(3), "mov eax, r15d", true, true, "r9 = 2; r9 += 1");
+	key_case(&e, &g, 0, V(3), "mov r10d, r15d", true, true, "r9 = 2; r9 += 1");
 	/* r9 = 5 stored, then r9 = 7: the constant 5 (r9 = 5 fused into the
 	 * store, r9 never set); r9 = 6 stored with r9 dead (fused) */
 	P(HIVE_MOV64_IMM(9, 5)); P(HIVE_STX_MEM(HIVE_W, 10, 9, -4)); P(HIVE_MOV64_IMM(9, 7));
 	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
-	key_case(&e, &g, 0, V(5), "cmov", false, true, "r9 = 5 stored, r9 = 7");
+	key_case(&e, &g, 0, V(5), "jae", false, true, "r9 = 5 stored, r9 = 7");
 	P(HIVE_MOV32_IMM(9, 6)); P(HIVE_STX_MEM(HIVE_W, 10, 9, -4));
 	P(HIVE_MOV64_REG(1, 6)); key_call(&g);
-	key_case(&e, &g, 0, V(6), "cmov", false, true, "w9 = 6 stored, r9 dead");
+	key_case(&e, &g, 0, V(6), "jae", false, true, "w9 = 6 stored, r9 dead");
 	/* the store after r2 is formed */
 	P(HIVE_MOV64_REG(2, 10)); P(HIVE_ALU64_IMM(HIVE_ADD, 2, -4));
 	P(HIVE_ST_MEM(HIVE_W, 10, -4, 6)); P(HIVE_MOV64_REG(1, 6)); P(HIVE_CALL_HELPER(1));
-	key_case(&e, &g, 0, V(6), "cmov", false, true, "store after r2");
+	key_case(&e, &g, 0, V(6), "jae", false, true, "store after r2");
 	/* a byte store through r3 = r10 - 4 (may alias the key): 2 */
 	P(HIVE_ST_MEM(HIVE_W, 10, -4, 1)); P(HIVE_MOV64_REG(3, 10)); P(HIVE_ALU64_IMM(HIVE_ADD, 3, -4));
 	P(HIVE_ST_MEM(HIVE_B, 3, 0, 2)); P(HIVE_MOV64_REG(1, 6)); key_call(&g);
