@@ -746,10 +746,25 @@ int check_ld_imm(struct venv *env, const struct hive_insn *insn)
 	}
 	mark_reg_known_zero(env, regs, insn->dst);
 	if (insn->src == BPF_PSEUDO_FUNC) {
-		/* callbacks need BTF func_info, which raw programs lack */
-		verbose(env, "missing btf func_info\n");
-		env->unmodelled = "callbacks (bpf_loop, bpf_for_each_map_elem, ...)";
-		return -EINVAL;
+		/* the address of a callback (bpf_loop, bpf_for_each_map_elem):
+		 * a static function described by func_info */
+		int subprogno = find_subprog(env, env->insn_idx + insn->imm + 1);
+
+		if (!env->func_info) {
+			verbose(env, "missing btf func_info\n");
+			return -EINVAL;
+		}
+		if (subprogno < 0) {
+			verbose(env, "verifier bug: no subprogram at the target of ld_imm64 func\n");
+			return -EFAULT;
+		}
+		if (subprog_is_global(env, (uint32_t)subprogno)) {
+			verbose(env, "callback function not static\n");
+			return -EINVAL;
+		}
+		dst_reg->type = PTR_TO_FUNC;
+		dst_reg->subprogno = (uint32_t)subprogno;
+		return 0;
 	}
 	if (!aux->map) {
 		verbose(env, "verifier bug: unexpected src reg value for ldimm64\n");

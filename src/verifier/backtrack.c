@@ -126,6 +126,17 @@ static bool bt_is_frame_slot_set(const struct backtrack *bt, uint32_t frame, uin
 	return bt->stack_masks[frame] & (1ULL << slot);
 }
 
+/* Backwards out of a subprogram into its caller's frame. */
+static int bt_subprog_exit(struct venv *env, struct backtrack *bt)
+{
+	if (bt->frame == 0) {
+		verbose(env, "verifier bug: subprog exit from frame 0\n");
+		return -EFAULT;
+	}
+	bt->frame--;
+	return 0;
+}
+
 /* "r0,r2,r4" */
 static void fmt_reg_mask(char *buf, size_t sz, uint32_t mask)
 {
@@ -182,8 +193,6 @@ static void bt_sync_linked_regs(struct backtrack *bt, const struct jmp_history_e
 }
 
 /* ---- one instruction backwards -------------------------------------------- */
-
-#define ENOTSUPP_ 524
 
 static int backtrack_insn(struct venv *env, int idx, int subseq_idx,
 			  const struct jmp_history_entry *hist, struct backtrack *bt)
@@ -268,12 +277,23 @@ static int backtrack_insn(struct venv *env, int idx, int subseq_idx,
 					bt_set_frame_reg(bt, bt->frame - 1, i);
 				}
 			}
-			if (bt->frame == 0) {
-				verbose(env, "verifier bug: subprog exit from frame 0\n");
+			return bt_subprog_exit(env, bt);
+		} else if (env->aux[idx].calls_callback && idx != subseq_idx - 1) {
+			/* entering a callback backwards (bpf_loop & co): r1-r5
+			 * were set by the helper, not passed by the caller */
+			if (bt->reg_masks[bt->frame] & ~BPF_REGMASK_ARGS) {
+				verbose(env, "verifier bug: callback unexpected regs %x\n",
+					bt->reg_masks[bt->frame]);
 				return -EFAULT;
 			}
-			bt->frame--;
-			return 0;
+			if (bt->stack_masks[bt->frame]) {
+				verbose(env, "verifier bug: callback leftover stack slots %llx\n",
+					(unsigned long long)bt->stack_masks[bt->frame]);
+				return -EFAULT;
+			}
+			for (i = 1; i <= 5; i++)
+				bt_clear_reg(bt, i);
+			return bt_subprog_exit(env, bt);
 		} else if (opcode == HIVE_CALL) {
 			/* a helper sets r0 and needs nothing of r1-r5 here */
 			bt_clear_reg(bt, 0);
@@ -285,7 +305,10 @@ static int backtrack_insn(struct venv *env, int idx, int subseq_idx,
 		} else if (opcode == HIVE_EXIT) {
 			bool r0_precise;
 
-			if (bt->reg_masks[bt->frame] & BPF_REGMASK_ARGS) {
+			/* after a subprogram r1-r5 are clobbered, but a callback
+			 * returns to the helper call, which reads them */
+			if ((bt->reg_masks[bt->frame] & BPF_REGMASK_ARGS) &&
+			    !(subseq_idx >= 0 && env->aux[subseq_idx].calls_callback)) {
 				verbose(env, "verifier bug: backtracking exit unexpected regs %x\n",
 					bt->reg_masks[bt->frame]);
 				return -EFAULT;

@@ -37,7 +37,7 @@ enum {
 	FN_probe_read_user_str = 114, FN_probe_read_kernel_str = 115, FN_ringbuf_output = 130,
 	FN_ringbuf_reserve = 131, FN_ringbuf_submit = 132, FN_ringbuf_discard = 133,
 	FN_ringbuf_query = 134, FN_get_task_stack = 141, FN_xdp_output = 121,
-	FN_get_stack = 67, FN_for_each_map_elem = 164, FN_map_lookup_percpu_elem = 195,
+	FN_get_stack = 67, FN_for_each_map_elem = 164, FN_loop = 181, FN_map_lookup_percpu_elem = 195,
 	FN_ringbuf_reserve_dynptr = 198, FN_ringbuf_submit_dynptr = 199,
 	FN_ringbuf_discard_dynptr = 200, FN_user_ringbuf_drain = 209,
 };
@@ -629,6 +629,7 @@ static int check_func_arg(struct venv *env, uint32_t arg, struct call_meta *meta
 					      false, meta);
 		break;
 	case HIVE_ARGB_PTR_TO_FUNC:
+		meta->subprogno = (int)reg->subprogno;
 		break;
 	case HIVE_ARGB_PTR_TO_MEM:
 		/* checked together with the size argument that follows */
@@ -907,6 +908,186 @@ static int record_func_key(struct venv *env, const struct call_meta *meta, int f
 	return mark_chain_precision(env, 3);
 }
 
+/* ---- frames and callbacks --------------------------------------------------- */
+
+typedef int (*set_callee_state_fn)(struct venv *env, struct func_state *caller,
+				   struct func_state *callee);
+
+/* A bpf-to-bpf call: the callee sees the caller's r1-r5. */
+static int set_callee_state(struct venv *env, struct func_state *caller,
+			    struct func_state *callee)
+{
+	int i;
+
+	(void)env;
+	for (i = 1; i <= 5; i++)
+		callee->regs[i] = caller->regs[i];
+	return 0;
+}
+
+/* bpf_loop(nr_loops, callback_fn, callback_ctx, flags) calls
+ * callback_fn(u64 index, void *callback_ctx), which returns 0 or 1. */
+static int set_loop_callback_state(struct venv *env, struct func_state *caller,
+				   struct func_state *callee)
+{
+	callee->regs[1].type = SCALAR_VALUE;
+	callee->regs[2] = caller->regs[3];
+	mark_reg_not_init(env, callee->regs, 3);
+	mark_reg_not_init(env, callee->regs, 4);
+	mark_reg_not_init(env, callee->regs, 5);
+	callee->in_callback_fn = true;
+	callee->callback_ret_range = (struct retval_range){ 0, 1, false };
+	return 0;
+}
+
+/* Maps whose elements bpf_for_each_map_elem can visit. */
+static bool map_has_for_each(uint32_t type)
+{
+	return type == MT_HASH || type == MT_ARRAY || type == MT_PERCPU_HASH ||
+	       type == MT_PERCPU_ARRAY || type == MT_LRU_HASH || type == MT_LRU_PERCPU_HASH;
+}
+
+/* bpf_for_each_map_elem(map, callback_fn, callback_ctx, flags) calls
+ * callback_fn(map, key, value, callback_ctx), which returns 0 or 1. */
+static int set_map_elem_callback_state(struct venv *env, struct func_state *caller,
+				       struct func_state *callee)
+{
+	const struct vmap *map = caller->regs[1].map_ptr;
+
+	if (!map || !map_has_for_each(map->type)) {
+		verbose(env, "callback function not allowed for map\n");
+		return -ENOTSUPP_;
+	}
+	callee->regs[1] = caller->regs[1];
+	callee->regs[2].type = PTR_TO_MAP_KEY;
+	mark_reg_known_zero(env, callee->regs, 2);
+	callee->regs[2].map_ptr = map;
+	callee->regs[3].type = PTR_TO_MAP_VALUE;
+	mark_reg_known_zero(env, callee->regs, 3);
+	callee->regs[3].map_ptr = map;
+	callee->regs[3].id = ++env->id_gen;
+	callee->regs[4] = caller->regs[3];
+	mark_reg_not_init(env, callee->regs, 5);
+	callee->in_callback_fn = true;
+	callee->callback_ret_range = (struct retval_range){ 0, 1, false };
+	return 0;
+}
+
+/* A new frame for @subprog called from @callsite on top of @state. */
+static int setup_func_entry(struct venv *env, int subprog, int callsite,
+			    set_callee_state_fn set_state, struct vstate *state)
+{
+	struct func_state *callee;
+	int err;
+
+	if (state->curframe + 1 >= MAX_CALL_FRAMES) {
+		verbose(env, "the call stack of %d frames is too deep\n", state->curframe + 2);
+		return -E2BIG;
+	}
+	if (state->frame[state->curframe + 1]) {
+		verbose(env, "verifier bug: Frame %d already allocated\n", state->curframe + 1);
+		return -EFAULT;
+	}
+	callee = func_state_new();
+	if (!callee)
+		return -ENOMEM;
+	state->frame[state->curframe + 1] = callee;
+	init_func_state(env, callee, callsite, state->curframe + 1, (uint32_t)subprog);
+	err = set_state(env, state->frame[state->curframe], callee);
+	if (err) {
+		free_func_state(callee);
+		state->frame[state->curframe + 1] = NULL;
+		return err;
+	}
+	state->curframe++;
+	return 0;
+}
+
+/*
+ * A helper that calls @subprog back (push_callback_call): the callback's
+ * first iteration is a new branch, entered from the call instruction; this
+ * path goes on after the call as if the callback never ran. Each branch
+ * ends at the callback's exit by going back to the call, which pushes the
+ * next iteration, until is_state_visited() finds an iteration equal to an
+ * earlier one.
+ */
+static int push_callback_call(struct venv *env, int insn_idx, int subprog,
+			      set_callee_state_fn set_state)
+{
+	struct func_state *caller = cur_func(env);
+	struct vstate *cb;
+	int err;
+
+	if (subprog <= 0 || (uint32_t)subprog >= env->subprog_cnt) {
+		verbose(env, "verifier bug: callback subprog %d\n", subprog);
+		return -EFAULT;
+	}
+	env->subprog_info[subprog].is_cb = true;
+	cb = push_stack(env, (int)env->subprog_info[subprog].start, insn_idx, false);
+	if (!cb)
+		return env->stack_size > BPF_COMPLEXITY_LIMIT_JMP_SEQ ? -E2BIG : -ENOMEM;
+	err = setup_func_entry(env, subprog, insn_idx, set_state, cb);
+	if (err)
+		return err;
+	cb->callback_unroll_depth++;
+	cb->frame[cb->curframe - 1]->callback_depth++;
+	caller->callback_depth = 0;
+	return 0;
+}
+
+/*
+ * bpf_loop: the kernel inlines calls whose flags are a known 0 and whose
+ * callback is the same on every visit (update_loop_inline_state); a 0
+ * flags register is therefore marked precise while that holds.
+ */
+static void update_loop_inline_state(struct venv *env, int insn_idx, int subprog)
+{
+	struct insn_aux *aux = &env->aux[insn_idx];
+	bool zero = register_is_null(&cur_regs(env)[4]);
+
+	if (aux->loop_inline_seen && !aux->loop_fit_for_inline)
+		return;
+	if (zero)
+		mark_chain_precision(env, 4);
+	if (!aux->loop_inline_seen) {
+		aux->loop_inline_seen = true;
+		aux->loop_fit_for_inline = zero;
+		aux->loop_callback_subprog = (uint32_t)subprog;
+		return;
+	}
+	aux->loop_fit_for_inline = zero && aux->loop_callback_subprog == (uint32_t)subprog;
+}
+
+/* The helpers that call a callback: push its next iteration. */
+static int push_callbacks(struct venv *env, int func_id, const struct call_meta *meta,
+			  int insn_idx)
+{
+	struct reg_state *regs = cur_regs(env);
+	int err;
+
+	switch (func_id) {
+	case FN_for_each_map_elem:
+		return push_callback_call(env, insn_idx, meta->subprogno,
+					  set_map_elem_callback_state);
+	case FN_loop:
+		update_loop_inline_state(env, insn_idx, meta->subprogno);
+		/* whether the loop is done depends on nr_loops */
+		err = mark_chain_precision(env, 1);
+		if (err)
+			return err;
+		if (cur_func(env)->callback_depth < regs[1].umax_value)
+			return push_callback_call(env, insn_idx, meta->subprogno,
+						  set_loop_callback_state);
+		cur_func(env)->callback_depth = 0;
+		if (env->log.level & HIVE_LOG_LEVEL2)
+			verbose(env, "frame%d bpf_loop iteration limit reached\n",
+				env->cur_state->curframe);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int check_helper_call(struct venv *env, const struct hive_insn *insn, int *insn_idx)
 {
 	static const uint32_t caller_saved[] = { 0, 1, 2, 3, 4, 5 };
@@ -987,6 +1168,9 @@ have_proto:
 		if (err)
 			return err;
 	}
+	err = push_callbacks(env, func_id, &meta, *insn_idx);
+	if (err)
+		return err;
 	/* r1-r5 are clobbered */
 	for (i = 0; i < 6; i++) {
 		mark_reg_not_init(env, regs, caller_saved[i]);
@@ -1090,8 +1274,8 @@ int check_func_call(struct venv *env, const struct hive_insn *insn, int *insn_id
 {
 	static const uint32_t caller_saved[] = { 0, 1, 2, 3, 4, 5 };
 	struct vstate *state = env->cur_state;
-	struct func_state *caller, *callee;
-	int subprog, target = *insn_idx + insn->imm + 1, i;
+	struct func_state *caller;
+	int subprog, target = *insn_idx + insn->imm + 1, i, err;
 
 	subprog = find_subprog(env, target);
 	if (subprog < 0) {
@@ -1099,19 +1283,9 @@ int check_func_call(struct venv *env, const struct hive_insn *insn, int *insn_id
 		return -EFAULT;
 	}
 	caller = state->frame[state->curframe];
-	if (state->curframe + 1 >= MAX_CALL_FRAMES) {
-		verbose(env, "the call stack of %d frames is too deep\n", state->curframe + 2);
-		return -E2BIG;
-	}
-	callee = func_state_new();
-	if (!callee)
-		return -ENOMEM;
-	state->frame[state->curframe + 1] = callee;
-	init_func_state(env, callee, *insn_idx, state->curframe + 1, (uint32_t)subprog);
-	/* the callee sees the caller's r1-r5 */
-	for (i = 1; i <= 5; i++)
-		callee->regs[i] = caller->regs[i];
-	state->curframe++;
+	err = setup_func_entry(env, subprog, *insn_idx, set_callee_state, state);
+	if (err)
+		return err;
 	/* after the call r0-r5 of the caller are clobbered */
 	for (i = 0; i < 6; i++) {
 		mark_reg_not_init(env, caller->regs, caller_saved[i]);
@@ -1130,17 +1304,45 @@ int check_func_call(struct venv *env, const struct hive_insn *insn, int *insn_id
 
 int prepare_func_exit(struct venv *env, int *insn_idx)
 {
-	struct vstate *state = env->cur_state;
+	struct vstate *state = env->cur_state, *prev;
 	struct func_state *caller, *callee = state->frame[state->curframe];
 	struct reg_state *r0 = &callee->regs[0];
+	bool in_callback_fn = callee->in_callback_fn;
+	int err;
 
 	if (r0->type == PTR_TO_STACK) {
 		verbose(env, "cannot return stack pointer to the caller\n");
 		return -EINVAL;
 	}
 	caller = state->frame[state->curframe - 1];
-	caller->regs[0] = *r0;
-	*insn_idx = callee->callsite + 1;
+	if (in_callback_fn) {
+		/* a callback's result steers the helper: a scalar in range,
+		 * exactly known */
+		if (r0->type != SCALAR_VALUE) {
+			verbose(env, "R0 not a scalar value\n");
+			return -EACCES;
+		}
+		err = mark_chain_precision(env, 0);
+		if (err)
+			return err;
+		if (r0->smin_value < callee->callback_ret_range.minval ||
+		    r0->smax_value > callee->callback_ret_range.maxval) {
+			verbose_invalid_scalar(env, r0, callee->callback_ret_range.minval,
+					       callee->callback_ret_range.maxval, "At callback return",
+					       "R0");
+			return -EINVAL;
+		}
+		if (!env->aux[callee->callsite].calls_callback) {
+			verbose(env, "verifier bug: in callback at %d, callsite %d !calls_callback\n",
+				*insn_idx, callee->callsite);
+			return -EFAULT;
+		}
+		/* back to the helper call, which runs the next iteration */
+		*insn_idx = callee->callsite;
+	} else {
+		caller->regs[0] = *r0;
+		*insn_idx = callee->callsite + 1;
+	}
 	if (env->log.level & (HIVE_LOG_LEVEL1 | HIVE_LOG_LEVEL2)) {
 		verbose(env, "returning from callee:\n");
 		print_verifier_state(env, state, callee->frameno, true);
@@ -1149,5 +1351,9 @@ int prepare_func_exit(struct venv *env, int *insn_idx)
 	}
 	free_func_state(callee);
 	state->frame[state->curframe--] = NULL;
+	/* iterations differ only in what nothing needs exactly: widen */
+	prev = in_callback_fn ? find_prev_entry(env, state, *insn_idx) : NULL;
+	if (prev)
+		widen_imprecise_scalars(env, prev, state);
 	return 0;
 }

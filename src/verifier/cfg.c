@@ -555,7 +555,8 @@ int compute_live_registers(struct venv *env)
 /*
  * Tarjan's algorithm in the iterative form of the kernel's compute_scc():
  * instructions on a cycle get a component number (1, 2, ...), others 0.
- * A single instruction is a component only if it jumps to itself.
+ * A single instruction is a component only if it jumps to itself or calls
+ * a callback (bpf_loop: an implicit loop).
  */
 int compute_scc(struct venv *env)
 {
@@ -609,6 +610,9 @@ dfs_continue:
 			for (j = 0; j < (uint32_t)succ_cnt; j++)
 				if (succ[j] == w)
 					assign = true;
+			/* a call that runs a callback again and again is a loop */
+			if (env->aux[w].calls_callback)
+				assign = true;
 			do {
 				t = stack[--stack_sz];
 				low[t] = not_on_stack;

@@ -268,7 +268,6 @@ int check_return_code(struct venv *env, int regno, const char *reg_name)
 	struct func_state *frame = env->cur_state->frame[0];
 	bool is_subprog = frame->subprogno != 0;
 	int32_t minval = 0, maxval = 1;
-	bool unknown;
 	int ret;
 
 	ret = check_reg_arg(env, (uint32_t)regno, SRC_OP);
@@ -304,20 +303,27 @@ int check_return_code(struct venv *env, int regno, const char *reg_name)
 	if (ret)
 		return ret;
 	if (reg->smin_value < minval || reg->smax_value > maxval) {
-		unknown = true;
-		verbose(env, "At program exit the register %s has", reg_name);
-		if (reg->smin_value > S64_MIN) {
-			verbose(env, " smin=%lld", (long long)reg->smin_value);
-			unknown = false;
-		}
-		if (reg->smax_value < S64_MAX) {
-			verbose(env, " smax=%lld", (long long)reg->smax_value);
-			unknown = false;
-		}
-		if (unknown)
-			verbose(env, " unknown scalar value");
-		verbose(env, " should have been in [%d, %d]\n", minval, maxval);
+		verbose_invalid_scalar(env, reg, minval, maxval, "At program exit", reg_name);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+void verbose_invalid_scalar(struct venv *env, const struct reg_state *reg, int32_t minval,
+			    int32_t maxval, const char *ctx, const char *reg_name)
+{
+	bool unknown = true;
+
+	verbose(env, "%s the register %s has", ctx, reg_name);
+	if (reg->smin_value > S64_MIN) {
+		verbose(env, " smin=%lld", (long long)reg->smin_value);
+		unknown = false;
+	}
+	if (reg->smax_value < S64_MAX) {
+		verbose(env, " smax=%lld", (long long)reg->smax_value);
+		unknown = false;
+	}
+	if (unknown)
+		verbose(env, " unknown scalar value");
+	verbose(env, " should have been in [%d, %d]\n", minval, maxval);
 }

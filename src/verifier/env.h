@@ -40,6 +40,7 @@
 #define BPF_MAIN_FUNC                 (-1)
 #define BPF_REGMASK_ARGS              ((1U << 1) | (1U << 2) | (1U << 3) | (1U << 4) | (1U << 5))
 #define ALL_CALLER_SAVED_REGS         0x3fU   /* r0-r5 */
+#define ENOTSUPP_                     524     /* the kernel's internal ENOTSUPP */
 
 /* src_reg of lddw (maps, functions, BTF ids) and of calls */
 #define BPF_PSEUDO_MAP_FD             1
@@ -74,6 +75,9 @@ struct insn_aux {
 	bool force_checkpoint;
 	bool jmp_point;
 	bool calls_callback;
+	bool loop_inline_seen;      /* bpf_loop: the inline state below is set */
+	bool loop_fit_for_inline;   /* bpf_loop: flags 0 and one callback on every visit */
+	uint32_t loop_callback_subprog;
 	bool is_ldimm64_value;      /* lddw of a map value address */
 	uint16_t live_regs_before;
 	uint32_t scc;
@@ -300,6 +304,12 @@ bool states_equal(struct venv *env, struct vstate *old, struct vstate *cur, int 
 enum { NOT_EXACT, EXACT, RANGE_WITHIN };
 void clean_live_states(struct venv *env, struct state_list *head, int insn, struct vstate *cur);
 bool incomplete_read_marks(struct venv *env, const struct vstate *st);
+/* The checkpoint at @insn_idx on the current path (a loop's earlier
+ * iteration) with @cur's call sites, or NULL (verifier.c). */
+struct vstate *find_prev_entry(struct venv *env, struct vstate *cur, int insn_idx);
+/* Scalars of @cur that are imprecise and differ from @old (an earlier
+ * state of the same loop) become unknown (widen_imprecise_scalars). */
+void widen_imprecise_scalars(struct venv *env, const struct vstate *old, struct vstate *cur);
 uint32_t frame_insn_idx(const struct vstate *st, uint32_t frame);
 
 static inline struct func_state *cur_func(struct venv *env)
@@ -379,6 +389,7 @@ struct call_meta {
 	int ref_obj_id;
 	int func_id;
 	int64_t const_map_key;
+	int subprogno;          /* the callback of an ARG_PTR_TO_FUNC */
 };
 
 /* ---- mem.c ---- */
@@ -415,6 +426,9 @@ bool ctx_is_valid_access(struct venv *env, int off, int size, enum access_type t
 bool prog_type_supported(uint32_t prog_type);
 bool prog_helper_allowed(struct venv *env, uint32_t func_id);
 int check_return_code(struct venv *env, int regno, const char *reg_name);
+/* "<ctx> the register <reg_name> has smin=.. smax=.. should have been in [min, max]" */
+void verbose_invalid_scalar(struct venv *env, const struct reg_state *reg, int32_t minval,
+			    int32_t maxval, const char *ctx, const char *reg_name);
 bool prog_may_ld_abs(uint32_t prog_type);
 
 /* ---- call.c ---- */

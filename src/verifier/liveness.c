@@ -489,10 +489,13 @@ bool live_stack_slot_alive(struct venv *env, uint32_t frameno, uint32_t spi)
 		return true;
 	if (live_before(cur, ls->query.insn_idx, frameno, spi))
 		return true;
-	/* or live after the call that is still to return to frame i */
+	/* or live after the call that is still to return to frame i (before
+	 * it, for a callback: the helper call runs again) */
 	for (i = frameno; i < ls->query.curframe; i++) {
 		callsite = cur->cc.callsites[i];
-		if (live_before(ls->query.instances[i], callsite + 1, frameno, spi))
+		if (live_before(ls->query.instances[i],
+				env->aux[callsite].calls_callback ? callsite : callsite + 1, frameno,
+				spi))
 			return true;
 	}
 	return false;

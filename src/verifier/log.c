@@ -205,6 +205,14 @@ static int resolve_insn(void *ctx, const struct hive_insn *insn, char *buf, size
 		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
 		return 1;
 	}
+	if (insn->code == HIVE_OP_LDDW && insn->src == BPF_PSEUDO_FUNC && idx >= 0 &&
+	    (uint32_t)idx + 1 < env->len) {
+		/* a callback address: still the raw offset to the function */
+		snprintf(buf, len, "0x%llx",
+			 (unsigned long long)(((uint64_t)(uint32_t)insn[1].imm << 32) |
+					      (uint32_t)insn->imm));
+		return 1;
+	}
 	return 0;
 }
 

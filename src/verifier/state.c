@@ -533,6 +533,48 @@ bool states_equal(struct venv *env, struct vstate *old, struct vstate *cur, int 
 	return true;
 }
 
+/* ---- loops: widening --------------------------------------------------------- */
+
+static void maybe_widen_reg(struct venv *env, const struct reg_state *rold,
+			    struct reg_state *rcur, struct idmap *idmap)
+{
+	if (rold->type != SCALAR_VALUE || rcur->type != SCALAR_VALUE)
+		return;
+	if (rold->precise || rcur->precise || regs_exact(rold, rcur, idmap))
+		return;
+	mark_reg_unknown_raw(env, rcur);
+}
+
+/*
+ * A callback returning to its call site: the values an iteration changed
+ * and nothing needs exactly forget their bounds, so that the next
+ * iteration's state can be found equal to this one and the loop converges
+ * (ctx->i++ in a bpf_loop callback, say).
+ */
+void widen_imprecise_scalars(struct venv *env, const struct vstate *old, struct vstate *cur)
+{
+	const struct func_state *fold;
+	struct func_state *fcur;
+	int fr, i, slots;
+
+	env->idmap_scratch.tmp_id_gen = env->id_gen;
+	memset(env->idmap_scratch.map, 0, sizeof(env->idmap_scratch.map));
+	for (fr = (int)old->curframe; fr >= 0; fr--) {
+		fold = old->frame[fr];
+		fcur = cur->frame[fr];
+		for (i = 0; i < MAX_BPF_REG; i++)
+			maybe_widen_reg(env, &fold->regs[i], &fcur->regs[i], &env->idmap_scratch);
+		slots = fold->allocated_stack < fcur->allocated_stack ? fold->allocated_stack :
+									fcur->allocated_stack;
+		for (i = 0; i < slots / BPF_REG_SIZE; i++) {
+			if (!is_spilled_reg(&fold->stack[i]) || !is_spilled_reg(&fcur->stack[i]))
+				continue;
+			maybe_widen_reg(env, &fold->stack[i].spilled_ptr, &fcur->stack[i].spilled_ptr,
+					&env->idmap_scratch);
+		}
+	}
+}
+
 /* ---- cleaning finished states --------------------------------------------- */
 
 static bool same_callsites(const struct vstate *a, const struct vstate *b)

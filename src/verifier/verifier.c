@@ -219,6 +219,31 @@ static struct state_list **explored_bucket(struct venv *env, int idx)
 	return &env->explored[((uint32_t)idx ^ (uint32_t)f->callsite) % env->len];
 }
 
+/* same_callsites(): the same call chain */
+static bool same_call_chain(const struct vstate *a, const struct vstate *b)
+{
+	uint32_t fr;
+
+	if (a->curframe != b->curframe)
+		return false;
+	for (fr = 0; fr <= a->curframe; fr++)
+		if (a->frame[fr]->callsite != b->frame[fr]->callsite)
+			return false;
+	return true;
+}
+
+struct vstate *find_prev_entry(struct venv *env, struct vstate *cur, int insn_idx)
+{
+	struct state_list *sl;
+
+	/* newest first; a state with live branches is on the current path */
+	for (sl = *explored_bucket(env, insn_idx); sl; sl = sl->next)
+		if (sl->state.insn_idx == (uint32_t)insn_idx && sl->state.branches &&
+		    same_call_chain(&sl->state, cur) && sl->state.dfs_depth < cur->dfs_depth)
+			return &sl->state;
+	return NULL;
+}
+
 static void update_peak_states(struct venv *env)
 {
 	uint32_t cur = env->explored_states_size + env->free_list_size + env->num_backedges;
@@ -505,6 +530,15 @@ static int is_state_visited(struct venv *env, int insn_idx)
 			continue;
 		}
 		if (sl->state.branches) {
+			/* a callback's next iteration equal by range to an
+			 * earlier one on this path: the loop converged */
+			if (env->aux[insn_idx].calls_callback) {
+				if (states_equal(env, &sl->state, cur, RANGE_WITHIN)) {
+					loop = true;
+					goto hit;
+				}
+				goto skip_inf_loop_check;
+			}
 			/* a state on the current path: maybe an infinite loop */
 			if (states_maybe_looping(&sl->state, cur) &&
 			    states_equal(env, &sl->state, cur, EXACT) &&
@@ -518,6 +552,7 @@ static int is_state_visited(struct venv *env, int insn_idx)
 				print_verifier_state(env, &sl->state, cur->curframe, true);
 				return -EINVAL;
 			}
+skip_inf_loop_check:
 			/* inside loops, checkpoint less often */
 			if (!force_new_state && env->jmps_processed - env->prev_jmps_processed < 20 &&
 			    env->insn_processed - env->prev_insn_processed < 100)
@@ -527,6 +562,7 @@ static int is_state_visited(struct venv *env, int insn_idx)
 		/* inside a loop still being explored, compare exactly by range */
 		loop = incomplete_read_marks(env, &sl->state);
 		if (states_equal(env, &sl->state, cur, loop ? RANGE_WITHIN : NOT_EXACT)) {
+hit:
 			sl->hit_cnt++;
 			/* the continuation's precise registers are ours too */
 			err = 0;
