@@ -561,7 +561,12 @@ static int check_func_arg(struct venv *env, uint32_t arg, struct call_meta *meta
 		verbose(env, "verifier bug: invalid map_ptr to access map->type\n");
 		return -EFAULT;
 	}
-	if (!(register_is_null(reg) && (arg_type & HIVE_PTR_MAYBE_NULL))) {
+	if (register_is_null(reg) && (arg_type & HIVE_PTR_MAYBE_NULL)) {
+		/* NULL picks the helper's other behaviour: keep it exact */
+		err = mark_chain_precision(env, (int)regno);
+		if (err)
+			return err;
+	} else {
 		err = check_reg_type(env, regno, arg_type);
 		if (err)
 			return err;

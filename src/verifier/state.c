@@ -422,7 +422,7 @@ static bool stacksafe(struct venv *env, const struct func_state *old,
 
 		spi = i / BPF_REG_SIZE;
 		ot = old->stack[spi].slot_type[i % BPF_REG_SIZE];
-		if (exact != NOT_EXACT &&
+		if (exact == EXACT &&
 		    (i >= cur->allocated_stack ||
 		     ot != cur->stack[spi].slot_type[i % BPF_REG_SIZE]))
 			return false;

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "func_info_testutil.h"
 #include "harness.h"
 #include "helpers/helpers.h"
 #include "hive/hive_bpf.h"
@@ -80,12 +81,32 @@ static long kbpf(int cmd, union bpf_attr *a)
 	return syscall(SYS_bpf, cmd, a, sizeof(*a));
 }
 
+/* Run program @fd (closed after) once on @ctx; @fd may be a -errno. */
+static int run_fd(long (*bpf)(int, union bpf_attr *), int fd, void *ctx, uint32_t ctx_size,
+		  uint32_t *retval)
+{
+	union bpf_attr a;
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = (uint32_t)fd;
+	a.test.ctx_in = (uintptr_t)ctx;
+	a.test.ctx_size_in = ctx_size;
+	if (bpf(BPF_PROG_TEST_RUN, &a))
+		err = -errno;
+	*retval = a.test.retval;
+	close(fd);
+	return err;
+}
+
 /* Load @insns as a sleepable syscall program and run it on @ctx. */
 static int run_syscall(long (*bpf)(int, union bpf_attr *), const struct hive_insn *insns,
 		       uint32_t cnt, void *ctx, uint32_t ctx_size, uint32_t *retval)
 {
 	union bpf_attr a;
-	int fd, err = 0;
+	int fd;
 
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_SYSCALL;
@@ -94,17 +115,7 @@ static int run_syscall(long (*bpf)(int, union bpf_attr *), const struct hive_ins
 	a.insn_cnt = cnt;
 	a.license = (uintptr_t)"GPL";
 	fd = (int)bpf(BPF_PROG_LOAD, &a);
-	if (fd < 0)
-		return -errno;
-	memset(&a, 0, sizeof(a));
-	a.test.prog_fd = fd;
-	a.test.ctx_in = (uintptr_t)ctx;
-	a.test.ctx_size_in = ctx_size;
-	if (bpf(BPF_PROG_TEST_RUN, &a))
-		err = -errno;
-	*retval = a.test.retval;
-	close(fd);
-	return err;
+	return run_fd(bpf, fd < 0 ? -errno : fd, ctx, ctx_size, retval);
 }
 
 /* ctx: char buf[32]; u64 res. r0 = strtol(buf, len, flags, &res); res stored at ctx+32 */
@@ -258,13 +269,21 @@ TEST(helpers_loop_callback)
 		HIVE_MOV64_IMM(0, 1),
 		HIVE_EXIT_INSN(),
 	};
+	static const uint32_t cb_off[] = { 12 };
+	struct fi_load l = { BPF_PROG_TYPE_SYSCALL, prog, 19, cb_off, 1, 0, BPF_F_SLEEPABLE,
+			     NULL, 0, 0 };
 	uint64_t ctx = 0;
 	uint32_t hret = 0, kret = 0;
 
-	CHECK_EQ(run_syscall(hbpf, prog, 19, &ctx, 8, &hret), 0);
+	/* without func_info, a callback is refused (as the kernel does) */
+	CHECK_EQ(run_syscall(hbpf, prog, 19, &ctx, 8, &hret), -EINVAL);
+	CHECK_EQ(run_fd(hbpf, fi_prog_load(hbpf, &l), &ctx, 8, &hret), 0);
 	CHECK_EQ(hret, (7u << 16) + 21);   /* 7 calls, 0+1+..+6 */
-	if (test_kernel_bpf_available() && run_syscall(kbpf, prog, 19, &ctx, 8, &kret) == 0)
+	if (test_kernel_bpf_available()) {
+		CHECK_EQ(run_syscall(kbpf, prog, 19, &ctx, 8, &kret), -EINVAL);
+		CHECK_EQ(run_fd(kbpf, fi_prog_load(kbpf, &l), &ctx, 8, &kret), 0);
 		CHECK_EQ(hret, kret);
+	}
 }
 
 /* bpf_get_stack(ctx, fp-64, size, flags) from a raw tracepoint: r0 */

@@ -133,35 +133,39 @@ static void safety_type(uint32_t pt, const char *name)
 
 /*
  * The control: a run that faults is seen. The program reads through a
- * made-up pointer on the path the packet takes; the verifier stops on the
- * other path at a callback (not modelled), so it loads unverified and runs
- * checked.
+ * made-up pointer; its type (sk_lookup) is one the verifier does not
+ * model, so it loads unverified and runs checked.
  */
 TEST(verifier_safety_sees_faults)
 {
 	static const struct hive_insn prog[] = {
-		HIVE_LDX_MEM(HIVE_W, 0, 1, 0),              /* r0 = skb->len */
-		HIVE_JMP_IMM(HIVE_JNE, 0, 12345, 2),         /* the packet's path: to 4 */
-		HIVE_LD_IMM64_LO(2, HIVE_PSEUDO_FUNC, 4), HIVE_LD_IMM64_HI(0), /* a callback */
 		HIVE_MOV64_IMM(1, 4096),
 		HIVE_LDX_MEM(HIVE_DW, 0, 1, 0),              /* *(u64 *)4096 */
 		HIVE_EXIT_INSN(),
-		HIVE_MOV64_IMM(0, 0),                        /* the callback */
-		HIVE_EXIT_INSN(),
 	};
 	static char dir[] = "/tmp/hive-vsafety-XXXXXX";
-	static struct gen g;
+	struct bpf_sk_lookup ctx;
+	union bpf_attr a;
 	int fd;
 
 	REQUIRE(mkdtemp(dir));
 	setenv("HIVE_FS", dir, 1);
 	setenv("HIVE_ENGINE", "interp", 1);
-	memset(&g, 0, sizeof(g));
-	memcpy(g.insn, prog, sizeof(prog));
-	g.cnt = ARRAY_SIZE(prog);
-	fd = load(&g, BPF_PROG_TYPE_SOCKET_FILTER);
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SK_LOOKUP;
+	a.expected_attach_type = BPF_SK_LOOKUP;
+	a.insns = (uintptr_t)prog;
+	a.insn_cnt = ARRAY_SIZE(prog);
+	a.license = (uintptr_t)"GPL";
+	fd = hive_bpf(BPF_PROG_LOAD, &a, sizeof(a));
 	REQUIRE(fd >= 0);
-	CHECK(run(fd, BPF_PROG_TYPE_SOCKET_FILTER, 1) < 0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.family = 2;  /* AF_INET */
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = (uint32_t)fd;
+	a.test.ctx_in = (uintptr_t)&ctx;
+	a.test.ctx_size_in = sizeof(ctx);
+	CHECK(hive_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a)) < 0);
 	close(fd);
 }
 

@@ -23,7 +23,6 @@ static const struct {
 	const char *why;
 	bool verdict_too;  /* the verdict differs too */
 } log_differs[] = {
-	{ "callbacks.bpf.o", "bpf_loop/for_each_map_elem callbacks", false },
 	{ "subprogs.bpf.o", "global functions", false },
 	{ "global_sections.bpf.o", "the main function's BTF argument check line", false },
 	{ "reject_cases.bpf.o", "the main function's BTF argument check line (void *ctx)", false },
