@@ -324,11 +324,9 @@ static bool regsafe(struct venv *env, const struct reg_state *rold,
 	(void)env;
 	if (exact == EXACT)
 		return regs_exact(rold, rcur, idmap);
-	if (rold->type == NOT_INIT) {
-		/* the explored continuation never read it */
-		if (exact == NOT_EXACT || rcur->type == NOT_INIT)
-			return true;
-	}
+	/* the explored continuation never read it */
+	if (rold->type == NOT_INIT)
+		return true;
 	/* types, flags included, must match exactly */
 	if (rold->type != rcur->type)
 		return false;

@@ -1,0 +1,287 @@
+/*
+ * test_verify_callbacks.c - callbacks (bpf_loop, bpf_for_each_map_elem)
+ * through hive's verifier, against the live kernel's.
+ *
+ * The clang-built objects tests/progs/callbacks{,_ok,_bad}.bpf.o hold one
+ * program per case (accepted: nested loops, a counter carried across
+ * iterations, NULL contexts, loop counts from a map, for_each over hash,
+ * array and per-CPU maps; refused: returns outside [0, 1], pointers
+ * returned, a write past the context, a NULL context dereferenced, the
+ * unbounded index as an offset, a key write, a ring buffer map, a global
+ * callback, a stack too deep). Each program's verdict, errno and level-1
+ * log from `hive verify` must equal `hive --kernel verify`'s (the same
+ * loader, the kernel's PROG_LOAD). Raw-instruction cases with hand-made
+ * func_info (tests/unit/func_info_testutil.h) compare errno and the whole
+ * level-1 log the same way. The hive-only checks (expected verdicts and
+ * first error lines) run without a kernel; the comparisons SKIP without
+ * one.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "func_info_testutil.h"
+#include "harness.h"
+#include "hive/hive_bpf.h"
+#include "test_cli_util.h"
+
+static long hbpf(int cmd, union bpf_attr *a)
+{
+	return hive_bpf(cmd, a, sizeof(*a));
+}
+
+static long kbpf(int cmd, union bpf_attr *a)
+{
+	return syscall(SYS_bpf, cmd, a, sizeof(*a));
+}
+
+/* Mask kernel-style addresses (0xffff followed by 12 hex digits). */
+static void mask_addrs(char *s)
+{
+	for (char *p = strstr(s, "0xffff"); p; p = strstr(p + 1, "0xffff")) {
+		size_t n = strspn(p + 6, "0123456789abcdef");
+
+		if (n == 12)
+			memset(p + 6, 'X', 12);
+	}
+}
+
+/* The line before the statistics line: the error of a refused program. */
+static void last_error_line(const char *log, char *out, size_t size)
+{
+	const char *stats = strstr(log, "processed "), *start = log, *p;
+
+	out[0] = 0;
+	if (!stats)
+		return;
+	for (p = log; p < stats - 1; p++)
+		if (*p == '\n')
+			start = p + 1;
+	snprintf(out, size, "%.*s", (int)(stats - 1 - start), start);
+}
+
+struct obj_case {
+	const char *obj, *prog;
+	const char *verdict;    /* "accepted" or "rejected (<strerror>)" */
+	const char *error;      /* the error line of a refused program */
+};
+
+static const struct obj_case obj_cases[] = {
+	{ "callbacks", "loop_and_iter", "accepted", NULL },
+	{ "callbacks_ok", "nested_loops", "accepted", NULL },
+	{ "callbacks_ok", "loop_counter", "accepted", NULL },
+	{ "callbacks_ok", "loop_null_ctx", "accepted", NULL },
+	{ "callbacks_ok", "loop_count_from_map", "accepted", NULL },
+	{ "callbacks_ok", "for_each_hash", "accepted", NULL },
+	{ "callbacks_ok", "for_each_array_write", "accepted", NULL },
+	{ "callbacks_ok", "for_each_percpu", "accepted", NULL },
+	{ "callbacks_bad", "ctx_read_uninit", "accepted", NULL },
+	{ "callbacks_bad", "ret_out_of_range", "rejected (Invalid argument)",
+	  "At callback return the register R0 has smin=2 smax=2 should have been in [0, 1]" },
+	{ "callbacks_bad", "ret_pointer", "rejected (Invalid argument)",
+	  "cannot return stack pointer to the caller" },
+	{ "callbacks_bad", "ret_map_pointer", "rejected (Permission denied)",
+	  "R0 not a scalar value" },
+	{ "callbacks_bad", "ctx_write_oob", "rejected (Permission denied)",
+	  "invalid write to stack R2 off=56 size=1" },
+	{ "callbacks_bad", "ctx_null_deref", "rejected (Permission denied)",
+	  "R2 invalid mem access 'scalar'" },
+	{ "callbacks_bad", "index_unbounded", "rejected (Invalid argument)",
+	  "math between fp pointer and register with unbounded min value is not allowed" },
+	{ "callbacks_bad", "for_each_key_write", "rejected (Permission denied)",
+	  "write to change key R2 not allowed" },
+	{ "callbacks_bad", "for_each_ringbuf", "rejected (Unknown error 524)",
+	  "callback function not allowed for map" },
+	{ "callbacks_bad", "callback_global", "rejected (Invalid argument)",
+	  "callback function not static" },
+	{ "callbacks_bad", "callback_stack_too_deep", "rejected (Permission denied)",
+	  "combined stack size of 2 calls is 608. Too large" },
+};
+
+TEST(verify_callbacks_objects)
+{
+	char head[160], err[256];
+	struct cli c;
+
+	REQUIRE(cli_init(&c) == 0);
+	for (size_t i = 0; i < sizeof(obj_cases) / sizeof(obj_cases[0]); i++) {
+		const struct obj_case *k = &obj_cases[i];
+
+		cli_run(&c, "verify $OBJ/%s.bpf.o prog %s", k->obj, k->prog);
+		snprintf(head, sizeof(head), "prog %s (section ", k->prog);
+		if (strncmp(c.out, head, strlen(head)) || !strstr(c.out, k->verdict)) {
+			test_fail(__FILE__, __LINE__, "%s/%s: expected %s, got:\n%.2000s", k->obj,
+				  k->prog, k->verdict, c.out);
+			continue;
+		}
+		CHECK_EQ(c.status, k->error ? 255 : 0);
+		if (!k->error)
+			continue;
+		last_error_line(c.out, err, sizeof(err));
+		if (strcmp(err, k->error))
+			test_fail(__FILE__, __LINE__, "%s/%s: error line '%s', expected '%s'", k->obj,
+				  k->prog, err, k->error);
+	}
+	cli_fini(&c);
+}
+
+TEST(verify_callbacks_objects_vs_kernel)
+{
+	int same = 0, n = 0;
+	char *hlog, *klog;
+	struct cli c;
+
+	if (!test_kernel_bpf_available())
+		SKIP("the kernel's bpf() is not available");
+	REQUIRE(cli_init(&c) == 0);
+	for (size_t i = 0; i < sizeof(obj_cases) / sizeof(obj_cases[0]); i++) {
+		const struct obj_case *k = &obj_cases[i];
+
+		cli_run(&c, "verify $OBJ/%s.bpf.o prog %s log_level 1", k->obj, k->prog);
+		hlog = strdup(c.out);
+		cli_run(&c, "--kernel verify $OBJ/%s.bpf.o prog %s log_level 1", k->obj, k->prog);
+		klog = strdup(c.out);
+		REQUIRE(hlog && klog);
+		mask_addrs(hlog);
+		mask_addrs(klog);
+		n++;
+		if (!strcmp(hlog, klog))
+			same++;
+		else
+			test_fail(__FILE__, __LINE__, "%s/%s: level-1 logs differ (hive, then kernel):\n"
+				  "%.3000s\n----\n%.3000s", k->obj, k->prog, hlog, klog);
+		free(hlog);
+		free(klog);
+	}
+	fprintf(stderr, "    callback programs: %d/%d with the kernel's verdict, errno and level-1 log\n",
+		same, n);
+	cli_fini(&c);
+}
+
+/* ---- raw instructions with hand-made func_info ---------------------------- */
+
+#define LD_FUNC(dst, off) HIVE_LD_IMM64_LO(dst, HIVE_PSEUDO_FUNC, off), HIVE_LD_IMM64_HI(0)
+
+struct raw_case {
+	const char *name;
+	struct hive_insn insns[24];
+	uint32_t cnt;
+	uint32_t cb_off[2], n_cb, global_cb;
+	bool no_func_info;
+	int err;                 /* 0: accepted, else -errno */
+	const char *error;       /* expected error line */
+};
+
+static const struct raw_case raw_cases[] = {
+	{ "bpf_loop without func_info", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() }, 10, { 8 }, 1, 0, true,
+	  -EINVAL, "missing btf func_info" },
+	{ "global callback", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() }, 10, { 8 }, 1, 1, false,
+	  -EINVAL, "callback function not static" },
+	{ "callback returns 1 or 0", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_MOV64_IMM(0, 0), HIVE_JMP_IMM(HIVE_JGT, 1, 2, 1), HIVE_MOV64_IMM(0, 1),
+		HIVE_EXIT_INSN() }, 12, { 8 }, 1, 0, false, 0, NULL },
+	{ "callback returns the index", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_MOV64_REG(0, 1), HIVE_EXIT_INSN() }, 10, { 8 }, 1, 0, false,
+	  -EINVAL, "At callback return the register R0 has unknown scalar value should have been in [0, 1]" },
+	{ "callback leaves r0 unset", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_EXIT_INSN() }, 9, { 8 }, 1, 0, false, -EACCES, "R0 not a scalar value" },
+	{ "callback reads r3", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_MOV64_REG(0, 3), HIVE_EXIT_INSN() }, 10, { 8 }, 1, 0, false,
+	  -EACCES, "R3 !read_ok" },
+	{ "ctx that is no stack pointer", {
+		HIVE_MOV64_IMM(1, 4), LD_FUNC(2, 6), HIVE_MOV64_IMM(3, 8), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN(),
+		HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() }, 10, { 8 }, 1, 0, false,
+	  -EACCES, "R3 type=scalar expected=fp" },
+	{ "a scalar as the callback", {
+		HIVE_MOV64_IMM(1, 4), HIVE_MOV64_IMM(2, 0), HIVE_MOV64_IMM(3, 0), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() }, 7, { 0 },
+	  0, 0, false, -EACCES, "R2 type=scalar expected=func" },
+	{ "the callback's stack, then the caller's", {
+		HIVE_ST_MEM(HIVE_DW, 10, -8, 0), HIVE_MOV64_IMM(1, 3), LD_FUNC(2, 7),
+		HIVE_MOV64_REG(3, 10), HIVE_ALU64_IMM(HIVE_ADD, 3, -8), HIVE_MOV64_IMM(4, 0),
+		HIVE_CALL_HELPER(BPF_FUNC_loop), HIVE_LDX_MEM(HIVE_DW, 0, 10, -8), HIVE_EXIT_INSN(),
+		HIVE_ST_MEM(HIVE_DW, 10, -16, 7), HIVE_LDX_MEM(HIVE_DW, 3, 10, -16),
+		HIVE_STX_MEM(HIVE_DW, 2, 3, 0), HIVE_MOV64_IMM(0, 0), HIVE_EXIT_INSN() }, 15,
+	  { 10 }, 1, 0, false, 0, NULL },
+};
+
+static int raw_load(fi_bpf_fn bpf, const struct raw_case *k, char *log, uint32_t size)
+{
+	struct fi_load l = { BPF_PROG_TYPE_XDP, k->insns, k->cnt, k->cb_off, k->n_cb, k->global_cb,
+			     0, log, size, 1 };
+	union bpf_attr a;
+	int fd;
+
+	log[0] = 0;
+	if (!k->no_func_info) {
+		fd = fi_prog_load(bpf, &l);
+	} else {
+		memset(&a, 0, sizeof(a));
+		a.prog_type = BPF_PROG_TYPE_XDP;
+		a.insns = (uintptr_t)k->insns;
+		a.insn_cnt = k->cnt;
+		a.license = (uintptr_t)"GPL";
+		a.log_buf = (uintptr_t)log;
+		a.log_size = size;
+		a.log_level = 1;
+		fd = (int)bpf(BPF_PROG_LOAD, &a);
+		if (fd < 0)
+			fd = -errno;
+	}
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? fd : 0;
+}
+
+TEST(verify_callbacks_raw)
+{
+	static char hlog[16384], klog[16384];
+	bool kernel = test_kernel_bpf_available();
+	char err[256];
+	int same = 0;
+
+	for (size_t i = 0; i < sizeof(raw_cases) / sizeof(raw_cases[0]); i++) {
+		const struct raw_case *k = &raw_cases[i];
+		int herr = raw_load(hbpf, k, hlog, sizeof(hlog)), kerr;
+
+		if (herr != k->err) {
+			test_fail(__FILE__, __LINE__, "%s: hive %d, expected %d:\n%s", k->name, herr,
+				  k->err, hlog);
+			continue;
+		}
+		last_error_line(hlog, err, sizeof(err));
+		if (k->error && strcmp(err, k->error))
+			test_fail(__FILE__, __LINE__, "%s: error line '%s', expected '%s'", k->name,
+				  err, k->error);
+		if (!kernel)
+			continue;
+		kerr = raw_load(kbpf, k, klog, sizeof(klog));
+		CHECK_EQ(herr, kerr);
+		if (herr == kerr && !strcmp(hlog, klog))
+			same++;
+		else
+			test_fail(__FILE__, __LINE__, "%s: hive %d, kernel %d; logs:\n%s----\n%s",
+				  k->name, herr, kerr, hlog, klog);
+	}
+	if (!kernel)
+		SKIP("the kernel's bpf() is not available (hive's verdicts checked)");
+	fprintf(stderr, "    raw callback cases: %d/%zu with the kernel's errno and level-1 log\n", same,
+		sizeof(raw_cases) / sizeof(raw_cases[0]));
+}
