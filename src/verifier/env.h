@@ -183,7 +183,6 @@ struct venv {
 	uint32_t prog_flags;
 	bool gpl;
 	struct hive_verify_opts *opts;
-	const char *unmodelled;      /* set with a refusal for a feature not modelled */
 	/* program BTF (opts, may be absent) */
 	const struct hive_btf *btf;
 	const struct bpf_func_info *func_info;

@@ -14,13 +14,14 @@
  * code instead; hive keeps the program length, which its xlated form
  * requires: every rewrite is 1:1.)
  *
- * Program types the verifier does not model (prog_type_supported false),
- * and programs refused only for a feature it does not model (callbacks:
- * bpf_loop, bpf_for_each_map_elem, which need BTF func_info) are not
- * refused: env->verified stays false, env->unverified_why says why, and
- * the loader loads them unverified, in the VM's checked mode (every access
- * bounds-checked, an instruction budget). The kernel's verdict on such a
- * program is not reproduced: an unsafe one loads and faults at run time.
+ * Program types the verifier does not model (prog_type_supported false)
+ * are not refused: env->verified stays false, env->unverified_why says
+ * why, and the loader loads them unverified, in the VM's checked mode
+ * (every access bounds-checked, an instruction budget). The kernel's
+ * verdict on such a program is not reproduced: an unsafe one loads and
+ * faults at run time. Every program of a modelled type gets the
+ * verifier's verdict, callbacks (bpf_loop, bpf_for_each_map_elem)
+ * included.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -73,7 +74,6 @@ static int resolve_map(void *ctx, int kind, int32_t ref, struct hive_verify_map 
 int prog_verify(struct prog_verify_env *pe)
 {
 	struct hive_verify_opts o = HIVE_VERIFY_OPTS_INIT;
-	const char *why;
 	char *klog = NULL;
 	uint8_t *flags;
 	int err;
@@ -113,15 +113,8 @@ int prog_verify(struct prog_verify_env *pe)
 	o.func_info_cnt = pe->nr_func_info;
 	o.line_info = pe->line_info;
 	o.line_info_cnt = pe->nr_line_info;
-	err = verifier_run(pe->insns, pe->insn_cnt, &o, flags, &why);
+	err = verifier_run(pe->insns, pe->insn_cnt, &o, flags);
 	pe->log_true_size = o.log_true_size;
-	if (err && why) {
-		/* a feature not modelled: the log of the refusal is dropped */
-		pe->log_true_size = 0;
-		pe->unverified_why = why;
-		err = 0;
-		goto out;
-	}
 	if (klog && o.log_true_size) {
 		size_t n = strnlen(klog, pe->log_size);
 

@@ -18,13 +18,10 @@
 /*
  * hive_verify() plus per-instruction results: when the program is accepted
  * and @insn_flags is not NULL, insn_flags[i] gets VINSN_* bits for each of
- * the @cnt slots. When it is refused because it uses a feature the
- * verifier does not model (callbacks, which need BTF func_info), and
- * @unmodelled is not NULL, *unmodelled names the feature (else NULL).
- * Same return values as hive_verify().
+ * the @cnt slots. Same return values as hive_verify().
  */
 int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_opts *opts,
-		 uint8_t *insn_flags, const char **unmodelled);
+		 uint8_t *insn_flags);
 
 /* The program types whose context and rules the verifier models (ctx.c). */
 bool prog_type_supported(uint32_t prog_type);

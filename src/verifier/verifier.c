@@ -1030,11 +1030,11 @@ static void export_insn_flags(const struct venv *env, uint8_t *out)
 
 int hive_verify(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_opts *opts)
 {
-	return verifier_run(insns, cnt, opts, NULL, NULL);
+	return verifier_run(insns, cnt, opts, NULL);
 }
 
 int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify_opts *opts,
-		 uint8_t *insn_flags, const char **unmodelled)
+		 uint8_t *insn_flags)
 {
 	struct venv *env;
 	uint64_t start = now_usec();
@@ -1128,8 +1128,6 @@ int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify
 	opts->log_true_size = true_size;
 	if (!ret && insn_flags)
 		export_insn_flags(env, insn_flags);
-	if (unmodelled)
-		*unmodelled = ret ? env->unmodelled : NULL;
 out:
 	free_states(env);
 	live_stack_free(env);

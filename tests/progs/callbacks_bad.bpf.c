@@ -3,7 +3,8 @@
  * value outside [0, 1], a stack pointer or a map pointer returned, a write past the callback
  * context, a NULL context dereferenced, the unbounded iteration index used
  * as an offset, a write into a map key, a map type for_each cannot visit,
- * a global function as callback, a callback stack too deep. Besides: a
+ * a global function as callback, a callback stack too deep, a ring buffer
+ * record reserved in a callback and never released. Besides: a
  * read of a context field never written (privileged: accepted).
  * test_verify_callbacks.c compares hive's verdicts, errnos and logs on
  * each with the kernel's. */
@@ -185,6 +186,18 @@ int callback_stack_too_deep(struct xdp_md *ctx)
 	buf[bpf_get_prandom_u32() & 127] = 1;
 	bpf_loop(4, big_frame, NULL, 0);
 	return buf[5] & 1;
+}
+
+static long reserve_only(__u64 i, void *data)
+{
+	return bpf_ringbuf_reserve(&events, 8, 0) ? 1 : 0;
+}
+
+SEC("xdp")
+int callback_ref_leak(struct xdp_md *ctx)
+{
+	bpf_loop(2, reserve_only, NULL, 0);
+	return XDP_PASS;
 }
 
 char _license[] SEC("license") = "GPL";

@@ -8,7 +8,7 @@
  * array and per-CPU maps; refused: returns outside [0, 1], pointers
  * returned, a write past the context, a NULL context dereferenced, the
  * unbounded index as an offset, a key write, a ring buffer map, a global
- * callback, a stack too deep). Each program's verdict, errno and level-1
+ * callback, a stack too deep, a leaked reference). Each program's verdict, errno and level-1
  * log from `hive verify` must equal `hive --kernel verify`'s (the same
  * loader, the kernel's PROG_LOAD). Raw-instruction cases with hand-made
  * func_info (tests/unit/func_info_testutil.h) compare errno and the whole
@@ -98,6 +98,8 @@ static const struct obj_case obj_cases[] = {
 	  "callback function not static" },
 	{ "callbacks_bad", "callback_stack_too_deep", "rejected (Permission denied)",
 	  "combined stack size of 2 calls is 608. Too large" },
+	{ "callbacks_bad", "callback_ref_leak", "rejected (Invalid argument)",
+	  "BPF_EXIT instruction in main prog would lead to reference leak" },
 };
 
 TEST(verify_callbacks_objects)
