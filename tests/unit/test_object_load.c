@@ -150,6 +150,8 @@ static const struct {
 	{ "core_unguarded", "cannot be satisfied by the target BTF", false },
 	/* programs the kernel refuses (test_verify_logs.c compares the logs) */
 	{ "reject_cases", "R0 invalid mem access 'map_value_or_null'", false },
+	{ "callbacks_bad", "At callback return the register R0 has smin=2 smax=2 should have been in [0, 1]",
+	  false },
 	{ "ksyms_kfunc", "calling kernel function is not supported", false },
 	/* its custom section needs hive_program__set_type (load_autoload_and_set_type) */
 	{ "multi_prog", "names no known program type; call hive_program__set_type()", false },
