@@ -12,9 +12,10 @@
  * log from `hive verify` must equal `hive --kernel verify`'s (the same
  * loader, the kernel's PROG_LOAD). Raw-instruction cases with hand-made
  * func_info (tests/unit/func_info_testutil.h) compare errno and the whole
- * level-1 log the same way. The hive-only checks (expected verdicts and
- * first error lines) run without a kernel; the comparisons SKIP without
- * one.
+ * level-1 log the same way. The accepted programs then run (verified, so
+ * without runtime checks) on the JIT and the interpreter, with the
+ * kernel's results. The hive-only checks (expected verdicts, first error
+ * lines, results) run without a kernel; the comparisons SKIP without one.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -25,6 +26,7 @@
 #include "func_info_testutil.h"
 #include "harness.h"
 #include "hive/hive_bpf.h"
+#include "hive/hive_object.h"
 #include "test_cli_util.h"
 
 static long hbpf(int cmd, union bpf_attr *a)
@@ -286,4 +288,81 @@ TEST(verify_callbacks_raw)
 		SKIP("the kernel's bpf() is not available (hive's verdicts checked)");
 	fprintf(stderr, "    raw callback cases: %d/%zu with the kernel's errno and level-1 log\n", same,
 		sizeof(raw_cases) / sizeof(raw_cases[0]));
+}
+
+/* ---- verified callbacks run unchecked --------------------------------------- */
+
+/* Each program of callbacks_ok.bpf.o on a zeroed 64-byte packet: r0. */
+static const struct { const char *prog; uint32_t retval; } run_cases[] = {
+	{ "nested_loops", 1 },         /* 3x4 cells sum to 210 > 100: XDP_DROP */
+	{ "loop_counter", 2 },         /* stops after 5 iterations: XDP_PASS */
+	{ "loop_null_ctx", 1 },        /* 4 iterations > 3 */
+	{ "loop_count_from_map", 1 },  /* slots[0] = 0 loops, sum 0: XDP_DROP */
+	{ "for_each_hash", 2 },        /* empty map: XDP_PASS */
+	{ "for_each_array_write", 0 },
+	{ "for_each_percpu", 0 },
+};
+
+static int run_prog(long (*bpf)(int, union bpf_attr *), int fd, uint32_t *retval)
+{
+	static uint8_t pkt[64];
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = (uint32_t)fd;
+	a.test.data_in = (uintptr_t)pkt;
+	a.test.data_size_in = sizeof(pkt);
+	if (bpf(BPF_PROG_TEST_RUN, &a))
+		return -errno;
+	*retval = a.test.retval;
+	return 0;
+}
+
+static void run_callbacks_ok(const char *engine, int kernel)
+{
+	struct hive_object_open_opts o = { .sz = sizeof(o), .kernel = kernel != 0 };
+	struct hive_object *obj;
+	struct bpf_prog_info info;
+	union bpf_attr a;
+	uint32_t retval = 0;
+
+	setenv("HIVE_ENGINE", engine, 1);
+	obj = hive_object__open_file(test_build_path("tests/progs/callbacks_ok.bpf.o"), &o);
+	REQUIRE(obj);
+	REQUIRE(hive_object__load(obj) == 0);
+	for (size_t i = 0; i < sizeof(run_cases) / sizeof(run_cases[0]); i++) {
+		struct hive_program *p = hive_object__find_program_by_name(obj, run_cases[i].prog);
+		int fd = p ? hive_program__fd(p) : -1;
+
+		REQUIRE(fd >= 0);
+		if (!kernel) {
+			/* verified: run without runtime checks */
+			memset(&info, 0, sizeof(info));
+			memset(&a, 0, sizeof(a));
+			a.info.bpf_fd = (uint32_t)fd;
+			a.info.info_len = sizeof(info);
+			a.info.info = (uintptr_t)&info;
+			CHECK_EQ(hbpf(BPF_OBJ_GET_INFO_BY_FD, &a), 0);
+			CHECK(info.verified_insns > 0);
+		}
+		CHECK_EQ(run_prog(kernel ? kbpf : hbpf, fd, &retval), 0);
+		if (retval != run_cases[i].retval)
+			test_fail(__FILE__, __LINE__, "%s (%s): r0 %u, expected %u", run_cases[i].prog,
+				  kernel ? "kernel" : engine, retval, run_cases[i].retval);
+	}
+	hive_object__close(obj);
+}
+
+TEST(verify_callbacks_run)
+{
+	static char dir[] = "/tmp/hive-vcb-XXXXXX";
+
+	REQUIRE(mkdtemp(dir));
+	setenv("HIVE_FS", dir, 1);
+	unsetenv("HIVE_VM_CHECKS");
+	run_callbacks_ok("jit", 0);
+	run_callbacks_ok("interp", 0);
+	if (!test_kernel_bpf_available())
+		SKIP("the kernel's bpf() is not available (hive's results checked)");
+	run_callbacks_ok("jit", 1);
 }
