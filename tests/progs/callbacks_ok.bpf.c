@@ -2,7 +2,8 @@
 /* Callbacks the kernel's verifier accepts: nested bpf_loop calls, a
  * counter carried across iterations, a NULL callback context, a loop count
  * read from a map, bpf_for_each_map_elem over hash and array maps (the
- * callback writing the value and stopping early). test_verify_callbacks.c
+ * callback writing the value and stopping early), callbacks that look up
+ * map elements, run bpf_for_each_map_elem or call a subprogram. test_verify_callbacks.c
  * compares hive's verdicts and logs on each with the kernel's. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -170,6 +171,58 @@ int for_each_percpu(struct __sk_buff *skb)
 
 	bpf_for_each_map_elem(&pcpu, max_cpu_val, &max, 0);
 	return max & 1;
+}
+
+static long bump_slot(__u64 i, void *data)
+{
+	__u32 key = i & 7;
+	__u64 *v = bpf_map_lookup_elem(&slots, &key);
+
+	if (!v)
+		return 1;
+	__sync_fetch_and_add(v, 1);
+	return 0;
+}
+
+SEC("xdp")
+int loop_map_lookup(struct xdp_md *ctx)
+{
+	return bpf_loop(20, bump_slot, NULL, 0) == 20 ? XDP_PASS : XDP_DROP;
+}
+
+static long visit_slots(__u64 i, void *data)
+{
+	bpf_for_each_map_elem(&slots, reset_slot, NULL, 0);
+	return 0;
+}
+
+SEC("tc")
+int loop_of_for_each(struct __sk_buff *skb)
+{
+	bpf_loop(2, visit_slots, NULL, 0);
+	return 0;
+}
+
+static __noinline __u64 mix(__u64 a, __u64 b)
+{
+	return (a * 31) ^ b;
+}
+
+static long mix_step(__u64 i, void *data)
+{
+	__u64 *h = data;
+
+	*h = mix(*h, i);
+	return 0;
+}
+
+SEC("socket")
+int loop_calls_subprog(struct __sk_buff *skb)
+{
+	__u64 h = 7;
+
+	bpf_loop(8, mix_step, &h, 0);
+	return h & 1;
 }
 
 char _license[] SEC("license") = "GPL";

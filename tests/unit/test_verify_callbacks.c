@@ -5,7 +5,8 @@
  * The clang-built objects tests/progs/callbacks{,_ok,_bad}.bpf.o hold one
  * program per case (accepted: nested loops, a counter carried across
  * iterations, NULL contexts, loop counts from a map, for_each over hash,
- * array and per-CPU maps; refused: returns outside [0, 1], pointers
+ * array and per-CPU maps, callbacks with map lookups, for_each or a
+ * subprogram call inside; refused: returns outside [0, 1], pointers
  * returned, a write past the context, a NULL context dereferenced, the
  * unbounded index as an offset, a key write, a ring buffer map, a global
  * callback, a stack too deep, a leaked reference). Each program's verdict, errno and level-1
@@ -79,6 +80,9 @@ static const struct obj_case obj_cases[] = {
 	{ "callbacks_ok", "for_each_hash", "accepted", NULL },
 	{ "callbacks_ok", "for_each_array_write", "accepted", NULL },
 	{ "callbacks_ok", "for_each_percpu", "accepted", NULL },
+	{ "callbacks_ok", "loop_map_lookup", "accepted", NULL },
+	{ "callbacks_ok", "loop_of_for_each", "accepted", NULL },
+	{ "callbacks_ok", "loop_calls_subprog", "accepted", NULL },
 	{ "callbacks_bad", "ctx_read_uninit", "accepted", NULL },
 	{ "callbacks_bad", "ret_out_of_range", "rejected (Invalid argument)",
 	  "At callback return the register R0 has smin=2 smax=2 should have been in [0, 1]" },
@@ -301,6 +305,9 @@ static const struct { const char *prog; uint32_t retval; } run_cases[] = {
 	{ "for_each_hash", 2 },        /* empty map: XDP_PASS */
 	{ "for_each_array_write", 0 },
 	{ "for_each_percpu", 0 },
+	{ "loop_map_lookup", 2 },      /* 20 iterations: XDP_PASS */
+	{ "loop_of_for_each", 0 },
+	{ "loop_calls_subprog", 1 },   /* the parity of the mixed hash */
 };
 
 static int run_prog(long (*bpf)(int, union bpf_attr *), int fd, uint32_t *retval)
