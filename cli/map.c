@@ -1039,12 +1039,17 @@ static int do_event_pipe(int argc, char **argv)
 		return p_err("event_pipe reads hive's maps only (not with --kernel)");
 	}
 	if (info.type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		/* the slots belong to the handle they were stored through:
+		 * keep it open while reading, as bpftool does */
 		pb = hive_perf_buffer__new(fd, 16, print_perf_sample, print_perf_lost, NULL, NULL);
-		close(fd);
-		if (!pb)
-			return p_err("can't read the perf event array: %s", strerror(errno));
+		if (!pb) {
+			err = errno;
+			close(fd);
+			return p_err("can't read the perf event array: %s", strerror(err));
+		}
 		err = event_loop(poll_perf, pb, "perf buffer");
 		hive_perf_buffer__free(pb);
+		close(fd);
 		return err;
 	}
 	rb = hive_ring_buffer__new(fd, print_record, NULL, NULL);

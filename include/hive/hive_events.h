@@ -89,7 +89,9 @@ struct hive_perf_buffer_opts {
  * pages per possible CPU (at most max_entries), stored in slot <cpu> of
  * the map as libbpf stores its perf event fds. Each buffer is a hive map
  * object (an mmapable array named "hive_perf_buf", see docs/helpers.md)
- * that bpf_perf_event_output() in any process writes to.
+ * that bpf_perf_event_output() in any process writes to. As with the
+ * kernel, the slots belong to the handle @p map_fd: closing it (its last
+ * dup) empties them, so keep it open while consuming.
  * @param page_cnt data pages per CPU, a power of 2.
  * @param sample_cb called per sample (required); @p lost_cb per LOST
  *   report (may be NULL).

@@ -10,6 +10,19 @@
  * as the kernel does; a program-side lookup of ARRAY_OF_MAPS returns the
  * inner struct hive_map *, as the kernel's returns its struct bpf_map *.
  * Slots are u64 words updated atomically.
+ *
+ * PERF_EVENT_ARRAY entries belong to the map handle (open file
+ * description) they were stored through: the kernel removes them when that
+ * map file is released (perf_event_fd_array_release), whoever still holds
+ * the map. Here the storing description takes an exclusive OFD lock on a
+ * byte of the map file unique to the entry (PE_OWNER_BASE + index << 21 +
+ * generation); the lock goes when the description's last descriptor is
+ * closed (dup()s and fork()ed copies share it, as they share the kernel's
+ * file) or its process dies, and an entry whose lock is gone reads as
+ * empty (and is emptied) the next time it is used: outputs, deletes,
+ * perf_array_get. Slot encoding:
+ *   [63] hive perf ring  [62:42] generation (0: no owner known)
+ *   ring: [31:0] ring map id;  perf event: [41:20] pid, [19:0] fd
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,6 +157,90 @@ static _Atomic uint64_t *fd_slot(struct hive_map *map, uint32_t idx)
 	return (_Atomic uint64_t *)(map->data + (uint64_t)idx * sizeof(uint64_t));
 }
 
+/* ---- PERF_EVENT_ARRAY entry owners ---------------------------------------- */
+
+#define PE_GEN_SHIFT 42
+#define PE_GEN_MASK ((1ull << 21) - 1)
+#define PE_OWNER_BASE (1ull << 48)   /* past hive's handle locks (byte 0, 2^40 + x) */
+#define PE_PID_BITS 22               /* PID_MAX_LIMIT is 2^22 */
+#define PE_FD_BITS 20
+
+static uint32_t pe_gen(uint64_t v)
+{
+	return (uint32_t)((v >> PE_GEN_SHIFT) & PE_GEN_MASK);
+}
+
+/* The owner lock of generation @gen of slot @idx: F_OFD_SETLK (@type
+ * F_WRLCK or F_UNLCK) on descriptor @fd, or F_OFD_GETLK when @fd < 0
+ * (through the map's internal descriptor, which never holds one).
+ * SETLK: 0 or -errno; GETLK: 1 held, 0 not held. */
+static int pe_owner_lock(struct hive_map *map, int fd, uint32_t idx, uint32_t gen, short type)
+{
+	struct flock lk = { .l_type = type, .l_whence = SEEK_SET, .l_len = 1,
+			    .l_start = (off_t)(PE_OWNER_BASE + ((uint64_t)idx << 21) + gen) };
+
+	if (fd >= 0)
+		return fcntl(fd, F_OFD_SETLK, &lk) ? -errno : 0;
+	if (fcntl(map->obj.fd, F_OFD_GETLK, &lk))
+		return 1;            /* cannot tell: keep the entry */
+	return lk.l_type != F_UNLCK;
+}
+
+/* Whether entry @v of slot @idx still has its owner handle open. */
+static bool pe_owned(struct hive_map *map, uint32_t idx, uint64_t v)
+{
+	return !pe_gen(v) || pe_owner_lock(map, -1, idx, pe_gen(v), F_WRLCK) > 0;
+}
+
+/* Stamp @val with a fresh generation of slot @idx (the one after @old's)
+ * locked by the descriptor of the running command, map_cmd_fd (none
+ * known: generation 0, the entry stays until replaced or deleted). */
+static int pe_claim(struct hive_map *map, uint32_t idx, uint64_t old, uint64_t *val)
+{
+	uint32_t gen = pe_gen(old), tries;
+	int err;
+
+	if (map_cmd_fd < 0)
+		return 0;
+	for (tries = 0; tries < 64; tries++) {
+		gen = (uint32_t)((gen + 1) & PE_GEN_MASK);
+		if (!gen)
+			gen = 1;
+		err = pe_owner_lock(map, map_cmd_fd, idx, gen, F_WRLCK);
+		if (!err) {
+			*val |= (uint64_t)gen << PE_GEN_SHIFT;
+			return 0;
+		}
+		if (err != -EAGAIN && err != -EACCES)
+			return err;  /* another description holds it: try the next */
+	}
+	return -EAGAIN;
+}
+
+/* Drop the owner lock of entry @old if the running command's handle holds
+ * it (an unlock by another description changes nothing); a lock held
+ * elsewhere stays until that description goes, on a byte no later entry
+ * of the slot uses. */
+static void pe_unclaim(struct hive_map *map, uint32_t idx, uint64_t old)
+{
+	if (map_cmd_fd >= 0 && pe_gen(old))
+		pe_owner_lock(map, map_cmd_fd, idx, pe_gen(old), F_UNLCK);
+}
+
+/* The entry of slot @idx, 0 when empty or its owner handle is gone (then
+ * emptied, unless it changed meanwhile). */
+static uint64_t pe_load(struct hive_map *map, uint32_t idx)
+{
+	_Atomic uint64_t *slot = (_Atomic uint64_t *)(map->data + (uint64_t)idx * sizeof(uint64_t));
+	uint64_t v = atomic_load(slot);
+
+	if (v && !pe_owned(map, idx, v)) {
+		atomic_compare_exchange_strong(slot, &v, 0);
+		return 0;
+	}
+	return v;
+}
+
 static bool holds_ref(const struct hive_map *map)
 {
 	return map->map_type == BPF_MAP_TYPE_PROG_ARRAY ||
@@ -233,7 +330,9 @@ static int fd_get(struct hive_map *map, uint32_t idx, int ufd, uint64_t *val)
 		link[n] = 0;
 		if (strcmp(link, "anon_inode:[perf_event]"))
 			return -EBADF;
-		*val = ((uint64_t)getpid() << 32) | (uint32_t)ufd;
+		if ((uint64_t)getpid() >> PE_PID_BITS || (uint32_t)ufd >> PE_FD_BITS)
+			return -EBADF;  /* beyond the slot encoding (fd >= 2^20) */
+		*val = ((uint64_t)getpid() << PE_FD_BITS) | (uint32_t)ufd;
 		return 0;
 	}
 	err = reg_ref_add(HIVE_OBJ_MAP, map->obj.id, idx, obj);
@@ -263,7 +362,14 @@ static int fd_array_update(struct hive_map *map, const void *key, const void *va
 	err = fd_get(map, idx, (int)ufd, &val);
 	if (err)
 		return err;
+	if (map->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		err = pe_claim(map, idx, old, &val);
+		if (err)
+			return err;
+	}
 	old = atomic_exchange(fd_slot(map, idx), val);
+	if (old && map->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		pe_unclaim(map, idx, old);
 	/* the same object stored again keeps its single reference link */
 	if (old && old != val)
 		slot_release(map, idx, old);
@@ -278,9 +384,13 @@ static int fd_array_delete(struct hive_map *map, const void *key)
 	memcpy(&idx, key, 4);
 	if (idx >= map->max_entries)
 		return -E2BIG;
+	if (map->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !pe_load(map, idx))
+		return -ENOENT;         /* empty, or its owner handle released */
 	old = atomic_exchange(fd_slot(map, idx), 0);
 	if (!old)
 		return -ENOENT;
+	if (map->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		pe_unclaim(map, idx, old);
 	slot_release(map, idx, old);
 	return 0;
 }
@@ -357,11 +467,16 @@ int perf_array_get(struct hive_map *map, uint32_t index, int *pid, int *fd)
 
 	if (map->map_type != BPF_MAP_TYPE_PERF_EVENT_ARRAY || index >= map->max_entries)
 		return -ENOENT;
-	v = atomic_load(fd_slot(map, index));
+	v = pe_load(map, index);
 	if (!v)
 		return -ENOENT;
-	*pid = (int)(v >> 32);
-	*fd = (int)(uint32_t)v;
+	if (v & PERF_RING_TAG) {
+		*pid = -1;
+		*fd = (int)(uint32_t)v;
+	} else {
+		*pid = (int)((v >> PE_FD_BITS) & ((1u << PE_PID_BITS) - 1));
+		*fd = (int)(v & ((1u << PE_FD_BITS) - 1));
+	}
 	return 0;
 }
 

@@ -590,6 +590,8 @@ out:
 	return err;
 }
 
+_Thread_local int map_cmd_fd = -1;
+
 int map_cmd_update(union bpf_attr *attr)
 {
 	struct ucopy kc = { .p = NULL }, vc;
@@ -609,7 +611,9 @@ int map_cmd_update(union bpf_attr *attr)
 	err = ucopy_in(&vc, attr->value, map_sys_value_size(map));
 	if (err)
 		goto out;
+	map_cmd_fd = (int)attr->map_fd;
 	err = update_value(map, key, vc.p, attr->flags);
+	map_cmd_fd = -1;
 	ucopy_free(&vc);
 out:
 	ucopy_free(&kc);
@@ -630,7 +634,9 @@ int map_cmd_delete(union bpf_attr *attr)
 	err = user_key(map, attr->key, &kc, &key);
 	if (err)
 		goto out;
+	map_cmd_fd = (int)attr->map_fd;
 	err = map->ops->delete ? map->ops->delete(map, key) : -EINVAL;
+	map_cmd_fd = -1;
 out:
 	ucopy_free(&kc);
 	map_put(map);
@@ -890,12 +896,15 @@ int map_cmd_batch(int cmd, union bpf_attr *attr)
 		err = map->ops->lookup_batch(map, attr, true);
 		break;
 	case BPF_MAP_UPDATE_BATCH:
+		map_cmd_fd = (int)attr->batch.map_fd;
 		err = generic_update_batch(map, attr);
 		break;
 	default:
+		map_cmd_fd = (int)attr->batch.map_fd;
 		err = generic_delete_batch(map, attr);
 		break;
 	}
+	map_cmd_fd = -1;
 out:
 	map_put(map);
 	return err;

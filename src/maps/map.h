@@ -162,8 +162,16 @@ int map_prog_array_get(struct hive_map *map, uint32_t index, uint32_t *prog_id);
 int map_prog_array_compatible(struct hive_map *map, uint32_t prog_type);
 /* Cgroup array: the cgroup id (the cgroup v2 directory's inode) at @index. */
 int cgroup_array_get(struct hive_map *map, uint32_t index, uint64_t *cgroup_id);
-/* Perf event array: the descriptor process *pid stored at @index. */
+/* Perf event array: what slot @index holds: a hive perf ring (*pid -1,
+ * *fd its map id) or the perf event descriptor *fd of process *pid;
+ * -ENOENT when empty or when the map handle it was stored through has been
+ * released (the slot is then emptied, as the kernel's
+ * perf_event_fd_array_release). */
 int perf_array_get(struct hive_map *map, uint32_t index, int *pid, int *fd);
+/* The map descriptor of the bpf() command this thread is running (-1
+ * outside one): PERF_EVENT_ARRAY slots remember the handle they were
+ * stored through. */
+extern _Thread_local int map_cmd_fd;
 /* Stack trace map: store a trace for bpf_get_stackid(); the stack id,
  * -EEXIST (slot taken, no BPF_F_REUSE_STACKID) or -ENOMEM (full). */
 int stack_map_store(struct hive_map *map, const uint64_t *ips, uint32_t nr, uint64_t flags);
