@@ -258,7 +258,22 @@ static int backtrack_insn(struct venv *env, int idx, int subseq_idx,
 		if (cls == HIVE_STX)
 			bt_set_reg(bt, sreg);
 	} else if (cls == HIVE_JMP || cls == HIVE_JMP32) {
-		if (bpf_pseudo_call(insn)) {
+		if (bpf_pseudo_call(insn) &&
+		    subprog_is_global(env, (uint32_t)find_subprog(env, idx + insn->imm + 1))) {
+			/* a global subprogram was not entered: it set r0 and
+			 * clobbered r1-r5 */
+			if (subseq_idx != idx + 1) {
+				verbose(env, "verifier bug: extra insn from subprog\n");
+				return -EFAULT;
+			}
+			if (bt->reg_masks[bt->frame] & BPF_REGMASK_ARGS) {
+				verbose(env, "verifier bug: global subprog unexpected regs %x\n",
+					bt->reg_masks[bt->frame]);
+				return -EFAULT;
+			}
+			bt_clear_reg(bt, 0);
+			return 0;
+		} else if (bpf_pseudo_call(insn)) {
 			/* entering a static subprogram backwards: only its
 			 * arguments may still be wanted, in the caller */
 			if (bt->reg_masks[bt->frame] & ~BPF_REGMASK_ARGS) {

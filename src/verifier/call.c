@@ -324,8 +324,8 @@ static int check_reg_type(struct venv *env, uint32_t regno, uint32_t arg_type)
 	return -EACCES;
 }
 
-static int check_func_arg_reg_off(struct venv *env, const struct reg_state *reg, int regno,
-				  uint32_t arg_type)
+int check_func_arg_reg_off(struct venv *env, const struct reg_state *reg, int regno,
+			   uint32_t arg_type)
 {
 	if (arg_type & HIVE_OBJ_RELEASE) {
 		if (reg->off) {
@@ -416,6 +416,32 @@ static int check_helper_mem_access(struct venv *env, int regno, int access_size,
 		verbose(env, "expected=%s\n", reg_type_str(env, PTR_TO_STACK));
 		return -EACCES;
 	}
+}
+
+/*
+ * A pointer argument of a global subprogram (check_mem_reg): NULL, or
+ * memory of @mem_size bytes that may be read and written, checked as if
+ * the pointer were not NULL; the register itself is left as it was.
+ */
+int check_mem_reg(struct venv *env, struct reg_state *reg, uint32_t regno, uint32_t mem_size)
+{
+	bool may_be_null = type_may_be_null(reg->type);
+	struct reg_state saved;
+	int err;
+
+	/* NULL: the callee's NULL check decides, so the zero is precise */
+	if (register_is_null(reg))
+		return mark_chain_precision(env, (int)regno);
+	if (may_be_null) {
+		saved = *reg;
+		mark_ptr_not_null_reg(reg);
+	}
+	err = check_helper_mem_access(env, (int)regno, (int)mem_size, BPF_READ, true, NULL);
+	if (!err)
+		err = check_helper_mem_access(env, (int)regno, (int)mem_size, BPF_WRITE, true, NULL);
+	if (may_be_null)
+		*reg = saved;
+	return err;
 }
 
 static int check_mem_size_reg(struct venv *env, struct reg_state *reg, uint32_t regno,
@@ -855,7 +881,7 @@ static bool is_acquire_function(int func_id, const struct vmap *map)
 	       (map->type == MT_SOCKMAP || map->type == MT_SOCKHASH);
 }
 
-static bool helper_changes_pkt_data(int func_id)
+bool helper_changes_pkt_data(int func_id)
 {
 	switch (func_id) {
 	case 9: case 10: case 11: case 13: case 18: case 19: case 31: case 38: case 39:
@@ -867,7 +893,7 @@ static bool helper_changes_pkt_data(int func_id)
 	}
 }
 
-static void clear_all_pkt_pointers(struct venv *env)
+void clear_all_pkt_pointers(struct venv *env)
 {
 	struct vstate *st = env->cur_state;
 	uint32_t f, s;
@@ -1288,6 +1314,13 @@ int check_func_call(struct venv *env, const struct hive_insn *insn, int *insn_id
 		return -EFAULT;
 	}
 	caller = state->frame[state->curframe];
+	/* the arguments against the BTF prototype: binding for a global
+	 * subprogram, which is not entered but verified on its own later */
+	err = check_subprog_call(env, (uint32_t)subprog, caller->regs);
+	if (err == -EFAULT)
+		return err;
+	if (subprog_is_global(env, (uint32_t)subprog))
+		return call_global_subprog(env, (uint32_t)subprog, err);
 	err = setup_func_entry(env, subprog, *insn_idx, set_callee_state, state);
 	if (err)
 		return err;

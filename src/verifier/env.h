@@ -17,6 +17,7 @@
  *   call.c      helper calls and bpf-to-bpf calls
  *   backtrack.c precision marking
  *   btf_info.c  func_info (names, prototypes, linkage) and line_info
+ *   subprog.c   global subprograms: arguments from the BTF prototype
  */
 #ifndef HIVE_VERIFIER_ENV_H
 #define HIVE_VERIFIER_ENV_H
@@ -84,6 +85,20 @@ struct insn_aux {
 	uint32_t map_off;           /* map value offset of a PSEUDO_MAP_VALUE */
 };
 
+/* An argument of a global subprogram, from its BTF prototype
+ * (struct bpf_subprog_arg_info). */
+enum subprog_arg_type {
+	SUBPROG_ARG_SCALAR = 1,      /* int or enum: any scalar (ARG_ANYTHING) */
+	SUBPROG_ARG_CTX,             /* the program's context (ARG_PTR_TO_CTX) */
+	SUBPROG_ARG_MEM,             /* mem_size readable/writable bytes (ARG_PTR_TO_MEM) */
+	SUBPROG_ARG_MEM_OR_NULL,     /* the same, or NULL */
+};
+
+struct subprog_arg {
+	uint8_t type;                /* enum subprog_arg_type */
+	uint32_t mem_size;
+};
+
 struct subprog_info {
 	uint32_t start;
 	uint32_t stack_depth;
@@ -95,6 +110,13 @@ struct subprog_info {
 	bool changes_pkt_data;
 	uint32_t btf_id;            /* FUNC type of its func_info, 0 without */
 	uint8_t linkage;            /* BTF_FUNC_STATIC / GLOBAL (func_info) */
+	/* global subprograms (subprog.c) */
+	bool args_cached;           /* args[] hold the BTF prototype */
+	bool unreliable;            /* its BTF did not match a call */
+	bool called;                /* a verified path calls it */
+	bool verified;              /* verified on its own */
+	uint8_t arg_cnt;
+	struct subprog_arg args[5];
 };
 
 /* A saved state for pruning (struct bpf_verifier_state_list). */
@@ -373,6 +395,8 @@ int reg_bounds_sanity_check(struct venv *env, struct reg_state *reg, const char 
 int check_cond_jmp_op(struct venv *env, const struct hive_insn *insn, int *insn_idx);
 struct vstate *push_stack(struct venv *env, int insn_idx, int prev_insn_idx, bool speculative);
 void mark_ptr_or_null_regs(struct vstate *vstate, uint32_t regno, bool is_null);
+/* a maybe-NULL pointer known not to be NULL */
+void mark_ptr_not_null_reg(struct reg_state *reg);
 
 /* What check_func_arg learns about a helper call (struct bpf_call_arg_meta). */
 struct call_meta {
@@ -438,6 +462,12 @@ int check_resource_leak(struct venv *env, bool exception_exit, bool check_lock,
 			const char *prefix);
 const char *helper_func_name(uint32_t id);
 int helper_num_params(uint32_t id);
+/* @regno points at @mem_size bytes the callee may read and write (NULL too). */
+int check_mem_reg(struct venv *env, struct reg_state *reg, uint32_t regno, uint32_t mem_size);
+int check_func_arg_reg_off(struct venv *env, const struct reg_state *reg, int regno,
+			   uint32_t arg_type);
+bool helper_changes_pkt_data(int func_id);
+void clear_all_pkt_pointers(struct venv *env);
 
 /* ---- btf_info.c ---- */
 struct btf_type;
@@ -453,6 +483,22 @@ const struct btf_type *subprog_func_proto(const struct venv *env, uint32_t subpr
  * line_info record since the last one printed. */
 void verbose_linfo(struct venv *env, uint32_t insn_off, const char *prefix_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* ---- subprog.c: global subprograms ---- */
+/* The prototype of @subprog as argument classes (btf_prepare_func_args):
+ * 0, or -EINVAL with a logged reason for a global, silently for a static
+ * one, or -EFAULT. Cached in subprog_info. */
+int prepare_func_args(struct venv *env, uint32_t subprog);
+/* The caller's @regs against the prototype of @subprog
+ * (btf_check_subprog_call): 0, -EINVAL/-EACCES with a logged reason, or
+ * -EFAULT. A mismatch marks the subprogram unreliable. */
+int check_subprog_call(struct venv *env, uint32_t subprog, struct reg_state *regs);
+/* The call of global @subprog from the current state, whose arguments
+ * were checked with result @err: either refused (the error) or the call
+ * returns an unknown scalar in R0 without entering the callee. */
+int call_global_subprog(struct venv *env, uint32_t subprog, int err);
+/* R1-R5 of a subprogram verified on its own, from its prototype. */
+int init_subprog_args(struct venv *env, uint32_t subprog, struct reg_state *regs);
 
 /* ---- liveness.c: stack slots that may still be read ---- */
 int live_stack_init(struct venv *env);

@@ -76,7 +76,7 @@ static int push_err(struct venv *env)
 
 /* ---- NULL checks ------------------------------------------------------------ */
 
-static void mark_ptr_not_null_reg(struct reg_state *reg)
+void mark_ptr_not_null_reg(struct reg_state *reg)
 {
 	if (base_type(reg->type) == CONST_PTR_TO_MAP) {
 		/* a map-in-map lookup: the id names this inner map (timers) */

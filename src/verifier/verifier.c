@@ -914,7 +914,12 @@ process_bpf_exit:
 	return 0;
 }
 
-static int do_check_main(struct venv *env)
+/*
+ * One verification pass (do_check_common): the main program from its
+ * context argument, or global subprogram @subprog on its own from its
+ * prototype. Level 1 keeps only the log of a failing pass.
+ */
+static int do_check_common(struct venv *env, uint32_t subprog)
 {
 	bool pop_log = !(env->log.level & HIVE_LOG_LEVEL2);
 	struct vstate *state = calloc(1, sizeof(*state));
@@ -932,27 +937,70 @@ static int do_check_main(struct venv *env)
 		return -ENOMEM;
 	}
 	env->cur_state = state;
-	env->insn_idx = 0;
-	init_func_state(env, state->frame[0], BPF_MAIN_FUNC, 0, 0);
-	state->first_insn_idx = env->subprog_info[0].start;
+	env->insn_idx = (int)env->subprog_info[subprog].start;
+	live_stack_reset_callchain(env);
+	init_func_state(env, state->frame[0], BPF_MAIN_FUNC, 0, subprog);
+	state->first_insn_idx = env->subprog_info[subprog].start;
 	state->last_insn_idx = (uint32_t)-1;
 	regs = state->frame[0]->regs;
-	/* the first argument: the context */
-	regs[1].type = PTR_TO_CTX;
-	mark_reg_known_zero(env, regs, 1);
-
+	if (subprog) {
+		verbose(env, "Validating %s() func#%u...\n", subprog_name(env, subprog), subprog);
+		ret = init_subprog_args(env, subprog, regs);
+		if (ret)
+			goto out;
+	} else {
+		/* the main function's prototype is read too (its messages
+		 * stay in the log of a failing pass) */
+		if (env->func_info)
+			prepare_func_args(env, 0);
+		/* the first argument: the context */
+		regs[1].type = PTR_TO_CTX;
+		mark_reg_known_zero(env, regs, 1);
+	}
 	ret = do_check(env);
+out:
 	if (env->cur_state) {
 		free_verifier_state(env->cur_state, true);
 		env->cur_state = NULL;
 	}
 	while (!pop_stack(env, NULL, NULL, false))
 		;
-	/* level 1 keeps only the failing path */
 	if (!ret && pop_log)
 		vlog_reset(&env->log, 0);
 	free_states(env);
 	return ret;
+}
+
+/*
+ * Global subprograms a verified path called, each verified once on its
+ * own (do_check_subprogs); those may call more, hence the repeat until a
+ * round verifies none. Global functions nothing reaches stay unverified.
+ */
+static int do_check_subprogs(struct venv *env)
+{
+	uint32_t i, new_cnt;
+	int ret;
+
+	if (!env->func_info)
+		return 0;
+	do {
+		new_cnt = 0;
+		for (i = 1; i < env->subprog_cnt; i++) {
+			struct subprog_info *sub = &env->subprog_info[i];
+
+			if (!subprog_is_global(env, i) || !sub->called || sub->verified)
+				continue;
+			ret = do_check_common(env, i);
+			if (ret)
+				return ret;
+			if (env->log.level & (HIVE_LOG_LEVEL1 | HIVE_LOG_LEVEL2))
+				verbose(env, "Func#%u ('%s') is safe for any args that match its prototype\n",
+					i, subprog_name(env, i));
+			sub->verified = true;
+			new_cnt++;
+		}
+	} while (new_cnt);
+	return 0;
 }
 
 static int check_attach(struct venv *env)
@@ -1113,7 +1161,9 @@ int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify
 	if (!ret)
 		ret = live_stack_init(env);
 	if (!ret)
-		ret = do_check_main(env);
+		ret = do_check_common(env, 0);
+	if (!ret)
+		ret = do_check_subprogs(env);
 	if (!ret)
 		ret = check_max_stack_depth(env);
 
