@@ -22,8 +22,8 @@
  *
  * Argument tags (BTF decl tags "arg:ctx", "arg:nonnull") are honoured;
  * "arg:trusted", "arg:untrusted", "arg:nullable", "arg:arena" and
- * struct bpf_dynptr arguments need kernel types hive does not model and
- * refuse the program as not modelled.
+ * struct bpf_dynptr arguments need kernel types hive does not model: the
+ * call is refused with a message saying so (the kernel may accept it).
  */
 #include <errno.h>
 #include <linux/btf.h>
@@ -195,7 +195,6 @@ static int unmodelled_arg(struct venv *env, uint32_t arg, const char *what)
 {
 	verbose(env, "arg#%u: %s arguments of global functions are not supported by hive\n", arg,
 		what);
-	env->unmodelled = "global function arguments tagged trusted, untrusted, nullable or arena, and dynptr arguments";
 	return -EINVAL;
 }
 

@@ -1018,17 +1018,21 @@ static int check_attach(struct venv *env)
 	return 0;
 }
 
-static void print_verification_stats(struct venv *env, uint64_t usec)
+/* The statistics; @ok: verified, when the kernel has removed the
+ * subprograms no path reached (opt_remove_dead_code) before printing. */
+static void print_verification_stats(struct venv *env, uint64_t usec, bool ok)
 {
 	uint32_t i;
+	bool first = true;
 
 	if (env->log.level & HIVE_LOG_STATS) {
 		verbose(env, "verification time %llu usec\n", (unsigned long long)usec);
 		verbose(env, "stack depth ");
 		for (i = 0; i < env->subprog_cnt; i++) {
-			verbose(env, "%d", env->subprog_info[i].stack_depth);
-			if (i + 1 < env->subprog_cnt)
-				verbose(env, "+");
+			if (ok && i && !env->aux[env->subprog_info[i].start].seen)
+				continue;
+			verbose(env, "%s%d", first ? "" : "+", env->subprog_info[i].stack_depth);
+			first = false;
 		}
 		verbose(env, "\n");
 	}
@@ -1167,7 +1171,7 @@ int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify
 	if (!ret)
 		ret = check_max_stack_depth(env);
 
-	print_verification_stats(env, now_usec() - start);
+	print_verification_stats(env, now_usec() - start, !ret);
 	opts->insn_processed = env->insn_processed;
 	opts->subprog_cnt = env->subprog_cnt;
 	for (i = 0; i < env->subprog_cnt && i < 8; i++)

@@ -109,6 +109,7 @@ static const char *const kernel_ok[] = {
 	"map_in_map", "tail_calls", "kconfig", "core_task", "execsnoop", "opensnoop",
 	"kprobe_unlink", "funclatency", "raw_tp_sched", "ksyscall_kill", "map_types",
 	"syscall_prog", "spin_lock", "cgroup_skb", "bounded_loop", "perf_sample", "sk_lookup_iter",
+	"global_funcs",
 };
 
 TEST(load_kernel_accepts)

@@ -23,10 +23,6 @@ static const struct {
 	const char *why;
 	bool verdict_too;  /* the verdict differs too */
 } log_differs[] = {
-	{ "subprogs.bpf.o", "global functions", false },
-	{ "global_sections.bpf.o", "the main function's BTF argument check line", false },
-	{ "reject_cases.bpf.o", "the main function's BTF argument check line (void *ctx)", false },
-	{ "loops_stress.bpf.o", "the main function's BTF argument check line (void *ctx)", false },
 	{ "ksyms_kfunc.bpf.o", "kfuncs and typed ksyms: hive has no kernel functions or symbols",
 	  true },
 	{ "fentry_unlink.bpf.o", "tracing programs are not verified by hive", false },
