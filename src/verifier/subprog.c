@@ -354,7 +354,10 @@ static int check_func_arg_match(struct venv *env, uint32_t subprog, struct reg_s
 				return err;
 			if (check_mem_reg(env, reg, regno, a->mem_size))
 				return -EINVAL;
-			if (a->type == SUBPROG_ARG_MEM && type_may_be_null(reg->type)) {
+			/* arg:nonnull: neither NULL nor maybe NULL */
+			if (a->type == SUBPROG_ARG_MEM &&
+			    (type_may_be_null(reg->type) ||
+			     (reg->type == SCALAR_VALUE && tnum_equals_const(reg->var_off, 0)))) {
 				verbose(env, "arg#%u is expected to be non-NULL\n", i);
 				return -EINVAL;
 			}

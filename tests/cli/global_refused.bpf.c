@@ -6,6 +6,10 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#ifndef __arg_nonnull
+#define __arg_nonnull __attribute__((btf_decl_tag("arg:nonnull")))
+#endif
+
 struct opaque;
 struct pair {
 	int a, b;
@@ -86,6 +90,17 @@ __noinline int outer(int x)
 	int v = x;
 
 	return inner_bad(&v) + gv;
+}
+
+__noinline int nonnull_deref(int *p __arg_nonnull)
+{
+	return *p + gv;
+}
+
+/* static: its prototype is compared and the mismatch only logged */
+static __noinline int static_scalar(long x)
+{
+	return x + gv;
 }
 
 SEC("xdp")
@@ -180,6 +195,20 @@ int under_lock(struct __sk_buff *skb)
 	r = scalar_arg(l->v);
 	bpf_spin_unlock(&l->lock);
 	return r & 1;
+}
+
+SEC("xdp")
+int null_for_nonnull(struct xdp_md *ctx)
+{
+	return nonnull_deref((int *)0) & 1;
+}
+
+SEC("xdp")
+int static_mismatch(struct xdp_md *ctx)
+{
+	int r = static_scalar((long)ctx);
+
+	return *(int *)(long)r;
 }
 
 SEC("tracepoint/syscalls/sys_enter_kill")

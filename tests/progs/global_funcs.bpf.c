@@ -8,6 +8,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#ifndef __arg_ctx
+#define __arg_ctx __attribute__((btf_decl_tag("arg:ctx")))
+#endif
+#ifndef __arg_nonnull
+#define __arg_nonnull __attribute__((btf_decl_tag("arg:nonnull")))
+#endif
+
 struct pair {
 	int a, b;
 };
@@ -88,6 +95,18 @@ __noinline int dead_bad(int x)
 	return arr[x + idx];
 }
 
+/* decl tag arg:nonnull: memory that is never NULL */
+__noinline int nonnull_sum(struct pair *p __arg_nonnull)
+{
+	return p->a - p->b;
+}
+
+/* decl tag arg:ctx: a tracepoint's context has no struct to name */
+__noinline int tp_word(void *ctx __arg_ctx)
+{
+	return *(__u32 *)(ctx + 8);
+}
+
 SEC("xdp")
 int glob_xdp(struct xdp_md *ctx)
 {
@@ -121,7 +140,8 @@ int glob_tc(struct __sk_buff *skb)
 {
 	struct pair p = { .a = skb->len, .b = 2 };
 
-	return (sum_pair(&p) + skb_len(skb) + mix(skb->protocol, skb->mark, 1)) & 1;
+	return (sum_pair(&p) + skb_len(skb) + mix(skb->protocol, skb->mark, 1) + nonnull_sum(&p)) &
+	       1;
 }
 
 __noinline int regs_ip(struct pt_regs *regs)
@@ -133,6 +153,12 @@ SEC("kprobe/do_unlinkat")
 int glob_kprobe(struct pt_regs *regs)
 {
 	return regs_ip(regs) == 1;
+}
+
+SEC("tracepoint/syscalls/sys_enter_kill")
+int glob_tp(void *ctx)
+{
+	return tp_word(ctx) & 1;
 }
 
 char _license[] SEC("license") = "GPL";

@@ -38,6 +38,8 @@ static const struct {
 	  "At subprogram exit the register R0 is not a scalar value (fp)\n" },
 	{ "nested_bad", "Permission denied", "R1 invalid mem access 'mem_or_null'\n" },
 	{ "under_lock", "Invalid argument", "use static function instead\n" },
+	{ "null_for_nonnull", "Invalid argument", "arg#0 is expected to be non-NULL\n" },
+	{ "static_mismatch", "Permission denied", "R0 pointer arithmetic with <<= operator prohibited\n" },
 	{ "tp_void_ctx", "Permission denied",
 	  "arg#0 reference type('UNKNOWN ') size cannot be determined: -22\n" },
 };
@@ -92,6 +94,9 @@ TEST(verifier_globals_refused)
 	CHECK(strstr(sec, "\nValidating deref_unchecked() func#1...\n") != NULL);
 	CHECK(strstr(sec, "R1=mem_or_null(id=1,sz=4)") != NULL);
 	CHECK(strstr(sec, "is global and assumed valid") == NULL);
+	/* a static function's prototype mismatch is only logged */
+	prog_section(c.out, "static_mismatch", sec, sizeof(sec));
+	CHECK(cli_has_line(sec, "R1 is not a scalar\n"));
 	/* verified in a second round: the global called by a global */
 	prog_section(c.out, "nested_bad", sec, sizeof(sec));
 	CHECK(strstr(sec, "Func#1 ('outer') is safe for any args that match its prototype\n"
