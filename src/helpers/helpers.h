@@ -49,7 +49,13 @@ bool helper_mem(struct hive_run *run, const void *p, uint64_t len, unsigned prot
 
 /* Fault-safe reads of host memory (probe.c): 0 or -EFAULT; never crash. */
 int probe_mem(void *dst, const void *src, size_t len);
+/* Several fault-safe reads (probe_memv) or writes (probe_writev) in one
+ * syscall: @n pairs of equal-length buffers, src[i] copied to dst[i]; 0 or
+ * -EFAULT. */
+struct iovec;
+int probe_memv(const struct iovec *dst, const struct iovec *src, unsigned n);
 /* Fault-safe write into host memory (user buffers of bpf() commands). */
+int probe_writev(const struct iovec *dst, const struct iovec *src, unsigned n);
 int probe_write(void *dst, const void *src, size_t len);
 /* Copy a NUL-terminated string of at most size-1 chars + NUL: length
  * copied including the NUL, or -EFAULT (nothing readable at src). */

@@ -97,6 +97,55 @@ int probe_mem(void *dst, const void *src, size_t len)
 	return read_procmem(dst, src, len);
 }
 
+int probe_memv(const struct iovec *dst, const struct iovec *src, unsigned n)
+{
+	size_t total = 0;
+	unsigned i;
+	ssize_t r;
+
+	for (i = 0; i < n; i++) {
+		if ((uintptr_t)src[i].iov_base + src[i].iov_len < (uintptr_t)src[i].iov_base ||
+		    dst[i].iov_len != src[i].iov_len)
+			return -EFAULT;
+		total += src[i].iov_len;
+	}
+	if (!total)
+		return 0;
+	if (!atomic_load(&use_procmem)) {
+		r = process_vm_readv(probe_pid(), dst, n, src, n, 0);
+		if (r == (ssize_t)total)
+			return 0;
+		if (r >= 0 || (errno != EPERM && errno != ENOSYS))
+			return -EFAULT;
+	}
+	for (i = 0; i < n; i++)                      /* one at a time (fallback) */
+		if (probe_mem(dst[i].iov_base, src[i].iov_base, src[i].iov_len))
+			return -EFAULT;
+	return 0;
+}
+
+int probe_writev(const struct iovec *dst, const struct iovec *src, unsigned n)
+{
+	size_t total = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (dst[i].iov_len != src[i].iov_len)
+			return -EFAULT;
+		total += src[i].iov_len;
+	}
+	if (!total)
+		return 0;
+	if (process_vm_writev(probe_pid(), src, n, dst, n, 0) == (ssize_t)total)
+		return 0;
+	if (errno != EPERM && errno != ENOSYS)
+		return -EFAULT;
+	for (i = 0; i < n; i++)                      /* one at a time (fallback) */
+		if (probe_write(dst[i].iov_base, src[i].iov_base, src[i].iov_len))
+			return -EFAULT;
+	return 0;
+}
+
 int probe_write(void *dst, const void *src, size_t len)
 {
 	struct iovec local = { (void *)src, len }, remote = { dst, len };

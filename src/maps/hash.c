@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "core/registry.h"
 #include "core/shm.h"
@@ -745,8 +746,11 @@ static int htab_lookup_batch(struct hive_map *map, union bpf_attr *attr, bool do
 
 			/* user memory is written through the fault-safe probe */
 			load_value(map, e, vbuf);
-			if (probe_write(keys + (size_t)total * map->key_size, e->key, map->key_size) ||
-			    probe_write(values + (size_t)total * vsize, vbuf, vsize)) {
+			if (probe_writev((const struct iovec[]){
+						 { keys + (size_t)total * map->key_size, map->key_size },
+						 { values + (size_t)total * vsize, vsize } },
+					 (const struct iovec[]){ { e->key, map->key_size },
+								 { vbuf, vsize } }, 2)) {
 				ret = -EFAULT;
 				break;
 			}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/attr.h"
@@ -382,6 +383,32 @@ static int ucopy_in(struct ucopy *c, uint64_t uptr, size_t len)
 	return 0;
 }
 
+/* Key and value of an update from user addresses @ukey and @uval in one
+ * fault-safe read: 0, -EFAULT or -ENOMEM (nothing to free on error). */
+static int ucopy_in2(struct ucopy *k, uint64_t ukey, size_t klen, struct ucopy *v,
+		     uint64_t uval, size_t vlen)
+{
+	struct iovec dst[2], src[2];
+
+	k->p = klen <= sizeof(k->small) ? k->small : malloc(klen);
+	v->p = vlen <= sizeof(v->small) ? v->small : malloc(vlen);
+	if (!k->p || !v->p) {
+		ucopy_free(k);
+		ucopy_free(v);
+		return -ENOMEM;
+	}
+	dst[0] = (struct iovec){ k->p, klen };
+	dst[1] = (struct iovec){ v->p, vlen };
+	src[0] = (struct iovec){ (void *)(uintptr_t)ukey, klen };
+	src[1] = (struct iovec){ (void *)(uintptr_t)uval, vlen };
+	if (probe_memv(dst, src, 2)) {
+		ucopy_free(k);
+		ucopy_free(v);
+		return -EFAULT;
+	}
+	return 0;
+}
+
 /* Copy @len bytes to user address @uptr: 0 or -EFAULT. */
 static int copy_to_user(uint64_t uptr, const void *src, size_t len)
 {
@@ -605,10 +632,16 @@ int map_cmd_update(union bpf_attr *attr)
 	err = -EINVAL;
 	if ((attr->flags & BPF_F_LOCK) && map->def->spin_lock_off < 0)
 		goto out;
-	err = user_key(map, attr->key, &kc, &key);
-	if (err)
-		goto out;
-	err = ucopy_in(&vc, attr->value, map_sys_value_size(map));
+	if (map->key_size) {
+		/* __bpf_copy_key() then the value: one EFAULT either way */
+		err = ucopy_in2(&kc, attr->key, map->key_size, &vc, attr->value,
+				map_sys_value_size(map));
+		key = kc.p;
+	} else {
+		err = user_key(map, attr->key, &kc, &key);
+		if (!err)
+			err = ucopy_in(&vc, attr->value, map_sys_value_size(map));
+	}
 	if (err)
 		goto out;
 	map_cmd_fd = (int)attr->map_fd;
@@ -780,8 +813,10 @@ static int generic_lookup_batch(struct hive_map *map, union bpf_attr *attr)
 		if (err)
 			goto out;
 		if (!keys || !values ||
-		    copy_to_user((uintptr_t)(keys + (size_t)cp * map->key_size), key, map->key_size) ||
-		    copy_to_user((uintptr_t)(values + (size_t)cp * vsize), value, vsize)) {
+		    probe_writev((const struct iovec[]){
+					 { keys + (size_t)cp * map->key_size, map->key_size },
+					 { values + (size_t)cp * vsize, vsize } },
+				 (const struct iovec[]){ { key, map->key_size }, { value, vsize } }, 2)) {
 			err = -EFAULT;
 			goto out;
 		}
@@ -822,14 +857,12 @@ static int generic_update_batch(struct hive_map *map, union bpf_attr *attr)
 		err = -EFAULT;
 		if (!keys || !values)
 			break;
-		err = ucopy_in(&kc, (uintptr_t)(keys + (size_t)cp * map->key_size), map->key_size);
+		err = ucopy_in2(&kc, (uintptr_t)(keys + (size_t)cp * map->key_size), map->key_size,
+				&vc, (uintptr_t)(values + (size_t)cp * vsize), vsize);
 		if (err)
 			break;
-		err = ucopy_in(&vc, (uintptr_t)(values + (size_t)cp * vsize), vsize);
-		if (!err) {
-			err = update_value(map, kc.p, vc.p, attr->batch.elem_flags);
-			ucopy_free(&vc);
-		}
+		err = update_value(map, kc.p, vc.p, attr->batch.elem_flags);
+		ucopy_free(&vc);
 		ucopy_free(&kc);
 		if (err)
 			break;
