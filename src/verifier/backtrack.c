@@ -478,6 +478,23 @@ static int mark_chain(struct venv *env, struct vstate *starting_state, int regno
 			verbose(env, "mark_precise: frame%d: last_idx %d first_idx %d subseq_idx %d \n",
 				bt->frame, last_idx, first_idx, subseq_idx);
 		if (last_idx < 0) {
+			/* the entry of a global function verified on its own:
+			 * wanted arguments are its R1-R5, which are final */
+			if (st->curframe == 0 && st->frame[0]->subprogno > 0 &&
+			    st->frame[0]->callsite == BPF_MAIN_FUNC && !bt->stack_masks[0] &&
+			    !(bt->reg_masks[0] & ~BPF_REGMASK_ARGS)) {
+				for (i = 1; i <= 5; i++) {
+					if (!bt_is_reg_set(bt, (uint32_t)i))
+						continue;
+					bt_clear_reg(bt, (uint32_t)i);
+					reg = &st->frame[0]->regs[i];
+					if (reg->type == SCALAR_VALUE) {
+						reg->precise = true;
+						*changed = true;
+					}
+				}
+				return 0;
+			}
 			verbose(env, "verifier bug: backtracking func entry subprog %d reg_mask %x stack_mask %llx\n",
 				st->frame[0]->subprogno, bt->reg_masks[bt->frame],
 				(unsigned long long)bt->stack_masks[bt->frame]);

@@ -103,6 +103,28 @@ static __noinline int static_scalar(long x)
 	return x + gv;
 }
 
+struct hdr {
+	unsigned char d[14];
+};
+
+__noinline int hdr_byte(struct hdr *h)
+{
+	return h ? h->d[12] : 0;
+}
+
+__noinline int adjust(struct xdp_md *ctx)
+{
+	return bpf_xdp_adjust_head(ctx, 0);
+}
+
+__noinline int big_frame(int x)
+{
+	volatile char buf[400];
+
+	buf[x & 255] = 1;
+	return buf[3];
+}
+
 SEC("xdp")
 int null_unchecked(struct xdp_md *ctx)
 {
@@ -209,6 +231,41 @@ int static_mismatch(struct xdp_md *ctx)
 	int r = static_scalar((long)ctx);
 
 	return *(int *)(long)r;
+}
+
+/* a packet pointer checked for fewer bytes than the pointee's size */
+SEC("xdp")
+int pkt_too_short(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	if (data + 10 > end)
+		return 0;
+	return hdr_byte(data) & 1;
+}
+
+/* the callee may move packet data: the caller's packet pointers are gone */
+SEC("xdp")
+int pkt_after_adjust(struct xdp_md *ctx)
+{
+	unsigned char *data = (void *)(long)ctx->data;
+	unsigned char *end = (void *)(long)ctx->data_end;
+
+	if (data + 1 > end)
+		return 0;
+	adjust(ctx);
+	return data[0];
+}
+
+/* 200 + 400 bytes of stack in two frames */
+SEC("xdp")
+int stack_combined(struct xdp_md *ctx)
+{
+	volatile char buf[200];
+
+	buf[gv & 127] = 2;
+	return big_frame(buf[5]) & 1;
 }
 
 SEC("tracepoint/syscalls/sys_enter_kill")

@@ -107,6 +107,34 @@ __noinline int tp_word(void *ctx __arg_ctx)
 	return *(__u32 *)(ctx + 8);
 }
 
+struct hdr {
+	unsigned char d[14];
+};
+
+/* packet memory checked against the pointee's size at the call */
+__noinline int hdr_byte(struct hdr *h)
+{
+	if (!h)
+		return 0;
+	return h->d[12];
+}
+
+/* a 400-byte frame: the combined stack counts it after the caller's;
+ * the masked index is marked precise back to the function's entry */
+__noinline int big_frame(int x)
+{
+	volatile char buf[400];
+
+	buf[3] = 0;
+	buf[x & 255] = 1;
+	return buf[3];
+}
+
+static __noinline int static_to_global(int x)
+{
+	return big_frame(x) + 1;
+}
+
 SEC("xdp")
 int glob_xdp(struct xdp_md *ctx)
 {
@@ -153,6 +181,17 @@ SEC("kprobe/do_unlinkat")
 int glob_kprobe(struct pt_regs *regs)
 {
 	return regs_ip(regs) == 1;
+}
+
+SEC("xdp")
+int glob_pkt(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	if (data + sizeof(struct hdr) > end)
+		return XDP_DROP;
+	return hdr_byte(data) + static_to_global(ctx->rx_queue_index) > 0 ? XDP_PASS : XDP_DROP;
 }
 
 SEC("tracepoint/syscalls/sys_enter_kill")

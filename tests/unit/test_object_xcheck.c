@@ -332,6 +332,8 @@ static const struct run_case run_cases[] = {
 	{ "global_funcs", "glob_map", IN_UDP },
 	{ "global_funcs", "glob_chain", IN_UDP },
 	{ "global_funcs", "glob_tc", IN_BIG },
+	{ "global_funcs", "glob_pkt", IN_UDP },
+	{ "global_funcs", "glob_pkt", IN_SHORT },
 	{ "map_in_map", "mim_lookup", IN_UDP },
 	{ "tail_calls", "dispatch", IN_UDP },
 	{ "tail_calls", "dispatch", IN_BIG },

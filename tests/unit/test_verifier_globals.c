@@ -40,6 +40,9 @@ static const struct {
 	{ "under_lock", "Invalid argument", "use static function instead\n" },
 	{ "null_for_nonnull", "Invalid argument", "arg#0 is expected to be non-NULL\n" },
 	{ "static_mismatch", "Permission denied", "R0 pointer arithmetic with <<= operator prohibited\n" },
+	{ "pkt_too_short", "Invalid argument", "R1 offset is outside of the packet\n" },
+	{ "pkt_after_adjust", "Permission denied", "R6 invalid mem access 'scalar'\n" },
+	{ "stack_combined", "Permission denied", "combined stack size of 2 calls is 608. Too large\n" },
 	{ "tp_void_ctx", "Permission denied",
 	  "arg#0 reference type('UNKNOWN ') size cannot be determined: -22\n" },
 };
