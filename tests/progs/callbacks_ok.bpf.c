@@ -82,7 +82,7 @@ int loop_counter(struct xdp_md *ctx)
 	__u32 key;
 	__u64 *v;
 
-	bpf_loop(1000, count_step, &c, 0);
+	bpf_loop(64, count_step, &c, 0);
 	key = c.n & 7;
 	v = bpf_map_lookup_elem(&slots, &key);
 	if (v)
