@@ -136,6 +136,15 @@ static inline void cli_mask(char *s, const char *prefix)
 	}
 }
 
+/* Mask kernel-style addresses in a verifier log (0xffff followed by 12 hex
+ * digits): hive prints its own map addresses. */
+static inline void cli_mask_addrs(char *s)
+{
+	for (char *p = strstr(s, "0xffff"); p; p = strstr(p + 1, "0xffff"))
+		if (strspn(p + 6, "0123456789abcdef") == 12)
+			memset(p + 6, 'X', 12);
+}
+
 /* Whether @text holds @line (ending with '\n') as a whole line. */
 static inline int cli_has_line(const char *text, const char *line)
 {

@@ -133,14 +133,6 @@ TEST(verifier_globals_accepted)
 	cli_fini(&c);
 }
 
-/* Kernel-style addresses (0xffff + 12 hex digits) masked: hive prints its own. */
-static void mask_addrs(char *s)
-{
-	for (char *p = strstr(s, "0xffff"); p; p = strstr(p + 1, "0xffff"))
-		if (strspn(p + 6, "0123456789abcdef") == 12)
-			memset(p + 6, 'X', 12);
-}
-
 static void compare_with_kernel(struct cli *c, const char *obj, int level)
 {
 	char *h, *k;
@@ -153,8 +145,8 @@ static void compare_with_kernel(struct cli *c, const char *obj, int level)
 		test_fail(__FILE__, __LINE__, "out of memory");
 		goto out;
 	}
-	mask_addrs(h);
-	mask_addrs(k);
+	cli_mask_addrs(h);
+	cli_mask_addrs(k);
 	/* statistics: the verification time is the verifier's own */
 	cli_mask(h, "verification time ");
 	cli_mask(k, "verification time ");

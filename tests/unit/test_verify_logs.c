@@ -42,17 +42,6 @@ static const char *differs_why(const char *obj, bool *verdict_too)
 	return NULL;
 }
 
-/* Mask kernel-style addresses (0xffff followed by 12 hex digits). */
-static void mask_addrs(char *s)
-{
-	for (char *p = strstr(s, "0xffff"); p; p = strstr(p + 1, "0xffff")) {
-		size_t n = strspn(p + 6, "0123456789abcdef");
-
-		if (n == 12)
-			memset(p + 6, 'X', 12);
-	}
-}
-
 /* "prog NAME (section S): accepted|rejected (...)|loaded unverified" lines. */
 static void verdicts(const char *log, char *out, size_t size)
 {
@@ -102,8 +91,8 @@ TEST(verify_logs_match_kernel)
 		cli_run(&c, "--kernel verify $OBJ/%s log_level 2", e->d_name);
 		klog = strdup(c.out);
 		REQUIRE(hlog && klog);
-		mask_addrs(hlog);
-		mask_addrs(klog);
+		cli_mask_addrs(hlog);
+		cli_mask_addrs(klog);
 		verdicts(hlog, hv, sizeof(hv));
 		verdicts(klog, kv, sizeof(kv));
 		/* programs hive loads unverified have no verdict to compare */
