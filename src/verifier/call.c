@@ -1053,6 +1053,11 @@ static int push_callback_call(struct venv *env, int insn_idx, int subprog,
 		verbose(env, "verifier bug: callback subprog %d\n", subprog);
 		return -EFAULT;
 	}
+	/* the helper's arguments against the callback's BTF prototype: a
+	 * mismatch is only logged (and marks the prototype unreliable) */
+	err = check_subprog_call(env, (uint32_t)subprog, caller->regs);
+	if (err == -EFAULT)
+		return err;
 	env->subprog_info[subprog].is_cb = true;
 	cb = push_stack(env, (int)env->subprog_info[subprog].start, insn_idx, false);
 	if (!cb)

@@ -3,7 +3,8 @@
  * counter carried across iterations, a NULL callback context, a loop count
  * read from a map, bpf_for_each_map_elem over hash and array maps (the
  * callback writing the value and stopping early), callbacks that look up
- * map elements, run bpf_for_each_map_elem or call a subprogram. test_verify_callbacks.c
+ * map elements, run bpf_for_each_map_elem or call a subprogram, a callback
+ * whose BTF prototype does not match the helper's registers. test_verify_callbacks.c
  * compares hive's verdicts and logs on each with the kernel's. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -223,6 +224,20 @@ int loop_calls_subprog(struct __sk_buff *skb)
 
 	bpf_loop(8, mix_step, &h, 0);
 	return h & 1;
+}
+
+/* a prototype of scalars only: the kernel checks the helper's registers
+ * against it and logs the mismatch ("R2 is not a scalar") */
+static long int_args(__u64 i, __u64 x)
+{
+	return (i + x) & 1;
+}
+
+SEC("xdp")
+int loop_scalar_proto(struct xdp_md *ctx)
+{
+	bpf_loop(4, (void *)int_args, NULL, 0);
+	return XDP_PASS;
 }
 
 char _license[] SEC("license") = "GPL";

@@ -83,6 +83,7 @@ static const struct obj_case obj_cases[] = {
 	{ "callbacks_ok", "loop_map_lookup", "accepted", NULL },
 	{ "callbacks_ok", "loop_of_for_each", "accepted", NULL },
 	{ "callbacks_ok", "loop_calls_subprog", "accepted", NULL },
+	{ "callbacks_ok", "loop_scalar_proto", "accepted", NULL },
 	{ "callbacks_bad", "ctx_read_uninit", "accepted", NULL },
 	{ "callbacks_bad", "ret_out_of_range", "rejected (Invalid argument)",
 	  "At callback return the register R0 has smin=2 smax=2 should have been in [0, 1]" },
@@ -308,6 +309,7 @@ static const struct { const char *prog; uint32_t retval; } run_cases[] = {
 	{ "loop_map_lookup", 2 },      /* 20 iterations: XDP_PASS */
 	{ "loop_of_for_each", 0 },
 	{ "loop_calls_subprog", 1 },   /* the parity of the mixed hash */
+	{ "loop_scalar_proto", 2 },
 };
 
 static int run_prog(long (*bpf)(int, union bpf_attr *), int fd, uint32_t *retval)
