@@ -40,17 +40,6 @@ static long kbpf(int cmd, union bpf_attr *a)
 	return syscall(SYS_bpf, cmd, a, sizeof(*a));
 }
 
-/* Mask kernel-style addresses (0xffff followed by 12 hex digits). */
-static void mask_addrs(char *s)
-{
-	for (char *p = strstr(s, "0xffff"); p; p = strstr(p + 1, "0xffff")) {
-		size_t n = strspn(p + 6, "0123456789abcdef");
-
-		if (n == 12)
-			memset(p + 6, 'X', 12);
-	}
-}
-
 /* The line before the statistics line: the error of a refused program. */
 static void last_error_line(const char *log, char *out, size_t size)
 {
@@ -153,8 +142,8 @@ TEST(verify_callbacks_objects_vs_kernel)
 		cli_run(&c, "--kernel verify $OBJ/%s.bpf.o prog %s log_level 1", k->obj, k->prog);
 		klog = strdup(c.out);
 		REQUIRE(hlog && klog);
-		mask_addrs(hlog);
-		mask_addrs(klog);
+		cli_mask_addrs(hlog);
+		cli_mask_addrs(klog);
 		n++;
 		if (!strcmp(hlog, klog))
 			same++;
