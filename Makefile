@@ -123,7 +123,8 @@ test-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		CFLAGS="-DHIVE_INTERP_SWITCH" all
-	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/run_tests
+	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		HIVE_TEST_TIMEOUT=$${HIVE_TEST_TIMEOUT:-300} build/asan/run_tests
 
 bench: all
 	$(Q)$(MAKE) --no-print-directory -C bench BUILD=$(abspath $(BUILD))
