@@ -269,6 +269,8 @@ struct venv {
 /* ---- log.c ---- */
 int vlog_init(struct vlog *log, uint32_t level, char *buf, uint32_t size);
 void vlog_write(struct vlog *log, const char *fmt, va_list ap);
+/* vsnprintf, faster for the log's simple formats (same output and result). */
+int vlog_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 void vlog_reset(struct vlog *log, uint64_t new_pos);
 int vlog_finalize(struct vlog *log, uint32_t *true_size);
 static inline bool vlog_needed(const struct vlog *log)
