@@ -26,6 +26,7 @@
 #define BPF_F_SLEEPABLE          (1U << 4)
 #define BPF_MAP_TYPE_ARRAY       2
 #define BPF_MAP_TYPE_ARRAY_OF_MAPS 12
+#define BPF_FUNC_LOOP_ID         181  /* bpf_loop */
 #define BPF_MAP_TYPE_HASH_OF_MAPS 13
 #define PROCESS_BPF_EXIT         1
 
@@ -1018,6 +1019,32 @@ static int check_attach(struct venv *env)
 	return 0;
 }
 
+/*
+ * The kernel's optimize_bpf_loop, as far as it shows: after verification
+ * each bpf_loop call fit for inlining (flags a known 0, the same callback
+ * on every visit) is replaced by a loop that keeps three registers in new
+ * stack slots of its function, so that function's stack depth grows by 24
+ * bytes plus the rounding of its depth to 8, once per function. hive runs
+ * the helper instead of inlining; only the reported depth follows.
+ */
+static void account_loop_inlining(struct venv *env)
+{
+	for (uint32_t s = 0; s < env->subprog_cnt; s++) {
+		struct subprog_info *si = &env->subprog_info[s];
+		uint32_t end = env->subprog_info[s + 1].start;
+
+		for (uint32_t i = si->start; i < end; i++) {
+			const struct hive_insn *in = &env->insns[i];
+
+			if (in->code != (HIVE_JMP | HIVE_CALL) || in->src || in->imm != BPF_FUNC_LOOP_ID ||
+			    !env->aux[i].loop_inline_seen || !env->aux[i].loop_fit_for_inline)
+				continue;
+			si->stack_depth += 3 * BPF_REG_SIZE + (((si->stack_depth + 7) & ~7u) - si->stack_depth);
+			break;
+		}
+	}
+}
+
 /* The statistics; @ok: verified, when the kernel has removed the
  * subprograms no path reached (opt_remove_dead_code) before printing. */
 static void print_verification_stats(struct venv *env, uint64_t usec, bool ok)
@@ -1170,6 +1197,8 @@ int verifier_run(const struct hive_insn *insns, uint32_t cnt, struct hive_verify
 		ret = do_check_subprogs(env);
 	if (!ret)
 		ret = check_max_stack_depth(env);
+	if (!ret)
+		account_loop_inlining(env);
 
 	print_verification_stats(env, now_usec() - start, !ret);
 	opts->insn_processed = env->insn_processed;
