@@ -355,6 +355,17 @@ static int reg_set_min_max(struct venv *env, struct reg_state *true_reg1,
 	regs_refine_cond_op(true_reg1, true_reg2, opcode, is_jmp32);
 	reg_bounds_sync(true_reg1);
 	reg_bounds_sync(true_reg2);
+	/* A register compared with itself ("if w9 >= w9") is refined on both
+	 * sides at once; the impossible side then fails the kernel's sanity
+	 * check, which logs a "verifier bug" line, forgets the bounds and goes
+	 * on (Linux 6.18.44). Other contradictions are forgotten silently. */
+	if (false_reg1 == false_reg2) {
+		err = reg_bounds_sanity_check(env, true_reg1, "true_reg1");
+		err = err ? err : reg_bounds_sanity_check(env, true_reg2, "true_reg2");
+		err = err ? err : reg_bounds_sanity_check(env, false_reg1, "false_reg1");
+		err = err ? err : reg_bounds_sanity_check(env, false_reg2, "false_reg2");
+		return err;
+	}
 	err = reg_bounds_sanity_check(env, true_reg1, NULL);
 	err = err ? err : reg_bounds_sanity_check(env, true_reg2, NULL);
 	err = err ? err : reg_bounds_sanity_check(env, false_reg1, NULL);

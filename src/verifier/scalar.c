@@ -407,9 +407,14 @@ out:
 	lo = size == 1 ? -128 : size == 2 ? -32768 : S32_MIN;
 	hi = -lo - 1;
 	if (reg->smin_value >= lo && reg->smax_value <= hi) {
-		/* already a sign-extended value: every bound holds (Linux 6.18
-		 * stable drops the tnum here) */
+		/* already a sign-extended value: the signed bounds hold; Linux
+		 * 6.18 stable drops the tnum and the unsigned bounds here and
+		 * derives them again from the signed ones */
 		reg->var_off = tnum_unknown;
+		reg->umin_value = 0;
+		reg->umax_value = U64_MAX;
+		reg->u32_min_value = 0;
+		reg->u32_max_value = U32_MAX;
 		reg_bounds_sync(reg);
 		return;
 	}

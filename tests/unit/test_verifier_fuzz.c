@@ -23,7 +23,8 @@
  * type stops after VT_FUZZ_SECONDS, 80 by default, and says how far it got);
  * VT_FUZZ_SAVE=<dir> writes each program as <dir>/<type>_<seed>.bin (raw
  * instructions, map fds renumbered 3 + VT_MAP_* index) to reproduce a
- * disagreement.
+ * disagreement. The first seeds whose logs differ are printed;
+ * VT_FUZZ_DUMP=1 prints both logs too.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -108,6 +109,12 @@ static void fuzz_one(const struct gen *g, uint32_t seed, uint32_t pt, uint32_t f
 			st->errline++;
 		if (kn && hn && !strcmp(kn, hn))
 			st->log++;
+		else if (st->progs - st->log <= 3) {
+			printf("verifier_fuzz: prog type %u seed %u: same verdict, level-1 log differs\n",
+			       pt, seed);
+			if (getenv("VT_FUZZ_DUMP"))
+				printf("---- kernel:\n%s\n---- hive:\n%s\n", kn ? kn : "", hn ? hn : "");
+		}
 	}
 	if ((k.err != h.err || (k.err && strcmp(ke, he))) && (*fails)++ < 5)
 		test_fail(__FILE__, __LINE__, "prog type %u seed %u (%u insns): kernel %d \"%s\", hive %d \"%s\"",
