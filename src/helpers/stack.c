@@ -22,26 +22,41 @@
 #define F_SKIP_MASK 0xffull            /* BPF_F_SKIP_FIELD_MASK */
 #define MAX_DEPTH 127u                 /* PERF_MAX_STACK_DEPTH */
 
+/*
+ * The host thread's user call chain above the helper that called this,
+ * innermost first, @skip more frames left out: the number of addresses
+ * stored in @ips (at most @max), or -1 when there are fewer than @skip
+ * frames above the helper. Not inlined: its own frame is counted.
+ */
+static __attribute__((noinline)) int user_chain(uint64_t *ips, uint32_t max, uint32_t skip)
+{
+	void *frames[MAX_DEPTH + 2];
+	int n = backtrace(frames, (int)HIVE_ARRAY_SIZE(frames)), nr = 0;
+
+	/* frame 0 is this function, frame 1 the helper */
+	if (n - 2 < (int)skip)
+		return -1;
+	for (int i = 2 + (int)skip; i < n && nr < (int)max; i++)
+		ips[nr++] = (uint64_t)(uintptr_t)frames[i];
+	return nr;
+}
+
 /* bpf_get_stackid(): stack id, or -EINVAL (flags), -EFAULT (no chain),
  * -EEXIST / -ENOMEM (map full or slot taken, see stack_map_store). */
 uint64_t helper_get_stackid(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			    struct hive_run *run)
 {
 	struct hive_map *map = (struct hive_map *)(uintptr_t)r2;
-	uint64_t flags = r3, ips[MAX_DEPTH + 1];
-	void *frames[MAX_DEPTH + 1];
-	uint32_t skip = (uint32_t)(flags & F_SKIP_MASK), nr = 0;
-	int n;
+	uint64_t flags = r3, ips[MAX_DEPTH];
+	int nr;
 
 	if (flags & ~(F_SKIP_MASK | BPF_F_USER_STACK | BPF_F_FAST_STACK_CMP | BPF_F_REUSE_STACKID))
 		return (uint64_t)-EINVAL;
 	if (!(flags & BPF_F_USER_STACK))
 		return (uint64_t)-EFAULT;
-	n = backtrace(frames, (int)HIVE_ARRAY_SIZE(frames));
-	/* frame 0 is this helper */
-	for (int i = 1 + (int)skip; i < n && nr < MAX_DEPTH; i++)
-		ips[nr++] = (uint64_t)(uintptr_t)frames[i];
-	return (uint64_t)(int64_t)stack_map_store(map, ips, nr, flags);
+	nr = user_chain(ips, MAX_DEPTH, (uint32_t)(flags & F_SKIP_MASK));
+	/* everything skipped: an empty chain, as stack_map_store decides */
+	return (uint64_t)(int64_t)stack_map_store(map, ips, nr < 0 ? 0 : (uint32_t)nr, flags);
 }
 
 /* struct bpf_stack_build_id: the kernel falls back to status IP (2) with
@@ -65,12 +80,11 @@ uint64_t helper_get_stack(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, ui
 			  struct hive_run *run)
 {
 	uint8_t *buf = (uint8_t *)(uintptr_t)r2;
-	uint64_t size = r3, flags = r4;
-	uint32_t skip = (uint32_t)(flags & F_SKIP_MASK), elem, want, nr = 0;
+	uint64_t size = r3, flags = r4, ips[MAX_DEPTH];
 	bool user = flags & BPF_F_USER_STACK, build_id = flags & BPF_F_USER_BUILD_ID;
-	void *frames[MAX_DEPTH + 2];
+	uint32_t elem, want;
 	int64_t err = -EINVAL;
-	int n;
+	int nr;
 
 	(void)r1;
 	(void)r5;
@@ -86,20 +100,17 @@ uint64_t helper_get_stack(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, ui
 	err = -EFAULT;
 	if (!user)
 		goto clear;
-	n = backtrace(frames, (int)HIVE_ARRAY_SIZE(frames));
-	/* frame 0 is this helper */
-	if (n - 1 < (int)skip)
+	want = size / elem < MAX_DEPTH ? (uint32_t)(size / elem) : MAX_DEPTH;
+	nr = user_chain(ips, want, (uint32_t)(flags & F_SKIP_MASK));
+	if (nr < 0)
 		goto clear;
-	want = (uint32_t)(size / elem);
-	for (int i = 1 + (int)skip; i < n && nr < want && nr < MAX_DEPTH; i++, nr++) {
-		uint64_t ip = (uint64_t)(uintptr_t)frames[i];
-
+	for (int i = 0; i < nr; i++) {
 		if (build_id) {
-			struct stack_build_id id = { .status = BUILD_ID_STATUS_IP, .ip = ip };
+			struct stack_build_id id = { .status = BUILD_ID_STATUS_IP, .ip = ips[i] };
 
-			memcpy(buf + (size_t)nr * elem, &id, sizeof(id));
+			memcpy(buf + (size_t)i * elem, &id, sizeof(id));
 		} else {
-			memcpy(buf + (size_t)nr * elem, &ip, sizeof(ip));
+			memcpy(buf + (size_t)i * elem, &ips[i], sizeof(ips[i]));
 		}
 	}
 	memset(buf + (size_t)nr * elem, 0, size - (size_t)nr * elem);
