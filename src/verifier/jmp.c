@@ -344,6 +344,7 @@ static int reg_set_min_max(struct venv *env, struct reg_state *true_reg1,
 			   struct reg_state *true_reg2, struct reg_state *false_reg1,
 			   struct reg_state *false_reg2, uint8_t opcode, bool is_jmp32)
 {
+	bool same;
 	int err;
 
 	/* nothing to learn about pointers */
@@ -358,18 +359,13 @@ static int reg_set_min_max(struct venv *env, struct reg_state *true_reg1,
 	/* A register compared with itself ("if w9 >= w9") is refined on both
 	 * sides at once; the impossible side then fails the kernel's sanity
 	 * check, which logs a "verifier bug" line, forgets the bounds and goes
-	 * on (Linux 6.18.44). Other contradictions are forgotten silently. */
-	if (false_reg1 == false_reg2) {
-		err = reg_bounds_sanity_check(env, true_reg1, "true_reg1");
-		err = err ? err : reg_bounds_sanity_check(env, true_reg2, "true_reg2");
-		err = err ? err : reg_bounds_sanity_check(env, false_reg1, "false_reg1");
-		err = err ? err : reg_bounds_sanity_check(env, false_reg2, "false_reg2");
-		return err;
-	}
-	err = reg_bounds_sanity_check(env, true_reg1, NULL);
-	err = err ? err : reg_bounds_sanity_check(env, true_reg2, NULL);
-	err = err ? err : reg_bounds_sanity_check(env, false_reg1, NULL);
-	err = err ? err : reg_bounds_sanity_check(env, false_reg2, NULL);
+	 * on (Linux 6.18.44). Other contradictions are forgotten silently
+	 * (a NULL context). */
+	same = false_reg1 == false_reg2;
+	err = reg_bounds_sanity_check(env, true_reg1, same ? "true_reg1" : NULL);
+	err = err ? err : reg_bounds_sanity_check(env, true_reg2, same ? "true_reg2" : NULL);
+	err = err ? err : reg_bounds_sanity_check(env, false_reg1, same ? "false_reg1" : NULL);
+	err = err ? err : reg_bounds_sanity_check(env, false_reg2, same ? "false_reg2" : NULL);
 	return err;
 }
 

@@ -794,6 +794,9 @@ static bool map_is_rdonly(const struct vmap *map)
 static int map_direct_read(const struct vmap *map, int off, int size, uint64_t *val, bool is_ldsx)
 {
 	const uint8_t *p;
+	unsigned shift;
+	uint16_t h;
+	uint32_t w;
 
 	if (map->type != BPF_MAP_TYPE_ARRAY_ID || map->max_entries != 1 || !map->value)
 		return -524;
@@ -801,33 +804,28 @@ static int map_direct_read(const struct vmap *map, int off, int size, uint64_t *
 		return -EINVAL;
 	p = (const uint8_t *)map->value + off;
 	switch (size) {
-	case 1: {
-		uint8_t v;
-
-		memcpy(&v, p, 1);
-		*val = is_ldsx ? (uint64_t)(int64_t)(int8_t)v : v;
-		return 0;
-	}
-	case 2: {
-		uint16_t v;
-
-		memcpy(&v, p, 2);
-		*val = is_ldsx ? (uint64_t)(int64_t)(int16_t)v : v;
-		return 0;
-	}
-	case 4: {
-		uint32_t v;
-
-		memcpy(&v, p, 4);
-		*val = is_ldsx ? (uint64_t)(int64_t)(int32_t)v : v;
-		return 0;
-	}
+	case 1:
+		*val = *p;
+		break;
+	case 2:
+		memcpy(&h, p, 2);
+		*val = h;
+		break;
+	case 4:
+		memcpy(&w, p, 4);
+		*val = w;
+		break;
 	case 8:
 		memcpy(val, p, 8);
 		return 0;
 	default:
 		return -EINVAL;
 	}
+	/* sign extension from the loaded width (BPF_MEMSX) */
+	shift = 64 - 8 * (unsigned)size;
+	if (is_ldsx)
+		*val = (uint64_t)((int64_t)(*val << shift) >> shift);
+	return 0;
 }
 
 int check_mem_access(struct venv *env, int insn_idx, uint32_t regno, int off, int bpf_size,
