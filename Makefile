@@ -55,6 +55,11 @@ lib: $(BUILD)/libhive.a $(BUILD)/libhive.so
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LIB_CFLAGS) -c $< -o $@
+# The register interpreter needs clang (regcall, musttail); under the
+# sanitizers the compiler of the rest builds it (without the engine).
+ifeq ($(SAN),)
+$(BUILD)/src/vm/rinterp.o: CC := $(CLANG)
+endif
 $(BUILD)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CLI_CFLAGS) -c $< -o $@

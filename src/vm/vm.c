@@ -20,6 +20,7 @@
 #include "util/util.h"
 #include "vm_internal.h"
 #include "interp.h"
+#include "rinterp.h"
 
 /* ---- lifecycle and configuration --------------------------------------- */
 
@@ -52,6 +53,7 @@ static void unload(struct hive_vm *vm)
 	hive_zfree(&vm->ldimm);
 	hive_zfree(&vm->pc_flags);
 	interp_release(vm);
+	rinterp_release(vm);
 	vm->ninsns = 0;
 	vm->engine = HIVE_ENGINE_AUTO;
 }
@@ -314,6 +316,8 @@ int hive_vm_load(struct hive_vm *vm, const struct hive_insn *insns, uint32_t cnt
 	err = prepare(vm);
 	if (!err)
 		err = interp_prepare(vm);
+	if (!err)
+		err = rinterp_prepare(vm);
 	if (err)
 		goto err_unload;
 
@@ -490,7 +494,8 @@ int hive_vm_run(struct hive_vm *vm, struct hive_vm_run_opts *opts, uint64_t *r0)
 	if (run.jit) {
 		ret = vm->jit_entry(opts->ctx, &run);
 	} else {
-		ret = vm_interpret(&run);
+		ret = vm->rcode && !vm->checks && !vm->rinterp_off ? rinterp_run(&run)
+								    : vm_interpret(&run);
 		run.insns_run = run.budget_start - run.budget_left;
 	}
 
@@ -586,6 +591,8 @@ int hive_run_call(struct hive_run *run, uint64_t func, uint64_t r1, uint64_t r2,
 		return -EINVAL;
 	if (run->jit && vm->jit_call)
 		return vm->jit_call(run, pc, args, r0);
+	if (rinterp_active(run))
+		return rinterp_call_function(run, pc, args, r0);
 	return vm_call_function(run, pc, args, r0);
 }
 

@@ -49,6 +49,7 @@
 #define HIVE_RUN_STACK_SIZE (HIVE_MAX_CALL_FRAMES * HIVE_STACK_SIZE)
 
 struct interp_code;
+struct rinterp_code;
 
 struct hive_region {
 	uintptr_t start;
@@ -93,6 +94,10 @@ struct hive_vm {
 	uint32_t nhelpers;
 
 	struct interp_code *icode;      /* interpreter code (interp.h), built at load */
+	struct rinterp_code *rcode;     /* register interpreter code (rinterp.h), built
+					 * at load for unchecked programs; NULL when
+					 * the build has no register interpreter */
+	bool rinterp_off;               /* tests: unchecked runs use interp.c instead */
 
 	struct hive_region *regions;    /* static grants */
 	uint32_t nregions;
@@ -187,6 +192,11 @@ void vm_run_fail(struct hive_run *run, int err, uint32_t pc, const char *fmt, ..
 /* Interpreter entry: runs run->vm from pc 0 (frame run->depth = 0) with
  * r1 = run->ctx, r2 = ctx_size; returns r0 (0 when run->err is set). */
 uint64_t vm_interpret(struct hive_run *run);
+
+/* Run @vm from pc 0 in the current frame (run->depth) with r1..r5 = args
+ * and r6..r9 = 0: a tail call from the register interpreter into a program
+ * without register code. Returns r0 (0 when run->err is set). */
+uint64_t vm_interpret_frame(struct hive_run *run, struct hive_vm *vm, const uint64_t args[5]);
 
 /*
  * Interpreter callback entry behind hive_run_call(): run the function at

@@ -39,6 +39,7 @@
 #include "helpers/helpers.h"
 #include "hive/hive_asm.h"
 #include "hive/hive_bpf.h"
+#include "vm/vm_internal.h"
 #include "hive/hive_vm.h"
 #include "isa/isa.h"
 #include "maps/map.h"
@@ -862,6 +863,9 @@ struct gen_outcome {
 	uint8_t hash[GEN_HASH_MAX][13];   /* present flag, key, value, in map order */
 };
 
+/* Unchecked interpreter runs on interp.c instead of the register interpreter. */
+static bool gen_rinterp_off;
+
 static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engine, bool checks,
 		    struct gen_outcome *o)
 {
@@ -899,6 +903,7 @@ static void gen_run(const struct hive_insn *p, uint32_t n, enum hive_engine engi
 		      HIVE_PROT_RW);
 	o->load = hive_vm_load(vm, p, n);
 	o->engine = hive_vm_engine(vm);
+	vm->rinterp_off = gen_rinterp_off;
 	if (!o->load) {
 		o->rc = hive_vm_run(vm, &opts, &o->r0);
 		o->insns_run = opts.insns_run;
@@ -974,7 +979,8 @@ static int gen_diff(const struct gen_outcome *a, const struct gen_outcome *b, bo
 }
 
 /*
- * Run on both engines, checked, and for safe programs unchecked too.
+ * Run on both engines, checked, and for safe programs unchecked too (the
+ * interpreter then twice: the register interpreter and interp.c).
  * Returns 0 when they agree, 1 with a description in @why otherwise.
  */
 static int gen_compare(const struct hive_insn *p, uint32_t n, bool safe, char *why,
@@ -990,6 +996,12 @@ static int gen_compare(const struct hive_insn *p, uint32_t n, bool safe, char *w
 	if (!bad && safe) {
 		gen_run(p, n, HIVE_ENGINE_INTERP, false, &a);
 		gen_run(p, n, HIVE_ENGINE_JIT, false, &b);
+		bad = gen_diff(&a, &b, false, why, whylen);
+	}
+	if (!bad && safe) {
+		gen_rinterp_off = true;
+		gen_run(p, n, HIVE_ENGINE_INTERP, false, &a);
+		gen_rinterp_off = false;
 		bad = gen_diff(&a, &b, false, why, whylen);
 	}
 	hive_set_print(old);

@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "hive/hive_vm.h"
 #include "vm_testutil.h"
+#include "vm/vm_internal.h"
 
 /* Load @p on the interpreter with checks @checked and budget @budget. */
 static struct hive_vm *load_interp(const struct hive_insn *p, uint32_t cnt, bool checked,
@@ -110,17 +111,22 @@ static int gen_group(struct hive_insn *p)
 	}
 }
 
-/* Run @p (n instructions, then r0 = r@k; exit) and compare with want[k]. */
+/* Run @p (n instructions, then r0 = r@k; exit) and compare with want[k],
+ * on the register interpreter (when the build has it) and on interp.c. */
 static bool same_as_ref(struct hive_insn *p, int n, const uint64_t *want, int k)
 {
 	struct hive_vm *vm;
-	uint64_t r0 = 0;
+	uint64_t r0 = 0, r0_loop = 0;
 	bool ok;
 
 	p[n] = HIVE_MOV64_REG(0, k);
 	p[n + 1] = HIVE_EXIT_INSN();
 	vm = load_interp(p, (uint32_t)n + 2, false, 0);
 	ok = vm && hive_vm_exec(vm, NULL, 0, &r0) == 0 && r0 == want[k];
+	if (vm) {
+		vm->rinterp_off = true;
+		ok = ok && hive_vm_exec(vm, NULL, 0, &r0_loop) == 0 && r0_loop == want[k];
+	}
 	hive_vm_destroy(vm);
 	return ok;
 }
@@ -224,10 +230,15 @@ TEST(interp_fused_budget_exact)
 	CHECK_EQ(opts.insns_run, n);
 	hive_vm_destroy(vm);
 
-	vm = load_interp(p, VT_CNT(p), false, 0);        /* counted unchecked too */
+	vm = load_interp(p, VT_CNT(p), false, 0);        /* interp.c counts unchecked too */
 	REQUIRE(vm);
+	vm->rinterp_off = true;
 	CHECK_EQ(hive_vm_run(vm, &opts, &r0), 0);
 	CHECK_EQ(opts.insns_run, n);
+	vm->rinterp_off = false;                          /* the register one does not */
+	CHECK_EQ(hive_vm_run(vm, &opts, &r0), 0);
+	CHECK_EQ(r0, 55);
+	CHECK_EQ(opts.insns_run, vm->rcode ? 0 : n);
 	hive_vm_destroy(vm);
 }
 

@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "hive/hive_vm.h"
 #include "vm_testutil.h"
+#include "vm/vm_internal.h"
 
 #define CALL_LOCAL(imm) HIVE_INSN(HIVE_JMP | HIVE_CALL, 0, HIVE_PSEUDO_CALL, 0, imm)
 #define LDDW(d, s, v)   HIVE_LD_IMM64_LO(d, s, v), HIVE_LD_IMM64_HI(v)
@@ -433,8 +434,8 @@ VT_TEST(vm_unchecked_runs)
 	REQUIRE(hive_vm_load(vm, p, VT_CNT(p)) == 0);
 	CHECK_EQ(hive_vm_run(vm, &opts, &r0), 0);
 	CHECK_EQ(r0, 42);
-	if (VT_INTERP)  /* the interpreter counts unchecked runs too */
-		CHECK_EQ(opts.insns_run, 5);
+	if (VT_INTERP)  /* interp.c counts unchecked runs too; the register interpreter does not */
+		CHECK_EQ(opts.insns_run, vm->rcode ? 0 : 5);
 	hive_vm_destroy(vm);
 }
 
