@@ -444,7 +444,8 @@ char *data_case_hex(const void *bytes, size_t len)
 	return s;
 }
 
-void data_case_exec(const struct data_case *c, enum hive_engine engine, struct outcome *o)
+void data_case_exec(const struct data_case *c, enum hive_engine engine, bool checks,
+		    struct outcome *o)
 {
 	HIVE_VM_RUN_OPTS(opts);
 	struct hive_vm *vm;
@@ -462,6 +463,8 @@ void data_case_exec(const struct data_case *c, enum hive_engine engine, struct o
 		o->err = hive_vm_set_engine(vm, engine);
 	if (!o->err)
 		o->err = hive_vm_set_budget(vm, DATA_BUDGET);
+	if (!o->err)
+		o->err = hive_vm_set_checks(vm, checks);
 	if (o->err)
 		goto out;
 	o->err = hive_vm_load(vm, c->insns, c->cnt);

@@ -89,7 +89,8 @@ struct outcome {
  * packet; the engines enter with r1 = the context, r2 = its size. Library messages go to the print
  * callback in force. The result is in @o.
  */
-void data_case_exec(const struct data_case *c, enum hive_engine engine, struct outcome *o);
+void data_case_exec(const struct data_case *c, enum hive_engine engine, bool checks,
+		    struct outcome *o);
 
 /* Lowercase hex "xx xx ..." of @len bytes into a malloc'd string (the
  * plugin protocol's encoding). NULL with errno set on failure. */

@@ -439,7 +439,7 @@ TEST(data_suite_kernel)
 		} else if (ret == 0) {
 			list_add(&refused, c.name, why);
 		} else {
-			data_case_exec(&c, HIVE_ENGINE_INTERP, &o);
+			data_case_exec(&c, HIVE_ENGINE_INTERP, true, &o);
 			if (kr0 == c.result && o.stage == STAGE_OK && o.r0 == kr0) {
 				agree++;
 			} else {

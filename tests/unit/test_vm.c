@@ -610,7 +610,7 @@ VT_TEST(vm_run_abort)
 
 /* ---- local calls ------------------------------------------------------------ */
 
-VT_TEST(vm_local_call_args_return_callee_saved)
+VT_TEST_U(vm_local_call_args_return_callee_saved)
 {
 	struct hive_insn p[] = {
 		HIVE_MOV64_IMM(1, 1), HIVE_MOV64_IMM(2, 2), HIVE_MOV64_IMM(3, 3),
@@ -672,7 +672,7 @@ VT_TEST(vm_local_call_frames)
 	CHECK_EQ(r0, 40);
 }
 
-VT_TEST(vm_local_call_moves_r10_down)
+VT_TEST_U(vm_local_call_moves_r10_down)
 {
 	struct hive_insn p[] = {
 		HIVE_MOV64_REG(6, 10),
@@ -707,7 +707,7 @@ static int recurse(int n, uint64_t *r0, struct hive_vm_run_opts *opts)
 	return run_opts(p, VT_CNT(p), opts, r0);
 }
 
-VT_TEST(vm_call_depth_limit)
+VT_TEST_U(vm_call_depth_limit)
 {
 	HIVE_VM_RUN_OPTS(opts);
 	uint64_t r0;
@@ -755,6 +755,7 @@ static struct hive_vm *tail_vm(const struct hive_insn *p, uint32_t cnt)
 	if (!vm)
 		return NULL;
 	hive_vm_set_engine(vm, vt_engine);
+	hive_vm_set_checks(vm, vt_checks);
 	hive_vm_set_tail_call(vm, tail_resolve, NULL);
 	if (hive_vm_load(vm, p, cnt)) {
 		hive_vm_destroy(vm);
@@ -768,7 +769,7 @@ static struct hive_vm *tail_vm(const struct hive_insn *p, uint32_t cnt)
 #define COUNT_RUN_IN_CTX \
 	HIVE_LDX_MEM(HIVE_W, 2, 1, 0), HIVE_ALU64_IMM(HIVE_ADD, 2, 1), HIVE_STX_MEM(HIVE_W, 1, 2, 0)
 
-VT_TEST(vm_tail_call_success_and_empty_slot)
+VT_TEST_U(vm_tail_call_success_and_empty_slot)
 {
 	struct hive_insn target[] = {
 		HIVE_LDX_MEM(HIVE_W, 0, 1, 0),                  /* r1 is still ctx */
@@ -812,7 +813,7 @@ static uint32_t self_tail_runs(const struct hive_insn *p, uint32_t cnt, uint64_t
 	return count;
 }
 
-VT_TEST(vm_tail_call_limit)
+VT_TEST_U(vm_tail_call_limit)
 {
 	/* counts its executions in ctx and tail-calls itself */
 	struct hive_insn p[] = {
@@ -838,7 +839,7 @@ VT_TEST(vm_tail_call_limit)
 	CHECK_EQ(r0, 98);
 }
 
-VT_TEST(vm_tail_call_from_subprogram_returns_to_caller)
+VT_TEST_U(vm_tail_call_from_subprogram_returns_to_caller)
 {
 	struct hive_insn target[] = { HIVE_MOV64_IMM(0, 7), HIVE_EXIT_INSN() };
 	struct hive_insn main_p[] = {
@@ -860,6 +861,51 @@ VT_TEST(vm_tail_call_from_subprogram_returns_to_caller)
 	CHECK_EQ(r0, 37);
 	hive_vm_destroy(t);
 	hive_vm_destroy(m);
+}
+
+/* An unchecked caller (register interpreter) tail-calls a checked program
+ * (interp.c), from a subprogram and from its main function. */
+static uint64_t tail_into_checked(int main_slot)
+{
+	struct hive_insn target[] = {
+		HIVE_LDX_MEM(HIVE_W, 0, 1, 0),                  /* r1 is still ctx */
+		HIVE_ALU64_IMM(HIVE_ADD, 0, 100),
+		HIVE_EXIT_INSN(),
+	};
+	struct hive_insn main_p[] = {
+		HIVE_MOV64_IMM(6, 30),
+		CALL_LOCAL(6),                                  /* -> 8 */
+		HIVE_ALU64_REG(HIVE_ADD, 0, 6),                 /* 107 + 30 */
+		TAIL_CALL(main_slot),                           /* pc 3-5 */
+		HIVE_EXIT_INSN(),
+		HIVE_EXIT_INSN(),
+		HIVE_MOV64_IMM(6, 0),                           /* pc 8 */
+		TAIL_CALL(0),                                   /* this frame returns 107 */
+		HIVE_EXIT_INSN(),
+	};
+	struct hive_vm *t, *m;
+	uint32_t ctx = 7;
+	uint64_t r0 = 0;
+
+	vt_engine = HIVE_ENGINE_INTERP;
+	t = tail_vm(target, VT_CNT(target));                /* checked */
+	vt_checks = false;
+	m = tail_vm(main_p, VT_CNT(main_p));
+	vt_checks = true;
+	CHECK(t && m);
+	tail_slots[0] = t;
+	tail_slots[1] = NULL;
+	if (t && m)
+		CHECK_EQ(hive_vm_exec(m, &ctx, sizeof(ctx), &r0), 0);
+	hive_vm_destroy(t);
+	hive_vm_destroy(m);
+	return r0;
+}
+
+TEST(vm_tail_call_unchecked_into_checked)
+{
+	CHECK_EQ(tail_into_checked(1), 137);    /* main's slot empty: falls through */
+	CHECK_EQ(tail_into_checked(0), 107);
 }
 
 /* ---- legacy packet loads ------------------------------------------------------ */
@@ -948,6 +994,40 @@ static uint64_t helper_loop(uint64_t n, uint64_t cb, uint64_t ctx, uint64_t flag
 		sum += r0;
 	}
 	return sum;
+}
+
+/* hive_run_call() from a helper of an unchecked run: the callback runs on
+ * the register interpreter, in the frame below, with its own stack. */
+TEST(vm_callback_unchecked)
+{
+	struct hive_insn p[] = {
+		HIVE_MOV64_IMM(1, 4),
+		LDDW(2, HIVE_PSEUDO_FUNC, 0),                   /* imm patched: -> pc 9 */
+		HIVE_MOV64_IMM(3, 10),
+		HIVE_MOV64_IMM(4, 0),
+		HIVE_MOV64_IMM(6, 1000),
+		HIVE_CALL_HELPER(181),
+		HIVE_ALU64_REG(HIVE_ADD, 0, 6),                 /* pc 7 */
+		HIVE_EXIT_INSN(),
+		HIVE_STX_MEM(HIVE_DW, 10, 1, -8),               /* pc 9: i + ctx */
+		HIVE_LDX_MEM(HIVE_DW, 0, 10, -8),
+		HIVE_ALU64_REG(HIVE_ADD, 0, 2),
+		HIVE_MOV64_IMM(6, 0),
+		HIVE_EXIT_INSN(),
+	};
+	struct hive_vm *vm = hive_vm_create();
+	uint64_t r0;
+
+	REQUIRE(vm);
+	p[1].imm = 9 - 2;
+	hive_vm_register_helper(vm, 181, "loop", helper_loop);
+	hive_vm_set_engine(vm, HIVE_ENGINE_INTERP);
+	hive_vm_set_checks(vm, false);
+	REQUIRE(hive_vm_load(vm, p, VT_CNT(p)) == 0);
+	CHECK_EQ(hive_vm_exec(vm, NULL, 0, &r0), 0);
+	CHECK_EQ(r0, 10 + 11 + 12 + 13 + 1000);
+	CHECK_EQ(bad_call_err, -EINVAL);
+	hive_vm_destroy(vm);
 }
 
 VT_TEST(vm_pseudo_func_callback)

@@ -14,6 +14,7 @@
 
 /* Engine of vt_load() and of the tests written with VT_TEST. */
 static enum hive_engine vt_engine = HIVE_ENGINE_INTERP;
+static bool vt_checks = true;  /* runtime checks of vt_vm() (VT_TEST_U) */
 
 /* Every message the library printed since vt_capture(), concatenated. */
 static char vt_log[8192];
@@ -50,6 +51,23 @@ static inline int vt_jit_available(void)
 }
 
 /*
+ * VT_TEST_U(name) { body }: the same two cases, and name_unchecked on the
+ * interpreter without runtime checks (the register interpreter, where the
+ * build has it), for bodies whose programs stay in bounds. vt_vm() applies
+ * vt_checks.
+ */
+#define VT_TEST_U(name)                                                        \
+	static void vt_body_##name(void);                                      \
+	TEST(name##_unchecked)                                                 \
+	{                                                                      \
+		vt_engine = HIVE_ENGINE_INTERP;                                \
+		vt_checks = false;                                             \
+		vt_body_##name();                                              \
+		vt_checks = true;                                              \
+	}                                                                      \
+	VT_TEST(name)
+
+/*
  * VT_TEST(name) { body } registers two cases: name on the interpreter and
  * name_jit on the JIT (skipped where there is none). The body reads
  * vt_engine (vt_load() and vt_vm() use it).
@@ -75,8 +93,10 @@ static inline struct hive_vm *vt_vm(void)
 {
 	struct hive_vm *vm = hive_vm_create();
 
-	if (vm)
+	if (vm) {
 		hive_vm_set_engine(vm, vt_engine);
+		hive_vm_set_checks(vm, vt_checks);
+	}
 	return vm;
 }
 
