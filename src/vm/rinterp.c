@@ -12,10 +12,16 @@
  * jump with the registers left where they are. A handler cannot index
  * host registers, so the frequent instructions have one handler per
  * register operand: `r3 += r5` runs h_add64_3_5, whose body is one host
- * add. The other instructions (division, byte swaps, sign-extending
- * loads, atomics, legacy packet loads, r10 as an ALU or compare operand)
- * go through h_slow, which spills r0-r10 to an array, runs the
- * instruction in slow_exec() and reloads them.
+ * add (the generated families are in rinterp_ops.h). Frequent pairs and
+ * triples of clang's output (register moves, zero extensions, a loop
+ * counter's add and compare, a spill reloaded for one use, ...) have fused
+ * handlers: one dispatch for two or three instructions; the entries of the
+ * instructions they cover stay, for jumps that land there. The other
+ * instructions (division, byte swaps, sign-extending loads, atomics, legacy
+ * packet loads, r10 as an ALU or compare operand) go through h_slow, which
+ * spills r0-r10 to an array, runs the instruction in slow_exec() and
+ * reloads them. Conditional jumps select their successor with a cmov, so
+ * that the indirect jump is the only branch a handler has to predict.
  *
  * r10 is not a handler argument (x86-64 has no twelfth register to pass
  * it in): it lives in the run state, found through a thread-local
@@ -108,413 +114,16 @@ static __thread struct rstate *rs_cur __attribute__((tls_model("initial-exec")))
 	} while (0)
 #define NEXT() TAIL(e + 1)
 
-/* Register operands by number; r10 comes from the run state. */
-#define REG_0 r0
-#define REG_1 r1
-#define REG_2 r2
-#define REG_3 r3
-#define REG_4 r4
-#define REG_5 r5
-#define REG_6 r6
-#define REG_7 r7
-#define REG_8 r8
-#define REG_9 r9
-#define REG_10 (rs_cur->fp)
-#define OFF ((uint64_t)(int64_t)e->off)
+/* Continue at @t when @c holds, else at @f, without a host branch: the
+ * indirect jump that follows is the only one to predict. */
+static inline const struct rent *select_ent(bool c, const struct rent *t, const struct rent *f)
+{
+	__asm__("test %b2, %b2\n\tcmovne %1, %0" : "+r"(f) : "r"(t), "q"(c) : "cc");
+	return f;
+}
+#define SELECT(c, t, f) select_ent((c), (t), (f))
 
-/* Lists of register numbers; two copies, so that one can expand in the other. */
-#define REGS_A(M, ...) M(0, __VA_ARGS__) M(1, __VA_ARGS__) M(2, __VA_ARGS__) M(3, __VA_ARGS__) \
-	M(4, __VA_ARGS__) M(5, __VA_ARGS__) M(6, __VA_ARGS__) M(7, __VA_ARGS__) M(8, __VA_ARGS__) \
-	M(9, __VA_ARGS__)
-#define REGS_B(M, ...) M(0, __VA_ARGS__) M(1, __VA_ARGS__) M(2, __VA_ARGS__) M(3, __VA_ARGS__) \
-	M(4, __VA_ARGS__) M(5, __VA_ARGS__) M(6, __VA_ARGS__) M(7, __VA_ARGS__) M(8, __VA_ARGS__) \
-	M(9, __VA_ARGS__)
-#define REGS_C(M, ...) M(0, __VA_ARGS__) M(1, __VA_ARGS__) M(2, __VA_ARGS__) M(3, __VA_ARGS__) \
-	M(4, __VA_ARGS__) M(5, __VA_ARGS__) M(6, __VA_ARGS__) M(7, __VA_ARGS__) M(8, __VA_ARGS__) \
-	M(9, __VA_ARGS__)
-#define REGS_B11(M, ...) REGS_B(M, __VA_ARGS__) M(10, __VA_ARGS__)
-#define REGS_A11(M, ...) REGS_A(M, __VA_ARGS__) M(10, __VA_ARGS__)
-
-/*
- * Register-register ALU ops, Y(name): D is the destination register, S the
- * source. The 32-bit forms work on the low halves and zero-extend.
- */
-#define RR_OPS(Y)                                                              \
-	Y(add64) Y(sub64) Y(mul64) Y(and64) Y(or64) Y(xor64) Y(mov64)          \
-	Y(lsh64) Y(rsh64) Y(arsh64)                                            \
-	Y(add32) Y(sub32) Y(mul32) Y(and32) Y(or32) Y(xor32) Y(mov32)          \
-	Y(lsh32) Y(rsh32) Y(arsh32)
-#define W32(x) ((uint32_t)(x))
-#define RR_add64(D, S)  D += S                                  /* dst += src */
-#define RR_sub64(D, S)  D -= S                                  /* dst -= src */
-#define RR_mul64(D, S)  D *= S                                  /* dst *= src */
-#define RR_and64(D, S)  D &= S                                  /* dst &= src */
-#define RR_or64(D, S)   D |= S                                  /* dst |= src */
-#define RR_xor64(D, S)  D ^= S                                  /* dst ^= src */
-#define RR_mov64(D, S)  D = S                                   /* dst = src */
-#define RR_lsh64(D, S)  D <<= (S & 63)                          /* dst <<= src & 63 */
-#define RR_rsh64(D, S)  D >>= (S & 63)                          /* dst >>= src & 63 */
-#define RR_arsh64(D, S) D = (uint64_t)((int64_t)D >> (S & 63))  /* dst s>>= src & 63 */
-#define RR_add32(D, S)  D = W32(W32(D) + W32(S))                /* w_dst += w_src */
-#define RR_sub32(D, S)  D = W32(W32(D) - W32(S))                /* w_dst -= w_src */
-#define RR_mul32(D, S)  D = W32(W32(D) * W32(S))                /* w_dst *= w_src */
-#define RR_and32(D, S)  D = W32(D) & W32(S)                     /* w_dst &= w_src */
-#define RR_or32(D, S)   D = W32(D) | W32(S)                     /* w_dst |= w_src */
-#define RR_xor32(D, S)  D = W32(D) ^ W32(S)                     /* w_dst ^= w_src */
-#define RR_mov32(D, S)  D = W32(S)                              /* w_dst = w_src */
-#define RR_lsh32(D, S)  D = W32(W32(D) << (S & 31))             /* w_dst <<= w_src & 31 */
-#define RR_rsh32(D, S)  D = W32(D) >> (S & 31)                  /* w_dst >>= w_src & 31 */
-#define RR_arsh32(D, S) D = W32((int32_t)W32(D) >> (S & 31))    /* w_dst s>>= w_src & 31 */
-
-/*
- * Register-immediate ALU ops, Y(name), on I = e->imm as prepared: the imm
- * sign-extended (sub: negated, so it is an add), the shift count masked,
- * the lddw value (mov64). neg64 has no operand.
- */
-#define RI_OPS(Y)                                                              \
-	Y(add64) Y(mul64) Y(and64) Y(or64) Y(xor64) Y(mov64)                   \
-	Y(lsh64) Y(rsh64) Y(arsh64) Y(neg64)                                   \
-	Y(add32) Y(mul32) Y(and32) Y(or32) Y(xor32) Y(mov32)                   \
-	Y(lsh32) Y(rsh32) Y(arsh32) Y(fp)
-#define RI_add64(D, I)  D += I                                  /* dst += imm (sub: += -imm) */
-#define RI_mul64(D, I)  D *= I                                  /* dst *= imm */
-#define RI_and64(D, I)  D &= I                                  /* dst &= imm */
-#define RI_or64(D, I)   D |= I                                  /* dst |= imm */
-#define RI_xor64(D, I)  D ^= I                                  /* dst ^= imm */
-#define RI_mov64(D, I)  D = I                                   /* dst = imm, or lddw */
-#define RI_lsh64(D, I)  D <<= I                                 /* dst <<= imm & 63 */
-#define RI_rsh64(D, I)  D >>= I                                 /* dst >>= imm & 63 */
-#define RI_arsh64(D, I) D = (uint64_t)((int64_t)D >> I)         /* dst s>>= imm & 63 */
-#define RI_neg64(D, I)  D = 0 - D                               /* dst = -dst */
-#define RI_add32(D, I)  D = W32(W32(D) + W32(I))                /* w_dst += imm (sub: += -imm) */
-#define RI_mul32(D, I)  D = W32(W32(D) * W32(I))                /* w_dst *= imm */
-#define RI_and32(D, I)  D = W32(D) & W32(I)                     /* w_dst &= imm */
-#define RI_or32(D, I)   D = W32(D) | W32(I)                     /* w_dst |= imm */
-#define RI_xor32(D, I)  D = W32(D) ^ W32(I)                     /* w_dst ^= imm */
-#define RI_mov32(D, I)  D = W32(I)                              /* w_dst = imm */
-#define RI_lsh32(D, I)  D = W32(W32(D) << I)                    /* w_dst <<= imm & 31 */
-#define RI_rsh32(D, I)  D = W32(D) >> I                         /* w_dst >>= imm & 31 */
-#define RI_arsh32(D, I) D = W32((int32_t)W32(D) >> I)           /* w_dst s>>= imm & 31 */
-#define RI_fp(D, I)     D = REG_10                              /* dst = r10 */
-
-/*
- * Conditional jumps, Y(name): taken when J_name(D, V) holds, V the source
- * register or the prepared imm (sign-extended for 64-bit compares, the low
- * 32 bits for 32-bit ones).
- */
-#define J_OPS(Y) J64_OPS(Y) J32_OPS(Y)
-#define J64_OPS(Y)                                                             \
-	Y(jeq) Y(jne) Y(jgt) Y(jge) Y(jlt) Y(jle) Y(jsgt) Y(jsge) Y(jslt) Y(jsle) Y(jset)
-#define J32_OPS(Y)                                                             \
-	Y(jeq32) Y(jne32) Y(jgt32) Y(jge32) Y(jlt32) Y(jle32)                  \
-	Y(jsgt32) Y(jsge32) Y(jslt32) Y(jsle32) Y(jset32)
-#define S64(x) ((int64_t)(x))
-#define S32(x) ((int32_t)W32(x))
-#define J_jeq(D, V)    ((D) == (V))                             /* if dst == src */
-#define J_jne(D, V)    ((D) != (V))                             /* if dst != src */
-#define J_jgt(D, V)    ((D) > (V))                              /* if dst > src */
-#define J_jge(D, V)    ((D) >= (V))                             /* if dst >= src */
-#define J_jlt(D, V)    ((D) < (V))                              /* if dst < src */
-#define J_jle(D, V)    ((D) <= (V))                             /* if dst <= src */
-#define J_jsgt(D, V)   (S64(D) > S64(V))                        /* if dst s> src */
-#define J_jsge(D, V)   (S64(D) >= S64(V))                       /* if dst s>= src */
-#define J_jslt(D, V)   (S64(D) < S64(V))                        /* if dst s< src */
-#define J_jsle(D, V)   (S64(D) <= S64(V))                       /* if dst s<= src */
-#define J_jset(D, V)   (((D) & (V)) != 0)                       /* if dst & src */
-#define J_jeq32(D, V)  (W32(D) == W32(V))                       /* if w_dst == w_src */
-#define J_jne32(D, V)  (W32(D) != W32(V))                       /* if w_dst != w_src */
-#define J_jgt32(D, V)  (W32(D) > W32(V))                        /* if w_dst > w_src */
-#define J_jge32(D, V)  (W32(D) >= W32(V))                       /* if w_dst >= w_src */
-#define J_jlt32(D, V)  (W32(D) < W32(V))                        /* if w_dst < w_src */
-#define J_jle32(D, V)  (W32(D) <= W32(V))                       /* if w_dst <= w_src */
-#define J_jsgt32(D, V) (S32(D) > S32(V))                        /* if w_dst s> w_src */
-#define J_jsge32(D, V) (S32(D) >= S32(V))                       /* if w_dst s>= w_src */
-#define J_jslt32(D, V) (S32(D) < S32(V))                        /* if w_dst s< w_src */
-#define J_jsle32(D, V) (S32(D) <= S32(V))                       /* if w_dst s<= w_src */
-#define J_jset32(D, V) ((W32(D) & W32(V)) != 0)                 /* if w_dst & w_src */
-
-/* Loads and stores by width, Y(name, bits); the base may be r10. */
-#define M_OPS(Y) Y(b, 8) Y(h, 16) Y(w, 32) Y(dw, 64)
-
-/* ---- the generated handlers ----------------------------------------------- */
-
-/* RR: dst, src in r0-r9.  h_rr_OP_D_S */
-#define DEF_RR_CELL(s, d, op)                                                  \
-	static RCALL uint64_t h_rr_##op##_##d##_##s(RARGS)                     \
-	{                                                                      \
-		RR_##op(REG_##d, REG_##s);                                     \
-		NEXT();                                                        \
-	}
-#define DEF_RR_ROW(d, op) REGS_B(DEF_RR_CELL, d, op)
-#define DEF_RR(op) REGS_A(DEF_RR_ROW, op)
-RR_OPS(DEF_RR)
-
-/* RI: dst in r0-r9, operand e->imm.  h_ri_OP_D */
-#define DEF_RI_CELL(d, op)                                                     \
-	static RCALL uint64_t h_ri_##op##_##d(RARGS)                           \
-	{                                                                      \
-		RI_##op(REG_##d, e->imm);                                      \
-		NEXT();                                                        \
-	}
-#define DEF_RI(op) REGS_A(DEF_RI_CELL, op)
-RI_OPS(DEF_RI)
-
-/* LDDW: dst in r0-r9 = the resolved 64-bit value; the entry after the
- * second slot is next.  h_lddw_D */
-#define DEF_LDDW_CELL(d, unused)                                               \
-	static RCALL uint64_t h_lddw_##d(RARGS)                                \
-	{                                                                      \
-		REG_##d = e->imm;                                              \
-		TAIL(e + 2);                                                   \
-	}
-REGS_A(DEF_LDDW_CELL, 0)
-
-/* JR: compare two of r0-r9.  h_jr_OP_D_S */
-#define DEF_JR_CELL(s, d, op)                                                  \
-	static RCALL uint64_t h_jr_##op##_##d##_##s(RARGS)                     \
-	{                                                                      \
-		TAIL(J_##op(REG_##d, REG_##s) ? e->t : e + 1);                 \
-	}
-#define DEF_JR_ROW(d, op) REGS_B(DEF_JR_CELL, d, op)
-#define DEF_JR(op) REGS_A(DEF_JR_ROW, op)
-J_OPS(DEF_JR)
-
-/* JI: compare one of r0-r9 with an imm; the target is e->t, the imm in off's
- * place would not fit 64-bit operands, so it is re-derived from e->k. */
-#define JI_VAL(op) ((uint64_t)(int64_t)e->k)
-#define DEF_JI_CELL(d, op)                                                     \
-	static RCALL uint64_t h_ji_##op##_##d(RARGS)                           \
-	{                                                                      \
-		TAIL(J_##op(REG_##d, JI_VAL(op)) ? e->t : e + 1);              \
-	}
-#define DEF_JI(op) REGS_A(DEF_JI_CELL, op)
-J_OPS(DEF_JI)
-
-/* LDX: dst in r0-r9 = *(uN *)(src + off), src in r0-r10.  h_ldx_W_D_S */
-#define DEF_LDX_CELL(s, d, w, bits)                                            \
-	static RCALL uint64_t h_ldx_##w##_##d##_##s(RARGS)                     \
-	{                                                                      \
-		REG_##d = load##bits(REG_##s + OFF);                           \
-		NEXT();                                                        \
-	}
-#define DEF_LDX_ROW(d, w, bits) REGS_B11(DEF_LDX_CELL, d, w, bits)
-#define DEF_LDX(w, bits) REGS_A(DEF_LDX_ROW, w, bits)
-M_OPS(DEF_LDX)
-
-/* STX: *(uN *)(dst + off) = src, dst in r0-r10, src in r0-r9.  h_stx_W_D_S */
-#define DEF_STX_CELL(s, d, w, bits)                                            \
-	static RCALL uint64_t h_stx_##w##_##d##_##s(RARGS)                     \
-	{                                                                      \
-		store##bits(REG_##d + OFF, REG_##s);                           \
-		NEXT();                                                        \
-	}
-#define DEF_STX_ROW(d, w, bits) REGS_B(DEF_STX_CELL, d, w, bits)
-#define DEF_STX(w, bits) REGS_A11(DEF_STX_ROW, w, bits)
-M_OPS(DEF_STX)
-
-/* ST: *(uN *)(dst + off) = imm, dst in r0-r10.  h_st_W_D */
-#define DEF_ST_CELL(d, w, bits)                                                \
-	static RCALL uint64_t h_st_##w##_##d(RARGS)                            \
-	{                                                                      \
-		store##bits(REG_##d + OFF, e->imm);                            \
-		NEXT();                                                        \
-	}
-#define DEF_ST(w, bits) REGS_A11(DEF_ST_CELL, w, bits)
-M_OPS(DEF_ST)
-
-/*
- * Fused entries: clang's frequent pairs and triples, one dispatch for all
- * of them (the entries of the second and third instructions stay, for
- * jumps that land there).
- */
-
-/* X2: rX <<= 32; rX >>= 32 (zx) or s>>= 32 (sx).  h_x2_OP_D */
-#define X_zx(D, S) D = W32(S)                                   /* dst = (u32)src */
-#define X_sx(D, S) D = (uint64_t)(int64_t)(int32_t)W32(S)       /* dst = (s64)(s32)src */
-#define DEF_X2_CELL(d, op)                                                     \
-	static RCALL uint64_t h_x2_##op##_##d(RARGS)                           \
-	{                                                                      \
-		X_##op(REG_##d, REG_##d);                                      \
-		TAIL(e + 2);                                                   \
-	}
-REGS_A(DEF_X2_CELL, zx)
-REGS_A(DEF_X2_CELL, sx)
-
-/* X3: rX = rY; rX <<= 32; rX >>= 32 (or s>>=).  h_x3_OP_D_S */
-#define DEF_X3_CELL(s, d, op)                                                  \
-	static RCALL uint64_t h_x3_##op##_##d##_##s(RARGS)                     \
-	{                                                                      \
-		X_##op(REG_##d, REG_##s);                                      \
-		TAIL(e + 3);                                                   \
-	}
-#define DEF_X3_ROW(d, op) REGS_B(DEF_X3_CELL, d, op)
-REGS_A(DEF_X3_ROW, zx)
-REGS_A(DEF_X3_ROW, sx)
-
-/* T: rX = rY; rX OP= rZ as rX = rY OP rZ (Z is never X: the predecoder
- * gives Y for it).  h_t_OP_D_S_Z */
-#define T_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64)
-#define DEF_T_CELL(z, s, d, op)                                                \
-	static RCALL uint64_t h_t_##op##_##d##_##s##_##z(RARGS)                \
-	{                                                                      \
-		REG_##d = REG_##s;                                             \
-		RR_##op(REG_##d, REG_##z);                                     \
-		TAIL(e + 2);                                                   \
-	}
-#define DEF_T_ROW2(s, d, op) REGS_C(DEF_T_CELL, s, d, op)
-#define DEF_T_ROW(d, op) REGS_B(DEF_T_ROW2, d, op)
-#define DEF_T(op) REGS_A(DEF_T_ROW, op)
-T_OPS(DEF_T)
-
-/* TI: rX = rY; rX OP= imm.  h_ti_OP_D_S */
-#define TI_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64) Y(lsh64) Y(rsh64) Y(arsh64) Y(mul64)
-#define DEF_TI_CELL(s, d, op)                                                  \
-	static RCALL uint64_t h_ti_##op##_##d##_##s(RARGS)                     \
-	{                                                                      \
-		REG_##d = REG_##s;                                             \
-		RI_##op(REG_##d, e->imm);                                      \
-		TAIL(e + 2);                                                   \
-	}
-#define DEF_TI_ROW(d, op) REGS_B(DEF_TI_CELL, d, op)
-#define DEF_TI(op) REGS_A(DEF_TI_ROW, op)
-TI_OPS(DEF_TI)
-
-/* AJI: rX += imm; if rX OP imm2 goto (imm in off, imm2 in k).  h_aji_OP_D */
-#define DEF_AJI_CELL(d, op)                                                    \
-	static RCALL uint64_t h_aji_##op##_##d(RARGS)                          \
-	{                                                                      \
-		REG_##d += OFF;                                                \
-		TAIL(J_##op(REG_##d, (uint64_t)(int64_t)e->k) ? e->t : e + 2); \
-	}
-#define DEF_AJI(op) REGS_A(DEF_AJI_CELL, op)
-J64_OPS(DEF_AJI)
-
-/* AJD / AJS: rX += imm (in off); if rD OP rS goto, X being D / S.  h_ajd_OP_D_S */
-#define DEF_AJ_CELL(s, d, op)                                                  \
-	static RCALL uint64_t h_ajd_##op##_##d##_##s(RARGS)                    \
-	{                                                                      \
-		REG_##d += OFF;                                                \
-		TAIL(J_##op(REG_##d, REG_##s) ? e->t : e + 2);                 \
-	}                                                                      \
-	static RCALL uint64_t h_ajs_##op##_##d##_##s(RARGS)                    \
-	{                                                                      \
-		REG_##s += OFF;                                                \
-		TAIL(J_##op(REG_##d, REG_##s) ? e->t : e + 2);                 \
-	}
-#define DEF_AJ_ROW(d, op) REGS_B(DEF_AJ_CELL, d, op)
-#define DEF_AJ(op) REGS_A(DEF_AJ_ROW, op)
-J64_OPS(DEF_AJ)
-
-/* LK: rX = *(u64 *)(r10 + off); rY OP= rX (Y is not X: a spilled operand
- * reloaded for one use).  h_lk_OP_X_Y */
-#define LK_OPS(Y) Y(add64) Y(sub64) Y(mul64) Y(and64) Y(or64) Y(xor64)
-#define DEF_LK_CELL(y, x, op)                                                  \
-	static RCALL uint64_t h_lk_##op##_##x##_##y(RARGS)                     \
-	{                                                                      \
-		REG_##x = load64(REG_10 + OFF);                                \
-		RR_##op(REG_##y, REG_##x);                                     \
-		TAIL(e + 2);                                                   \
-	}
-#define DEF_LK_ROW(x, op) REGS_B(DEF_LK_CELL, x, op)
-#define DEF_LK(op) REGS_A(DEF_LK_ROW, op)
-LK_OPS(DEF_LK)
-
-/* ---- the handler tables, indexed [op][dst][src] ----------------------- */
-
-#define ENUM_RR(op) RRO_##op,
-#define ENUM_RI(op) RIO_##op,
-#define ENUM_J(op) JO_##op,
-enum rr_op { RR_OPS(ENUM_RR) RR_N };
-enum ri_op { RI_OPS(ENUM_RI) RI_N };
-enum j_op { J_OPS(ENUM_J) J_N };
-#undef ENUM_RR
-#undef ENUM_RI
-#undef ENUM_J
-#define ENUM_T(op) TO_##op,
-#define ENUM_TI(op) TIO_##op,
-enum t_op { T_OPS(ENUM_T) T_N };
-enum ti_op { TI_OPS(ENUM_TI) TI_N };
-#undef ENUM_T
-#undef ENUM_TI
-#define ENUM_LK(op) LKO_##op,
-enum lk_op { LK_OPS(ENUM_LK) LK_N };
-#undef ENUM_LK
-#define ENUM_J64(op) + 1
-enum { J64_N = 0 J64_OPS(ENUM_J64) };
-#undef ENUM_J64
-#define ENUM_M(w, bits) M_##w,
-enum m_op { M_OPS(ENUM_M) M_N };
-#undef ENUM_M
-
-#define TAB_RR_CELL(s, d, op) h_rr_##op##_##d##_##s,
-#define TAB_RR_ROW(d, op) { REGS_B(TAB_RR_CELL, d, op) },
-#define TAB_RR(op) { REGS_A(TAB_RR_ROW, op) },
-static rhandler *const tab_rr[RR_N][10][10] = { RR_OPS(TAB_RR) };
-
-#define TAB_RI_CELL(d, op) h_ri_##op##_##d,
-#define TAB_RI(op) { REGS_A(TAB_RI_CELL, op) },
-static rhandler *const tab_ri[RI_N][10] = { RI_OPS(TAB_RI) };
-
-#define TAB_LDDW_CELL(d, unused) h_lddw_##d,
-static rhandler *const tab_lddw[10] = { REGS_A(TAB_LDDW_CELL, 0) };
-
-#define TAB_JR_CELL(s, d, op) h_jr_##op##_##d##_##s,
-#define TAB_JR_ROW(d, op) { REGS_B(TAB_JR_CELL, d, op) },
-#define TAB_JR(op) { REGS_A(TAB_JR_ROW, op) },
-static rhandler *const tab_jr[J_N][10][10] = { J_OPS(TAB_JR) };
-
-#define TAB_JI_CELL(d, op) h_ji_##op##_##d,
-#define TAB_JI(op) { REGS_A(TAB_JI_CELL, op) },
-static rhandler *const tab_ji[J_N][10] = { J_OPS(TAB_JI) };
-
-#define TAB_LDX_CELL(s, d, w) h_ldx_##w##_##d##_##s,
-#define TAB_LDX_ROW(d, w) { REGS_B11(TAB_LDX_CELL, d, w) },
-#define TAB_LDX(w, bits) { REGS_A(TAB_LDX_ROW, w) },
-static rhandler *const tab_ldx[M_N][10][11] = { M_OPS(TAB_LDX) };
-
-#define TAB_STX_CELL(s, d, w) h_stx_##w##_##d##_##s,
-#define TAB_STX_ROW(d, w) { REGS_B(TAB_STX_CELL, d, w) },
-#define TAB_STX(w, bits) { REGS_A11(TAB_STX_ROW, w) },
-static rhandler *const tab_stx[M_N][11][10] = { M_OPS(TAB_STX) };
-
-#define TAB_ST_CELL(d, w) h_st_##w##_##d,
-#define TAB_ST(w, bits) { REGS_A11(TAB_ST_CELL, w) },
-static rhandler *const tab_st[M_N][11] = { M_OPS(TAB_ST) };
-
-#define TAB_X2_CELL(d, op) h_x2_##op##_##d,
-static rhandler *const tab_x2[2][10] = { { REGS_A(TAB_X2_CELL, zx) }, { REGS_A(TAB_X2_CELL, sx) } };
-#define TAB_X3_CELL(s, d, op) h_x3_##op##_##d##_##s,
-#define TAB_X3_ROW(d, op) { REGS_B(TAB_X3_CELL, d, op) },
-static rhandler *const tab_x3[2][10][10] = { { REGS_A(TAB_X3_ROW, zx) }, { REGS_A(TAB_X3_ROW, sx) } };
-
-#define TAB_T_CELL(z, s, d, op) h_t_##op##_##d##_##s##_##z,
-#define TAB_T_ROW2(s, d, op) { REGS_C(TAB_T_CELL, s, d, op) },
-#define TAB_T_ROW(d, op) { REGS_B(TAB_T_ROW2, d, op) },
-#define TAB_T(op) { REGS_A(TAB_T_ROW, op) },
-static rhandler *const tab_t[T_N][10][10][10] = { T_OPS(TAB_T) };
-
-#define TAB_TI_CELL(s, d, op) h_ti_##op##_##d##_##s,
-#define TAB_TI_ROW(d, op) { REGS_B(TAB_TI_CELL, d, op) },
-#define TAB_TI(op) { REGS_A(TAB_TI_ROW, op) },
-static rhandler *const tab_ti[TI_N][10][10] = { TI_OPS(TAB_TI) };
-
-#define TAB_AJI_CELL(d, op) h_aji_##op##_##d,
-#define TAB_AJI(op) { REGS_A(TAB_AJI_CELL, op) },
-static rhandler *const tab_aji[J64_N][10] = { J64_OPS(TAB_AJI) };
-
-#define TAB_AJD_CELL(s, d, op) h_ajd_##op##_##d##_##s,
-#define TAB_AJD_ROW(d, op) { REGS_B(TAB_AJD_CELL, d, op) },
-#define TAB_AJD(op) { REGS_A(TAB_AJD_ROW, op) },
-static rhandler *const tab_ajd[J64_N][10][10] = { J64_OPS(TAB_AJD) };
-#define TAB_AJS_CELL(s, d, op) h_ajs_##op##_##d##_##s,
-#define TAB_AJS_ROW(d, op) { REGS_B(TAB_AJS_CELL, d, op) },
-#define TAB_AJS(op) { REGS_A(TAB_AJS_ROW, op) },
-static rhandler *const tab_ajs[J64_N][10][10] = { J64_OPS(TAB_AJS) };
-
-#define TAB_LK_CELL(y, x, op) h_lk_##op##_##x##_##y,
-#define TAB_LK_ROW(x, op) { REGS_B(TAB_LK_CELL, x, op) },
-#define TAB_LK(op) { REGS_A(TAB_LK_ROW, op) },
-static rhandler *const tab_lk[LK_N][10][10] = { LK_OPS(TAB_LK) };
+#include "rinterp_ops.h"
 
 /* ---- control transfers ------------------------------------------------ */
 
@@ -1100,9 +709,137 @@ static int lk_op(uint8_t code)
 	}
 }
 
+
 static bool is_shift32(const struct hive_insn *in, uint8_t code, unsigned reg)
 {
 	return in->code == code && in->dst == reg && in->imm == 32;
+}
+
+/* Whether @in is rX += imm or rX -= imm with -imm an int32 (r0-r9); its
+ * addend in *k. */
+static bool is_addi(const struct hive_insn *in, int32_t *k)
+{
+	if (in->dst >= 10)
+		return false;
+	if (in->code == HIVE_OP_ADD64_IMM) {
+		*k = in->imm;
+		return true;
+	}
+	if (in->code == HIVE_OP_SUB64_IMM && in->imm != INT32_MIN) {
+		*k = -in->imm;
+		return true;
+	}
+	return false;
+}
+
+static bool is_mov(const struct hive_insn *in)
+{
+	return in->code == HIVE_OP_MOV64_REG && !in->off && in->dst < 10 && in->src < 10;
+}
+
+/*
+ * The pairs of MM, II, IM, AI, IR and FPI at @pc (tried before the other
+ * fusions: these are the most frequent pairs of clang's code). Returns
+ * whether the entry got one.
+ */
+static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
+{
+	const struct hive_insn *a = &vm->insns[pc], *b = a + 1;
+	struct rent *e = &ents[pc];
+	int32_t k1, k2;
+	int op;
+
+	/* a move in second place that starts a zero/sign extension is left
+	 * to X3 */
+	const bool mov_extends = pc + 3 < vm->ninsns && is_mov(b) &&
+				 is_shift32(b + 1, HIVE_OP_LSH64_IMM, b->dst);
+
+	if (is_mov(a) && is_mov(b)) {
+		if (mov_extends)
+			return false;
+		e->h = tab_mm[a->dst][a->src][b->dst][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_MOV64_REG && !a->off && a->dst < 10 && a->src == 10 &&
+	    is_addi(b, &k2) && b->dst == a->dst) {
+		e->h = tab_fpi[a->dst];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (a->code == HIVE_OP_ADD64_REG && a->dst < 10 && a->src < 10 && is_addi(b, &k2)) {
+		e->h = tab_ai[a->dst][a->src][b->dst];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if ((a->code == HIVE_OP_XOR64_REG || a->code == HIVE_OP_ADD64_REG) && a->dst < 10 &&
+	    a->src < 10 && is_mov(b) && b->src == a->dst && !mov_extends) {
+		e->h = tab_xm[a->code == HIVE_OP_XOR64_REG][a->dst][a->src][b->dst];
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXW && a->dst < 10 && a->src == a->dst && is_mov(b) &&
+	    !mov_extends) {
+		e->h = tab_lm[a->dst][b->dst][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXW && a->dst < 10 && a->src < 10 && b->code == HIVE_OP_LDXW &&
+	    b->dst == a->src && b->src == a->src) {
+		e->h = tab_ll[a->dst][a->src];
+		e->k = b->off;
+		return true;
+	}
+	if (is_mov(a) && b->code == HIVE_OP_ADD64_REG && b->dst == a->src && b->src < 10) {
+		e->h = tab_ma[a->dst][a->src][b->src];
+		return true;
+	}
+	if (is_mov(a) && b->code == HIVE_OP_LDXDW && b->dst < 10 && b->src == 10) {
+		e->h = tab_ml[a->dst][a->src][b->dst];
+		e->off = b->off;
+		return true;
+	}
+	if (a->code == HIVE_OP_LSH64_IMM && a->dst < 10 && is_mov(b) && b->src == a->dst &&
+	    !mov_extends) {
+		e->h = tab_sm[a->dst][b->dst];
+		e->imm = (uint32_t)a->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_AND64_IMM && a->dst < 10 && b->code == HIVE_OP_NEG64 &&
+	    b->dst == a->dst) {
+		e->h = tab_an[a->dst];
+		e->imm = (uint64_t)(int64_t)a->imm;
+		return true;
+	}
+	if (a->code == HIVE_OP_NEG64 && a->dst < 10 && b->code == HIVE_OP_AND64_REG &&
+	    b->dst == a->dst && b->src < 10 && b->src != a->dst) {
+		e->h = tab_na[a->dst][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_STXB && a->dst < 10 && a->src < 10 && is_addi(b, &k2) &&
+	    b->dst == a->dst) {
+		e->h = tab_si[a->dst][a->src];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (!is_addi(a, &k1))
+		return false;
+	if (is_addi(b, &k2)) {
+		e->h = tab_ii[a->dst][b->dst];
+		e->off = k1;
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (is_mov(b)) {
+		if (mov_extends)
+			return false;
+		e->h = tab_im[a->dst][b->dst][b->src];
+		e->off = k1;
+		return true;
+	}
+	if (b->dst == a->dst && b->src < 10 && b->src != a->dst && (op = t_op(b->code)) >= 0) {
+		e->h = tab_ir[op][a->dst][b->src];
+		e->off = k1;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -1120,6 +857,8 @@ static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	int op;
 
 	if (pc + 1 >= vm->ninsns || d >= 10)
+		return;
+	if (fuse_pair(vm, ents, pc))
 		return;
 	if (is_shift32(a, HIVE_OP_LSH64_IMM, d) &&
 	    (is_shift32(b, HIVE_OP_RSH64_IMM, d) || is_shift32(b, HIVE_OP_ARSH64_IMM, d))) {
@@ -1154,9 +893,7 @@ static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	if ((a->code == HIVE_OP_ADD64_IMM || (a->code == HIVE_OP_SUB64_IMM && a->imm != INT32_MIN)) &&
 	    (b->code & 0x07) == 0x05 && (op = j_op(b->code)) >= 0 && b->dst < 10) {
 		if (!(b->code & 0x08)) {
-			if (b->dst != d)
-				return;
-			e->h = tab_aji[op][d];
+			e->h = b->dst == d ? tab_aji[op][d] : tab_ij[op][d][b->dst];
 		} else if (b->src >= 10) {
 			return;
 		} else if (b->dst == d) {
