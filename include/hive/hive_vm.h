@@ -185,6 +185,26 @@ HIVE_API int hive_run_grant(struct hive_run *run, void *addr, size_t len, unsign
  */
 HIVE_API int hive_run_check(struct hive_run *run, const void *addr, size_t len, unsigned prot);
 /**
+ * @brief Whether @p value may be used as a map argument of a helper (or as
+ * the prog array of a tail call). Always true in unchecked runs (the
+ * verifier proved it a map). In checked runs true only when @p value is
+ * the resolved value of one of the running program's lddw
+ * HIVE_PSEUDO_MAP_FD / HIVE_PSEUDO_MAP_IDX instructions (the program that
+ * runs now: it changes on a tail call), or a map granted to this run with
+ * hive_run_grant_map(). Helpers use it before treating an argument as a
+ * map. @return false for a NULL @p run.
+ */
+HIVE_API bool hive_run_map_ok(struct hive_run *run, uint64_t value);
+/**
+ * @brief Let the program use @p value as a map argument for the rest of
+ * this run (a map a helper hands to the program, e.g. the inner map of a
+ * map-in-map lookup): hive_run_map_ok() accepts it afterwards, also after
+ * tail calls. Helpers grant only what hive_run_map_ok() refuses (the list
+ * is not deduplicated).
+ * @return 0; -EINVAL (NULL @p run, @p value 0); -ENOMEM.
+ */
+HIVE_API int hive_run_grant_map(struct hive_run *run, uint64_t value);
+/**
  * @brief Call a program function whose address came from an lddw
  * HIVE_PSEUDO_FUNC (callbacks of bpf_loop and friends). The function runs
  * in a new frame below the caller's (it counts toward HIVE_MAX_CALL_FRAMES)

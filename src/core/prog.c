@@ -145,15 +145,20 @@ static int resolve_ldimm(void *user, const struct hive_insn *insn, uint32_t pc, 
 	return -EINVAL;
 }
 
-/* bpf_tail_call through a prog array: the target's VM, or NULL (fall through). */
+/*
+ * bpf_tail_call through a prog array: the target's VM, or NULL (fall
+ * through). A checked run's @map must be a map of the calling program
+ * (helper_map): anything else stops the run with -HIVE_EMEM.
+ */
 static struct hive_vm *resolve_tail_call(void *user, struct hive_run *run, uint64_t map,
 					 uint32_t index)
 {
+	struct hive_map *m = helper_map(run, map, "tail_call");
 	struct hive_prog *target;
 	struct hive_vm *vm;
 	uint32_t id;
 
-	if (map_prog_array_get((struct hive_map *)(uintptr_t)map, index, &id))
+	if (!m || map_prog_array_get(m, index, &id))
 		return NULL;
 	target = prog_get_by_id(id);
 	if (!target)

@@ -8,8 +8,9 @@
  * Runs started by core/ (program objects) pass a struct helper_ctx as the
  * run's user pointer: helpers reach the program type and the packet behind
  * the context through it. Pointer arguments are checked with helper_mem()
- * (a no-op for verified programs, a bounds check for unverified ones): a
- * refused pointer stops the run with -HIVE_EMEM naming the helper.
+ * (a no-op for verified programs, a bounds check for unverified ones), map
+ * arguments with helper_map(): a refused argument stops the run with
+ * -HIVE_EMEM naming the helper.
  */
 #ifndef HIVE_HELPERS_INTERNAL_H
 #define HIVE_HELPERS_INTERNAL_H
@@ -46,6 +47,16 @@ static inline struct helper_ctx *helper_ctx_of(struct hive_run *run)
  */
 bool helper_mem(struct hive_run *run, const void *p, uint64_t len, unsigned prot,
 		const char *who);
+
+/*
+ * The map argument @r of helper @who (and of the engine's tail call): @r
+ * as a struct hive_map when hive_run_map_ok() accepts it (always in
+ * unchecked runs; in checked runs a map of the program's lddw
+ * instructions or one granted to the run). On refusal the run is aborted
+ * with -HIVE_EMEM and a message; returns NULL.
+ */
+struct hive_map;
+struct hive_map *helper_map(struct hive_run *run, uint64_t r, const char *who);
 
 /* Fault-safe reads of host memory (probe.c): 0 or -EFAULT; never crash. */
 int probe_mem(void *dst, const void *src, size_t len);

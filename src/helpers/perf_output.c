@@ -62,12 +62,12 @@ static bool packet_prog(struct hive_run *run)
 uint64_t helper_perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				  uint64_t r5, struct hive_run *run)
 {
-	struct hive_map *map = (struct hive_map *)(uintptr_t)r2;
+	struct hive_map *map = helper_map(run, r2, "perf_event_output");
 	const void *data = (const void *)(uintptr_t)r4;
 	uint64_t allowed = BPF_F_INDEX_MASK, ctxlen, pktlen = 0;
 	const uint8_t *pkt = NULL;
 
-	if (!helper_mem(run, data, r5, HIVE_PROT_READ, "perf_event_output"))
+	if (!map || !helper_mem(run, data, r5, HIVE_PROT_READ, "perf_event_output"))
 		return 0;
 	if (packet_prog(run))
 		allowed |= BPF_F_CTXLEN_MASK;

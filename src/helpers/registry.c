@@ -211,3 +211,13 @@ bool helper_mem(struct hive_run *run, const void *p, uint64_t len, unsigned prot
 	hive_run_abort(run, -HIVE_EMEM);
 	return false;
 }
+
+struct hive_map *helper_map(struct hive_run *run, uint64_t r, const char *who)
+{
+	if (hive_run_map_ok(run, r))
+		return (struct hive_map *)(uintptr_t)r;
+	hive_pr_warn("helper bpf_%s: map argument 0x%llx is not a map of the program\n", who,
+		     (unsigned long long)r);
+	hive_run_abort(run, -HIVE_EMEM);
+	return NULL;
+}

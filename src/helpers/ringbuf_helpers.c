@@ -5,7 +5,9 @@
  * submit/discard get only the sample pointer, as in the kernel: the ring
  * it came from is found in a small per-thread table of the rings this
  * thread reserved from (a program run is single-threaded). Reserved
- * samples are granted to unverified runs for the rest of the run.
+ * samples are granted to unverified runs for the rest of the run. The map
+ * argument of an unverified run is checked (helper_map) and must be a
+ * RINGBUF.
  */
 #include <errno.h>
 
@@ -41,24 +43,37 @@ static struct hive_map *ring_of(const void *sample)
 	return NULL;
 }
 
+/* A RINGBUF map only: the verifier proves it for verified programs; an
+ * unverified one may pass another map of its own (then false). */
+static bool is_ring(const struct hive_map *m)
+{
+	return m->map_type == BPF_MAP_TYPE_RINGBUF;
+}
+
 /* bpf_ringbuf_output(ringbuf, data, size, flags): 0 or -EAGAIN/-EINVAL. */
 uint64_t helper_ringbuf_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 			       uint64_t r5, struct hive_run *run)
 {
+	struct hive_map *m = helper_map(run, r1, "ringbuf_output");
 	const void *data = (const void *)(uintptr_t)r2;
 
-	if (!helper_mem(run, data, r3, HIVE_PROT_READ, "ringbuf_output"))
+	if (!m || !helper_mem(run, data, r3, HIVE_PROT_READ, "ringbuf_output"))
 		return 0;
-	return (uint64_t)(int64_t)ringbuf_output((struct hive_map *)(uintptr_t)r1, data, r3, r4);
+	if (!is_ring(m))
+		return (uint64_t)-EINVAL;
+	return (uint64_t)(int64_t)ringbuf_output(m, data, r3, r4);
 }
 
 /* bpf_ringbuf_reserve(ringbuf, size, flags): sample pointer or NULL. */
 uint64_t helper_ringbuf_reserve(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				uint64_t r5, struct hive_run *run)
 {
-	struct hive_map *m = (struct hive_map *)(uintptr_t)r1;
-	void *p = ringbuf_reserve(m, r2, r3);
+	struct hive_map *m = helper_map(run, r1, "ringbuf_reserve");
+	void *p;
 
+	if (!m || !is_ring(m))
+		return 0;
+	p = ringbuf_reserve(m, r2, r3);
 	if (p) {
 		remember(m);
 		if (hive_run_check(run, p, r2, HIVE_PROT_RW))
@@ -100,5 +115,9 @@ uint64_t helper_ringbuf_discard(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 uint64_t helper_ringbuf_query(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 			      uint64_t r5, struct hive_run *run)
 {
-	return ringbuf_query((struct hive_map *)(uintptr_t)r1, r2);
+	struct hive_map *m = helper_map(run, r1, "ringbuf_query");
+
+	if (!m || !is_ring(m))
+		return 0;
+	return ringbuf_query(m, r2);
 }

@@ -46,10 +46,12 @@ static __attribute__((noinline)) int user_chain(uint64_t *ips, uint32_t max, uin
 uint64_t helper_get_stackid(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			    struct hive_run *run)
 {
-	struct hive_map *map = (struct hive_map *)(uintptr_t)r2;
+	struct hive_map *map = helper_map(run, r2, "get_stackid");
 	uint64_t flags = r3, ips[MAX_DEPTH];
 	int nr;
 
+	if (!map)
+		return 0;
 	if (flags & ~(F_SKIP_MASK | BPF_F_USER_STACK | BPF_F_FAST_STACK_CMP | BPF_F_REUSE_STACKID))
 		return (uint64_t)-EINVAL;
 	if (!(flags & BPF_F_USER_STACK))

@@ -8,7 +8,8 @@
  * A VM is configured by one thread, then may be run by many: everything a
  * run changes lives in its struct hive_run, which hive_vm_run() keeps on
  * its own C stack (stack frames included), so a run costs no allocation
- * unless helpers grant more than HIVE_RUN_DYN_INLINE regions.
+ * unless helpers grant more than HIVE_RUN_DYN_INLINE regions or
+ * HIVE_RUN_MAPS_INLINE maps (hive_run_grant_map).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -52,6 +53,8 @@ static void unload(struct hive_vm *vm)
 	hive_zfree(&vm->insns);
 	hive_zfree(&vm->ldimm);
 	hive_zfree(&vm->pc_flags);
+	hive_zfree(&vm->map_vals);
+	vm->nmap_vals = 0;
 	interp_release(vm);
 	rinterp_release(vm);
 	vm->ninsns = 0;
@@ -260,6 +263,43 @@ static int resolve_lddw(struct hive_vm *vm, uint32_t pc)
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool is_map_lddw(const struct hive_insn *in)
+{
+	return in->code == HIVE_OP_LDDW &&
+	       (in->src == HIVE_PSEUDO_MAP_FD || in->src == HIVE_PSEUDO_MAP_IDX);
+}
+
+/* vm->map_vals: the sorted, distinct values of the map lddws (after prepare). */
+static int collect_maps(struct hive_vm *vm)
+{
+	uint32_t pc, n = 0, i, out;
+
+	for (pc = 0; pc < vm->ninsns; pc++)
+		if (!(vm->pc_flags[pc] & VM_PC_LDDW2) && is_map_lddw(&vm->insns[pc]))
+			n++;
+	if (!n)
+		return 0;
+	vm->map_vals = malloc((size_t)n * sizeof(*vm->map_vals));
+	if (!vm->map_vals)
+		return -ENOMEM;
+	for (pc = 0, i = 0; pc < vm->ninsns; pc++)
+		if (!(vm->pc_flags[pc] & VM_PC_LDDW2) && is_map_lddw(&vm->insns[pc]))
+			vm->map_vals[i++] = vm->ldimm[pc];
+	qsort(vm->map_vals, n, sizeof(*vm->map_vals), cmp_u64);
+	for (i = 1, out = 1; i < n; i++)
+		if (vm->map_vals[i] != vm->map_vals[out - 1])
+			vm->map_vals[out++] = vm->map_vals[i];
+	vm->nmap_vals = out;
+	return 0;
+}
+
 /* Checks beyond isa_check_prog, then lddw values and flags. */
 static int prepare(struct hive_vm *vm)
 {
@@ -288,7 +328,7 @@ static int prepare(struct hive_vm *vm)
 			vm->pc_flags[++pc] |= VM_PC_LDDW2;
 		}
 	}
-	return 0;
+	return collect_maps(vm);
 }
 
 int hive_vm_load(struct hive_vm *vm, const struct hive_insn *insns, uint32_t cnt)
@@ -488,6 +528,9 @@ int hive_vm_run(struct hive_vm *vm, struct hive_vm_run_opts *opts, uint64_t *r0)
 	run.fault_pc = 0;
 	run.fault_addr = 0;
 	run.fault_size = 0;
+	run.maps = run.maps_inline;
+	run.nmaps = 0;
+	run.maps_cap = HIVE_RUN_MAPS_INLINE;
 	if (vm->checks)  /* unverified code reads zeros, not host stack bytes */
 		vm_zero_frame(stack + sizeof(stack) - HIVE_STACK_SIZE);
 
@@ -501,6 +544,8 @@ int hive_vm_run(struct hive_vm *vm, struct hive_vm_run_opts *opts, uint64_t *r0)
 
 	if (run.dyn != run.dyn_inline)
 		free(run.dyn);
+	if (run.maps != run.maps_inline)
+		free(run.maps);
 	opts->insns_run = run.insns_run;
 	if (run.err) {
 		opts->fault_pc = run.fault_pc;
@@ -566,6 +611,56 @@ int hive_run_check(struct hive_run *run, const void *addr, size_t len, unsigned 
 	if (!prot_valid(prot))
 		return -EINVAL;
 	return access_ok(run, (uintptr_t)addr, len, prot) ? 0 : -HIVE_EMEM;
+}
+
+bool hive_run_map_ok(struct hive_run *run, uint64_t value)
+{
+	const struct hive_vm *vm;
+	uint32_t lo, hi, i;
+
+	if (!run)
+		return false;
+	vm = run->vm;
+	if (!vm->checks)
+		return true;
+	for (lo = 0, hi = vm->nmap_vals; lo < hi;) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (vm->map_vals[mid] == value)
+			return true;
+		if (vm->map_vals[mid] < value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = 0; i < run->nmaps; i++)
+		if (run->maps[i] == value)
+			return true;
+	return false;
+}
+
+int hive_run_grant_map(struct hive_run *run, uint64_t value)
+{
+	if (!run || !value)
+		return -EINVAL;
+	if (run->nmaps == run->maps_cap) {
+		uint32_t cap = run->maps_cap * 2;
+		uint64_t *m;
+
+		if (run->maps == run->maps_inline) {
+			m = malloc(cap * sizeof(*m));
+			if (m)
+				memcpy(m, run->maps_inline, sizeof(run->maps_inline));
+		} else {
+			m = realloc(run->maps, cap * sizeof(*m));
+		}
+		if (!m)
+			return -ENOMEM;
+		run->maps = m;
+		run->maps_cap = cap;
+	}
+	run->maps[run->nmaps++] = value;
+	return 0;
 }
 
 int hive_run_call(struct hive_run *run, uint64_t func, uint64_t r1, uint64_t r2,

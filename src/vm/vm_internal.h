@@ -21,6 +21,10 @@
  *    run->ctx (with run->ctx_prot), vm->regions (static grants), run->dyn
  *    (helper grants during the run). An unchecked run (verified program)
  *    does not. Atomics must be naturally aligned in every run.
+ *  - A checked run's map arguments of helpers (and the prog array of a tail
+ *    call) must be a map of run->vm's lddw instructions (vm->map_vals) or
+ *    one a helper handed to the run (run->maps, a map-in-map lookup):
+ *    hive_run_map_ok().
  *  - Helpers are called as fn(r1..r5, run); helper 12 (tail call) is handled
  *    by the engine via vm->tail_fn: on success the current frame runs the
  *    target from pc 0 with all registers unchanged (r1 = the ctx argument);
@@ -89,6 +93,13 @@ struct hive_vm {
 	 */
 	uint64_t *ldimm;
 	uint8_t *pc_flags;              /* VM_PC_* per slot (ninsns entries) */
+	/*
+	 * The resolved values of the lddw HIVE_PSEUDO_MAP_FD / MAP_IDX
+	 * instructions, sorted, without duplicates: the maps a checked run of
+	 * this program may pass to helpers (hive_run_map_ok).
+	 */
+	uint64_t *map_vals;
+	uint32_t nmap_vals;
 
 	struct hive_helper *helpers;    /* indexed by id, nhelpers entries */
 	uint32_t nhelpers;
@@ -123,6 +134,7 @@ struct hive_vm {
 };
 
 #define HIVE_RUN_DYN_INLINE 16
+#define HIVE_RUN_MAPS_INLINE 4
 
 struct hive_run {
 	struct hive_vm *vm;             /* program currently running (changes on tail call) */
@@ -154,6 +166,11 @@ struct hive_run {
 	uint32_t fault_pc;
 	uint64_t fault_addr;
 	uint32_t fault_size;
+
+	uint64_t maps_inline[HIVE_RUN_MAPS_INLINE];
+	uint64_t *maps;                 /* maps granted during the run (hive_run_grant_map):
+					 * maps_inline or heap */
+	uint32_t nmaps, maps_cap;
 };
 
 /*
