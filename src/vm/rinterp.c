@@ -52,6 +52,12 @@
 
 #ifdef RINTERP
 
+/* Sanitizer builds leave the fused entries out (rinterp_fused.h). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define RINTERP_NO_FUSED 1
+#endif
+#endif
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -667,247 +673,9 @@ static void decode(const struct hive_vm *vm, struct rent *ents, uint32_t pc, str
 	}
 }
 
-/* The T op of a register ALU opcode, or -1. */
-static int t_op(uint8_t code)
-{
-	switch (code) {
-	case HIVE_OP_ADD64_REG: return TO_add64;
-	case HIVE_OP_AND64_REG: return TO_and64;
-	case HIVE_OP_OR64_REG:  return TO_or64;
-	case HIVE_OP_XOR64_REG: return TO_xor64;
-	default:                return -1;
-	}
-}
-
-/* The TI op of an immediate ALU opcode, or -1. */
-static int ti_op(uint8_t code)
-{
-	switch (code) {
-	case HIVE_OP_ADD64_IMM: case HIVE_OP_SUB64_IMM: return TIO_add64;
-	case HIVE_OP_AND64_IMM:  return TIO_and64;
-	case HIVE_OP_OR64_IMM:   return TIO_or64;
-	case HIVE_OP_XOR64_IMM:  return TIO_xor64;
-	case HIVE_OP_LSH64_IMM:  return TIO_lsh64;
-	case HIVE_OP_RSH64_IMM:  return TIO_rsh64;
-	case HIVE_OP_ARSH64_IMM: return TIO_arsh64;
-	case HIVE_OP_MUL64_IMM:  return TIO_mul64;
-	default:                 return -1;
-	}
-}
-
-/* The LK op of a register ALU opcode, or -1. */
-static int lk_op(uint8_t code)
-{
-	switch (code) {
-	case HIVE_OP_ADD64_REG: return LKO_add64;
-	case HIVE_OP_SUB64_REG: return LKO_sub64;
-	case HIVE_OP_MUL64_REG: return LKO_mul64;
-	case HIVE_OP_AND64_REG: return LKO_and64;
-	case HIVE_OP_OR64_REG:  return LKO_or64;
-	case HIVE_OP_XOR64_REG: return LKO_xor64;
-	default:                return -1;
-	}
-}
-
-
-static bool is_shift32(const struct hive_insn *in, uint8_t code, unsigned reg)
-{
-	return in->code == code && in->dst == reg && in->imm == 32;
-}
-
-/* Whether @in is rX += imm or rX -= imm with -imm an int32 (r0-r9); its
- * addend in *k. */
-static bool is_addi(const struct hive_insn *in, int32_t *k)
-{
-	if (in->dst >= 10)
-		return false;
-	if (in->code == HIVE_OP_ADD64_IMM) {
-		*k = in->imm;
-		return true;
-	}
-	if (in->code == HIVE_OP_SUB64_IMM && in->imm != INT32_MIN) {
-		*k = -in->imm;
-		return true;
-	}
-	return false;
-}
-
-static bool is_mov(const struct hive_insn *in)
-{
-	return in->code == HIVE_OP_MOV64_REG && !in->off && in->dst < 10 && in->src < 10;
-}
-
-/*
- * The pairs of MM, II, IM, AI, IR and FPI at @pc (tried before the other
- * fusions: these are the most frequent pairs of clang's code). Returns
- * whether the entry got one.
- */
-static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
-{
-	const struct hive_insn *a = &vm->insns[pc], *b = a + 1;
-	struct rent *e = &ents[pc];
-	int32_t k1, k2;
-	int op;
-
-	/* a move in second place that starts a zero/sign extension is left
-	 * to X3 */
-	const bool mov_extends = pc + 3 < vm->ninsns && is_mov(b) &&
-				 is_shift32(b + 1, HIVE_OP_LSH64_IMM, b->dst);
-
-	if (is_mov(a) && is_mov(b)) {
-		if (mov_extends)
-			return false;
-		e->h = tab_mm[a->dst][a->src][b->dst][b->src];
-		return true;
-	}
-	if (a->code == HIVE_OP_MOV64_REG && !a->off && a->dst < 10 && a->src == 10 &&
-	    is_addi(b, &k2) && b->dst == a->dst) {
-		e->h = tab_fpi[a->dst];
-		e->imm = (uint64_t)(int64_t)k2;
-		return true;
-	}
-	if (a->code == HIVE_OP_ADD64_REG && a->dst < 10 && a->src < 10 && is_addi(b, &k2)) {
-		e->h = tab_ai[a->dst][a->src][b->dst];
-		e->imm = (uint64_t)(int64_t)k2;
-		return true;
-	}
-	if ((a->code == HIVE_OP_XOR64_REG || a->code == HIVE_OP_ADD64_REG) && a->dst < 10 &&
-	    a->src < 10 && is_mov(b) && b->src == a->dst && !mov_extends) {
-		e->h = tab_xm[a->code == HIVE_OP_XOR64_REG][a->dst][a->src][b->dst];
-		return true;
-	}
-	if (a->code == HIVE_OP_LDXW && a->dst < 10 && a->src == a->dst && is_mov(b) &&
-	    !mov_extends) {
-		e->h = tab_lm[a->dst][b->dst][b->src];
-		return true;
-	}
-	if (a->code == HIVE_OP_LDXW && a->dst < 10 && a->src < 10 && b->code == HIVE_OP_LDXW &&
-	    b->dst == a->src && b->src == a->src) {
-		e->h = tab_ll[a->dst][a->src];
-		e->k = b->off;
-		return true;
-	}
-	if (is_mov(a) && b->code == HIVE_OP_ADD64_REG && b->dst == a->src && b->src < 10) {
-		e->h = tab_ma[a->dst][a->src][b->src];
-		return true;
-	}
-	if (is_mov(a) && b->code == HIVE_OP_LDXDW && b->dst < 10 && b->src == 10) {
-		e->h = tab_ml[a->dst][a->src][b->dst];
-		e->off = b->off;
-		return true;
-	}
-	if (a->code == HIVE_OP_LSH64_IMM && a->dst < 10 && is_mov(b) && b->src == a->dst &&
-	    !mov_extends) {
-		e->h = tab_sm[a->dst][b->dst];
-		e->imm = (uint32_t)a->imm & 63;
-		return true;
-	}
-	if (a->code == HIVE_OP_AND64_IMM && a->dst < 10 && b->code == HIVE_OP_NEG64 &&
-	    b->dst == a->dst) {
-		e->h = tab_an[a->dst];
-		e->imm = (uint64_t)(int64_t)a->imm;
-		return true;
-	}
-	if (a->code == HIVE_OP_NEG64 && a->dst < 10 && b->code == HIVE_OP_AND64_REG &&
-	    b->dst == a->dst && b->src < 10 && b->src != a->dst) {
-		e->h = tab_na[a->dst][b->src];
-		return true;
-	}
-	if (a->code == HIVE_OP_STXB && a->dst < 10 && a->src < 10 && is_addi(b, &k2) &&
-	    b->dst == a->dst) {
-		e->h = tab_si[a->dst][a->src];
-		e->imm = (uint64_t)(int64_t)k2;
-		return true;
-	}
-	if (!is_addi(a, &k1))
-		return false;
-	if (is_addi(b, &k2)) {
-		e->h = tab_ii[a->dst][b->dst];
-		e->off = k1;
-		e->imm = (uint64_t)(int64_t)k2;
-		return true;
-	}
-	if (is_mov(b)) {
-		if (mov_extends)
-			return false;
-		e->h = tab_im[a->dst][b->dst][b->src];
-		e->off = k1;
-		return true;
-	}
-	if (b->dst == a->dst && b->src < 10 && b->src != a->dst && (op = t_op(b->code)) >= 0) {
-		e->h = tab_ir[op][a->dst][b->src];
-		e->off = k1;
-		return true;
-	}
-	return false;
-}
-
-/*
- * Give the entry at @pc a fused handler when its instruction starts one
- * of the fused sequences (see "Fused entries"). Every instruction of the
- * sequence is an ALU op or the closing conditional jump, so none can
- * fail or be the target of a fall-through from inside.
- */
-static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
-{
-	const struct hive_insn *a = &vm->insns[pc], *b = a + 1, *c = a + 2;
-	const bool has_c = pc + 2 < vm->ninsns;
-	struct rent *e = &ents[pc];
-	const unsigned d = a->dst, s = a->src;
-	int op;
-
-	if (pc + 1 >= vm->ninsns || d >= 10)
-		return;
-	if (fuse_pair(vm, ents, pc))
-		return;
-	if (is_shift32(a, HIVE_OP_LSH64_IMM, d) &&
-	    (is_shift32(b, HIVE_OP_RSH64_IMM, d) || is_shift32(b, HIVE_OP_ARSH64_IMM, d))) {
-		e->h = tab_x2[b->code == HIVE_OP_ARSH64_IMM][d];
-		return;
-	}
-	if (a->code == HIVE_OP_MOV64_REG && !a->off && s < 10) {
-		if (has_c && is_shift32(b, HIVE_OP_LSH64_IMM, d) &&
-		    (is_shift32(c, HIVE_OP_RSH64_IMM, d) || is_shift32(c, HIVE_OP_ARSH64_IMM, d))) {
-			e->h = tab_x3[c->code == HIVE_OP_ARSH64_IMM][d][s];
-			return;
-		}
-		if (b->dst != d)
-			return;
-		op = t_op(b->code);
-		if (op >= 0 && b->src < 10) {
-			e->h = tab_t[op][d][s][b->src == d ? s : b->src];
-			return;
-		}
-		op = ti_op(b->code);
-		if (op >= 0) {
-			e->h = tab_ti[op][d][s];
-			e->imm = ri_imm(vm, pc + 1, b);
-		}
-		return;
-	}
-	if (a->code == HIVE_OP_LDXDW && s == 10 && b->src == d && b->dst < 10 && b->dst != d &&
-	    (op = lk_op(b->code)) >= 0) {
-		e->h = tab_lk[op][d][b->dst];
-		return;
-	}
-	if ((a->code == HIVE_OP_ADD64_IMM || (a->code == HIVE_OP_SUB64_IMM && a->imm != INT32_MIN)) &&
-	    (b->code & 0x07) == 0x05 && (op = j_op(b->code)) >= 0 && b->dst < 10) {
-		if (!(b->code & 0x08)) {
-			e->h = b->dst == d ? tab_aji[op][d] : tab_ij[op][d][b->dst];
-		} else if (b->src >= 10) {
-			return;
-		} else if (b->dst == d) {
-			e->h = tab_ajd[op][d][b->src];
-		} else if (b->src == d) {
-			e->h = tab_ajs[op][b->dst][d];
-		} else {
-			return;
-		}
-		e->off = a->code == HIVE_OP_SUB64_IMM ? -a->imm : a->imm;
-		e->k = b->imm;
-		e->t = &ents[isa_jump_target(b, pc + 1)];
-	}
-}
+#ifndef RINTERP_NO_FUSED
+#include "rinterp_fused.h"
+#endif
 
 bool rinterp_available(void)
 {
@@ -939,8 +707,10 @@ int rinterp_prepare(struct hive_vm *vm)
 			code->e[pc].pc = pc;
 		}
 	}
+#ifndef RINTERP_NO_FUSED
 	for (pc = 0; pc < vm->ninsns; pc++)
 		fuse(vm, code->e, pc);
+#endif
 	vm->rcode = code;
 	return 0;
 }

@@ -1,0 +1,658 @@
+/*
+ * rinterp_fused.h - the fused entries of the register interpreter: the
+ * handler families of clang's frequent pairs and triples (one dispatch for
+ * two or three instructions), their tables, and fuse(), the load-time pass
+ * that gives an entry a fused handler. Included once, by rinterp.c, after
+ * rinterp_ops.h; not a general header.
+ *
+ * Sanitizer builds (make fuzz) leave them out (RINTERP_NO_FUSED): their
+ * tens of thousands of handlers take minutes to instrument. The unit tests
+ * (random ALU sequences against a reference, the differential generator's
+ * safe programs, the conformance cases run unchecked) cover them in the
+ * plain build.
+ */
+#ifndef HIVE_VM_RINTERP_FUSED_H
+#define HIVE_VM_RINTERP_FUSED_H
+
+/*
+ * Fused entries: clang's frequent pairs and triples, one dispatch for all
+ * of them (the entries of the second and third instructions stay, for
+ * jumps that land there).
+ */
+
+/* X2: rX <<= 32; rX >>= 32 (zx) or s>>= 32 (sx).  h_x2_OP_D */
+#define X_zx(D, S) D = W32(S)                                   /* dst = (u32)src */
+#define X_sx(D, S) D = (uint64_t)(int64_t)(int32_t)W32(S)       /* dst = (s64)(s32)src */
+#define DEF_X2_CELL(d, op)                                                     \
+	static RCALL uint64_t h_x2_##op##_##d(RARGS)                           \
+	{                                                                      \
+		X_##op(REG_##d, REG_##d);                                      \
+		TAIL(e + 2);                                                   \
+	}
+REGS_A(DEF_X2_CELL, zx)
+REGS_A(DEF_X2_CELL, sx)
+
+/* X3: rX = rY; rX <<= 32; rX >>= 32 (or s>>=).  h_x3_OP_D_S */
+#define DEF_X3_CELL(s, d, op)                                                  \
+	static RCALL uint64_t h_x3_##op##_##d##_##s(RARGS)                     \
+	{                                                                      \
+		X_##op(REG_##d, REG_##s);                                      \
+		TAIL(e + 3);                                                   \
+	}
+#define DEF_X3_ROW(d, op) REGS_B(DEF_X3_CELL, d, op)
+REGS_A(DEF_X3_ROW, zx)
+REGS_A(DEF_X3_ROW, sx)
+
+/* T: rX = rY; rX OP= rZ as rX = rY OP rZ (Z is never X: the predecoder
+ * gives Y for it).  h_t_OP_D_S_Z */
+#define T_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64)
+#define DEF_T_CELL(z, s, d, op)                                                \
+	static RCALL uint64_t h_t_##op##_##d##_##s##_##z(RARGS)                \
+	{                                                                      \
+		REG_##d = REG_##s;                                             \
+		RR_##op(REG_##d, REG_##z);                                     \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_T_ROW2(s, d, op) REGS_C(DEF_T_CELL, s, d, op)
+#define DEF_T_ROW(d, op) REGS_B(DEF_T_ROW2, d, op)
+#define DEF_T(op) REGS_A(DEF_T_ROW, op)
+T_OPS(DEF_T)
+
+/* TI: rX = rY; rX OP= imm.  h_ti_OP_D_S */
+#define TI_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64) Y(lsh64) Y(rsh64) Y(arsh64) Y(mul64)
+#define DEF_TI_CELL(s, d, op)                                                  \
+	static RCALL uint64_t h_ti_##op##_##d##_##s(RARGS)                     \
+	{                                                                      \
+		REG_##d = REG_##s;                                             \
+		RI_##op(REG_##d, e->imm);                                      \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_TI_ROW(d, op) REGS_B(DEF_TI_CELL, d, op)
+#define DEF_TI(op) REGS_A(DEF_TI_ROW, op)
+TI_OPS(DEF_TI)
+
+/* AJI: rX += imm; if rX OP imm2 goto (imm in off, imm2 in k).  h_aji_OP_D */
+#define DEF_AJI_CELL(d, op)                                                    \
+	static RCALL uint64_t h_aji_##op##_##d(RARGS)                          \
+	{                                                                      \
+		REG_##d += OFF;                                                \
+		TAIL(SELECT(J_##op(REG_##d, (uint64_t)(int64_t)e->k), e->t, e + 2)); \
+	}
+#define DEF_AJI(op) REGS_A(DEF_AJI_CELL, op)
+J64_OPS(DEF_AJI)
+
+/* AJD / AJS: rX += imm (in off); if rD OP rS goto, X being D / S.  h_ajd_OP_D_S */
+#define DEF_AJ_CELL(s, d, op)                                                  \
+	static RCALL uint64_t h_ajd_##op##_##d##_##s(RARGS)                    \
+	{                                                                      \
+		REG_##d += OFF;                                                \
+		TAIL(SELECT(J_##op(REG_##d, REG_##s), e->t, e + 2));                 \
+	}                                                                      \
+	static RCALL uint64_t h_ajs_##op##_##d##_##s(RARGS)                    \
+	{                                                                      \
+		REG_##s += OFF;                                                \
+		TAIL(SELECT(J_##op(REG_##d, REG_##s), e->t, e + 2));                 \
+	}
+#define DEF_AJ_ROW(d, op) REGS_B(DEF_AJ_CELL, d, op)
+#define DEF_AJ(op) REGS_A(DEF_AJ_ROW, op)
+J64_OPS(DEF_AJ)
+
+/* LK: rX = *(u64 *)(r10 + off); rY OP= rX (Y is not X: a spilled operand
+ * reloaded for one use).  h_lk_OP_X_Y */
+#define LK_OPS(Y) Y(add64) Y(sub64) Y(mul64) Y(and64) Y(or64) Y(xor64)
+#define DEF_LK_CELL(y, x, op)                                                  \
+	static RCALL uint64_t h_lk_##op##_##x##_##y(RARGS)                     \
+	{                                                                      \
+		REG_##x = load64(REG_10 + OFF);                                \
+		RR_##op(REG_##y, REG_##x);                                     \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_LK_ROW(x, op) REGS_B(DEF_LK_CELL, x, op)
+#define DEF_LK(op) REGS_A(DEF_LK_ROW, op)
+LK_OPS(DEF_LK)
+
+/* MM: rA = rB; rC = rD (register shuffles).  h_mm_A_B_C_D */
+#define DEF_MM_CELL(d4, c, b, a)                                               \
+	static RCALL uint64_t h_mm_##a##_##b##_##c##_##d4(RARGS)               \
+	{                                                                      \
+		REG_##a = REG_##b;                                             \
+		REG_##c = REG_##d4;                                            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_MM_ROW3(c, b, a) REGS_D(DEF_MM_CELL, c, b, a)
+#define DEF_MM_ROW2(b, a) REGS_C(DEF_MM_ROW3, b, a)
+#define DEF_MM_ROW(a, unused) REGS_B(DEF_MM_ROW2, a)
+REGS_A(DEF_MM_ROW, 0)
+
+/* II: rA += imm (in off); rB += imm2 (in imm).  h_ii_A_B */
+#define DEF_II_CELL(b, a)                                                      \
+	static RCALL uint64_t h_ii_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a += OFF;                                                \
+		REG_##b += e->imm;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_II_ROW(a, unused) REGS_B(DEF_II_CELL, a)
+REGS_A(DEF_II_ROW, 0)
+
+/* IM: rA += imm (in off); rB = rC.  h_im_A_B_C */
+#define DEF_IM_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_im_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a += OFF;                                                \
+		REG_##b = REG_##c;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_IM_ROW2(b, a) REGS_C(DEF_IM_CELL, b, a)
+#define DEF_IM_ROW(a, unused) REGS_B(DEF_IM_ROW2, a)
+REGS_A(DEF_IM_ROW, 0)
+
+/* RI: rA += rB; rC += imm (in imm).  h_ai_A_B_C */
+#define DEF_AI_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_ai_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a += REG_##b;                                            \
+		REG_##c += e->imm;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_AI_ROW2(b, a) REGS_C(DEF_AI_CELL, b, a)
+#define DEF_AI_ROW(a, unused) REGS_B(DEF_AI_ROW2, a)
+REGS_A(DEF_AI_ROW, 0)
+
+/* IR: rA += imm (in off); rA OP= rB.  h_ir_OP_A_B */
+#define DEF_IR_CELL(b, a, op)                                                  \
+	static RCALL uint64_t h_ir_##op##_##a##_##b(RARGS)                     \
+	{                                                                      \
+		REG_##a += OFF;                                                \
+		RR_##op(REG_##a, REG_##b);                                     \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_IR_ROW(a, op) REGS_B(DEF_IR_CELL, a, op)
+#define DEF_IR(op) REGS_A(DEF_IR_ROW, op)
+T_OPS(DEF_IR)
+
+/* FPI: rA = r10; rA += imm (a stack address).  h_fpi_A */
+#define DEF_FPI_CELL(a, unused)                                                \
+	static RCALL uint64_t h_fpi_##a(RARGS)                                 \
+	{                                                                      \
+		REG_##a = REG_10 + e->imm;                                     \
+		TAIL(e + 2);                                                   \
+	}
+REGS_A(DEF_FPI_CELL, 0)
+
+/* XM: rA OP= rB; rC = rA.  h_xm_OP_A_B_C */
+#define XM_OPS(Y) Y(add64) Y(xor64)
+#define DEF_XM_CELL(c, b, a, op)                                               \
+	static RCALL uint64_t h_xm_##op##_##a##_##b##_##c(RARGS)               \
+	{                                                                      \
+		RR_##op(REG_##a, REG_##b);                                     \
+		REG_##c = REG_##a;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_XM_ROW2(b, a, op) REGS_C(DEF_XM_CELL, b, a, op)
+#define DEF_XM_ROW(a, op) REGS_B(DEF_XM_ROW2, a, op)
+#define DEF_XM(op) REGS_A(DEF_XM_ROW, op)
+XM_OPS(DEF_XM)
+
+/* LM: rA = *(u32 *)(rA + off); rB = rC.  h_lm_A_B_C */
+#define DEF_LM_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_lm_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = load32(REG_##a + OFF);                               \
+		REG_##b = REG_##c;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_LM_ROW2(b, a) REGS_C(DEF_LM_CELL, b, a)
+#define DEF_LM_ROW(a, unused) REGS_B(DEF_LM_ROW2, a)
+REGS_A(DEF_LM_ROW, 0)
+
+/* LL: rA = *(u32 *)(rB + off); rB = *(u32 *)(rB + off2) (off2 in k).  h_ll_A_B */
+#define DEF_LL_CELL(b, a)                                                      \
+	static RCALL uint64_t h_ll_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = load32(REG_##b + OFF);                               \
+		REG_##b = load32(REG_##b + (uint64_t)(int64_t)e->k);           \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_LL_ROW(a, unused) REGS_B(DEF_LL_CELL, a)
+REGS_A(DEF_LL_ROW, 0)
+
+/* MA: rA = rB; rB += rC.  h_ma_A_B_C */
+#define DEF_MA_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_ma_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = REG_##b;                                             \
+		REG_##b += REG_##c;                                            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_MA_ROW2(b, a) REGS_C(DEF_MA_CELL, b, a)
+#define DEF_MA_ROW(a, unused) REGS_B(DEF_MA_ROW2, a)
+REGS_A(DEF_MA_ROW, 0)
+
+/* SM: rA <<= imm; rB = rA.  h_sm_A_B */
+#define DEF_SM_CELL(b, a)                                                      \
+	static RCALL uint64_t h_sm_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a <<= e->imm;                                            \
+		REG_##b = REG_##a;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SM_ROW(a, unused) REGS_B(DEF_SM_CELL, a)
+REGS_A(DEF_SM_ROW, 0)
+
+/* ML: rA = rB; rC = *(u64 *)(r10 + off).  h_ml_A_B_C */
+#define DEF_ML_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_ml_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = REG_##b;                                             \
+		REG_##c = load64(REG_10 + OFF);                                \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_ML_ROW2(b, a) REGS_C(DEF_ML_CELL, b, a)
+#define DEF_ML_ROW(a, unused) REGS_B(DEF_ML_ROW2, a)
+REGS_A(DEF_ML_ROW, 0)
+
+/* IJ: rA += imm (in off); if rB OP imm2 goto (imm2 in k), A not B.  h_ij_OP_A_B */
+#define DEF_IJ_CELL(b, a, op)                                                  \
+	static RCALL uint64_t h_ij_##op##_##a##_##b(RARGS)                     \
+	{                                                                      \
+		REG_##a += OFF;                                                \
+		TAIL(SELECT(J_##op(REG_##b, (uint64_t)(int64_t)e->k), e->t, e + 2)); \
+	}
+#define DEF_IJ_ROW(a, op) REGS_B(DEF_IJ_CELL, a, op)
+#define DEF_IJ(op) REGS_A(DEF_IJ_ROW, op)
+J64_OPS(DEF_IJ)
+
+/* AN: rA &= imm; rA = -rA.  NA: rA = -rA; rA &= rB.  h_an_A, h_na_A_B */
+#define DEF_AN_CELL(a, unused)                                                 \
+	static RCALL uint64_t h_an_##a(RARGS)                                  \
+	{                                                                      \
+		REG_##a = 0 - (REG_##a & e->imm);                              \
+		TAIL(e + 2);                                                   \
+	}
+REGS_A(DEF_AN_CELL, 0)
+#define DEF_NA_CELL(b, a)                                                      \
+	static RCALL uint64_t h_na_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = (0 - REG_##a) & REG_##b;                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_NA_ROW(a, unused) REGS_B(DEF_NA_CELL, a)
+REGS_A(DEF_NA_ROW, 0)
+
+/* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
+#define DEF_SI_CELL(b, a)                                                      \
+	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
+	{                                                                      \
+		store8(REG_##a + OFF, REG_##b);                                \
+		REG_##a += e->imm;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SI_ROW(a, unused) REGS_B(DEF_SI_CELL, a)
+REGS_A(DEF_SI_ROW, 0)
+
+
+#define ENUM_T(op) TO_##op,
+#define ENUM_TI(op) TIO_##op,
+enum t_op { T_OPS(ENUM_T) T_N };
+enum ti_op { TI_OPS(ENUM_TI) TI_N };
+#undef ENUM_T
+#undef ENUM_TI
+#define ENUM_LK(op) LKO_##op,
+enum lk_op { LK_OPS(ENUM_LK) LK_N };
+#undef ENUM_LK
+#define ENUM_J64(op) + 1
+enum { J64_N = 0 J64_OPS(ENUM_J64) };
+#undef ENUM_J64
+
+#define TAB_X2_CELL(d, op) h_x2_##op##_##d,
+static rhandler *const tab_x2[2][10] = { { REGS_A(TAB_X2_CELL, zx) }, { REGS_A(TAB_X2_CELL, sx) } };
+#define TAB_X3_CELL(s, d, op) h_x3_##op##_##d##_##s,
+#define TAB_X3_ROW(d, op) { REGS_B(TAB_X3_CELL, d, op) },
+static rhandler *const tab_x3[2][10][10] = { { REGS_A(TAB_X3_ROW, zx) }, { REGS_A(TAB_X3_ROW, sx) } };
+
+#define TAB_T_CELL(z, s, d, op) h_t_##op##_##d##_##s##_##z,
+#define TAB_T_ROW2(s, d, op) { REGS_C(TAB_T_CELL, s, d, op) },
+#define TAB_T_ROW(d, op) { REGS_B(TAB_T_ROW2, d, op) },
+#define TAB_T(op) { REGS_A(TAB_T_ROW, op) },
+static rhandler *const tab_t[T_N][10][10][10] = { T_OPS(TAB_T) };
+
+#define TAB_TI_CELL(s, d, op) h_ti_##op##_##d##_##s,
+#define TAB_TI_ROW(d, op) { REGS_B(TAB_TI_CELL, d, op) },
+#define TAB_TI(op) { REGS_A(TAB_TI_ROW, op) },
+static rhandler *const tab_ti[TI_N][10][10] = { TI_OPS(TAB_TI) };
+
+#define TAB_AJI_CELL(d, op) h_aji_##op##_##d,
+#define TAB_AJI(op) { REGS_A(TAB_AJI_CELL, op) },
+static rhandler *const tab_aji[J64_N][10] = { J64_OPS(TAB_AJI) };
+
+#define TAB_AJD_CELL(s, d, op) h_ajd_##op##_##d##_##s,
+#define TAB_AJD_ROW(d, op) { REGS_B(TAB_AJD_CELL, d, op) },
+#define TAB_AJD(op) { REGS_A(TAB_AJD_ROW, op) },
+static rhandler *const tab_ajd[J64_N][10][10] = { J64_OPS(TAB_AJD) };
+#define TAB_AJS_CELL(s, d, op) h_ajs_##op##_##d##_##s,
+#define TAB_AJS_ROW(d, op) { REGS_B(TAB_AJS_CELL, d, op) },
+#define TAB_AJS(op) { REGS_A(TAB_AJS_ROW, op) },
+static rhandler *const tab_ajs[J64_N][10][10] = { J64_OPS(TAB_AJS) };
+
+#define TAB_LK_CELL(y, x, op) h_lk_##op##_##x##_##y,
+#define TAB_LK_ROW(x, op) { REGS_B(TAB_LK_CELL, x, op) },
+#define TAB_LK(op) { REGS_A(TAB_LK_ROW, op) },
+static rhandler *const tab_lk[LK_N][10][10] = { LK_OPS(TAB_LK) };
+
+#define TAB_MM_CELL(d4, c, b, a) h_mm_##a##_##b##_##c##_##d4,
+#define TAB_MM_ROW3(c, b, a) { REGS_D(TAB_MM_CELL, c, b, a) },
+#define TAB_MM_ROW2(b, a) { REGS_C(TAB_MM_ROW3, b, a) },
+#define TAB_MM_ROW(a, unused) { REGS_B(TAB_MM_ROW2, a) },
+static rhandler *const tab_mm[10][10][10][10] = { REGS_A(TAB_MM_ROW, 0) };
+
+#define TAB_II_CELL(b, a) h_ii_##a##_##b,
+#define TAB_II_ROW(a, unused) { REGS_B(TAB_II_CELL, a) },
+static rhandler *const tab_ii[10][10] = { REGS_A(TAB_II_ROW, 0) };
+
+#define TAB_IM_CELL(c, b, a) h_im_##a##_##b##_##c,
+#define TAB_IM_ROW2(b, a) { REGS_C(TAB_IM_CELL, b, a) },
+#define TAB_IM_ROW(a, unused) { REGS_B(TAB_IM_ROW2, a) },
+static rhandler *const tab_im[10][10][10] = { REGS_A(TAB_IM_ROW, 0) };
+
+#define TAB_AI_CELL(c, b, a) h_ai_##a##_##b##_##c,
+#define TAB_AI_ROW2(b, a) { REGS_C(TAB_AI_CELL, b, a) },
+#define TAB_AI_ROW(a, unused) { REGS_B(TAB_AI_ROW2, a) },
+static rhandler *const tab_ai[10][10][10] = { REGS_A(TAB_AI_ROW, 0) };
+
+#define TAB_IR_CELL(b, a, op) h_ir_##op##_##a##_##b,
+#define TAB_IR_ROW(a, op) { REGS_B(TAB_IR_CELL, a, op) },
+#define TAB_IR(op) { REGS_A(TAB_IR_ROW, op) },
+static rhandler *const tab_ir[T_N][10][10] = { T_OPS(TAB_IR) };
+
+#define TAB_FPI_CELL(a, unused) h_fpi_##a,
+static rhandler *const tab_fpi[10] = { REGS_A(TAB_FPI_CELL, 0) };
+
+#define TAB_XM_CELL(c, b, a, op) h_xm_##op##_##a##_##b##_##c,
+#define TAB_XM_ROW2(b, a, op) { REGS_C(TAB_XM_CELL, b, a, op) },
+#define TAB_XM_ROW(a, op) { REGS_B(TAB_XM_ROW2, a, op) },
+#define TAB_XM(op) { REGS_A(TAB_XM_ROW, op) },
+static rhandler *const tab_xm[2][10][10][10] = { XM_OPS(TAB_XM) };
+
+#define TAB_LM_CELL(c, b, a) h_lm_##a##_##b##_##c,
+#define TAB_LM_ROW2(b, a) { REGS_C(TAB_LM_CELL, b, a) },
+#define TAB_LM_ROW(a, unused) { REGS_B(TAB_LM_ROW2, a) },
+static rhandler *const tab_lm[10][10][10] = { REGS_A(TAB_LM_ROW, 0) };
+
+#define TAB_MA_CELL(c, b, a) h_ma_##a##_##b##_##c,
+#define TAB_MA_ROW2(b, a) { REGS_C(TAB_MA_CELL, b, a) },
+#define TAB_MA_ROW(a, unused) { REGS_B(TAB_MA_ROW2, a) },
+static rhandler *const tab_ma[10][10][10] = { REGS_A(TAB_MA_ROW, 0) };
+
+#define TAB_ML_CELL(c, b, a) h_ml_##a##_##b##_##c,
+#define TAB_ML_ROW2(b, a) { REGS_C(TAB_ML_CELL, b, a) },
+#define TAB_ML_ROW(a, unused) { REGS_B(TAB_ML_ROW2, a) },
+static rhandler *const tab_ml[10][10][10] = { REGS_A(TAB_ML_ROW, 0) };
+
+#define TAB_LL_CELL(b, a) h_ll_##a##_##b,
+#define TAB_LL_ROW(a, unused) { REGS_B(TAB_LL_CELL, a) },
+static rhandler *const tab_ll[10][10] = { REGS_A(TAB_LL_ROW, 0) };
+
+#define TAB_SM_CELL(b, a) h_sm_##a##_##b,
+#define TAB_SM_ROW(a, unused) { REGS_B(TAB_SM_CELL, a) },
+static rhandler *const tab_sm[10][10] = { REGS_A(TAB_SM_ROW, 0) };
+
+#define TAB_NA_CELL(b, a) h_na_##a##_##b,
+#define TAB_NA_ROW(a, unused) { REGS_B(TAB_NA_CELL, a) },
+static rhandler *const tab_na[10][10] = { REGS_A(TAB_NA_ROW, 0) };
+
+#define TAB_SI_CELL(b, a) h_si_##a##_##b,
+#define TAB_SI_ROW(a, unused) { REGS_B(TAB_SI_CELL, a) },
+static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
+
+#define TAB_AN_CELL(a, unused) h_an_##a,
+static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+
+#define TAB_IJ_CELL(b, a, op) h_ij_##op##_##a##_##b,
+#define TAB_IJ_ROW(a, op) { REGS_B(TAB_IJ_CELL, a, op) },
+#define TAB_IJ(op) { REGS_A(TAB_IJ_ROW, op) },
+static rhandler *const tab_ij[J64_N][10][10] = { J64_OPS(TAB_IJ) };
+
+/* The T op of a register ALU opcode, or -1. */
+static int t_op(uint8_t code)
+{
+	switch (code) {
+	case HIVE_OP_ADD64_REG: return TO_add64;
+	case HIVE_OP_AND64_REG: return TO_and64;
+	case HIVE_OP_OR64_REG:  return TO_or64;
+	case HIVE_OP_XOR64_REG: return TO_xor64;
+	default:                return -1;
+	}
+}
+
+/* The TI op of an immediate ALU opcode, or -1. */
+static int ti_op(uint8_t code)
+{
+	switch (code) {
+	case HIVE_OP_ADD64_IMM: case HIVE_OP_SUB64_IMM: return TIO_add64;
+	case HIVE_OP_AND64_IMM:  return TIO_and64;
+	case HIVE_OP_OR64_IMM:   return TIO_or64;
+	case HIVE_OP_XOR64_IMM:  return TIO_xor64;
+	case HIVE_OP_LSH64_IMM:  return TIO_lsh64;
+	case HIVE_OP_RSH64_IMM:  return TIO_rsh64;
+	case HIVE_OP_ARSH64_IMM: return TIO_arsh64;
+	case HIVE_OP_MUL64_IMM:  return TIO_mul64;
+	default:                 return -1;
+	}
+}
+
+/* The LK op of a register ALU opcode, or -1. */
+static int lk_op(uint8_t code)
+{
+	switch (code) {
+	case HIVE_OP_ADD64_REG: return LKO_add64;
+	case HIVE_OP_SUB64_REG: return LKO_sub64;
+	case HIVE_OP_MUL64_REG: return LKO_mul64;
+	case HIVE_OP_AND64_REG: return LKO_and64;
+	case HIVE_OP_OR64_REG:  return LKO_or64;
+	case HIVE_OP_XOR64_REG: return LKO_xor64;
+	default:                return -1;
+	}
+}
+
+
+static bool is_shift32(const struct hive_insn *in, uint8_t code, unsigned reg)
+{
+	return in->code == code && in->dst == reg && in->imm == 32;
+}
+
+/* Whether @in is rX += imm or rX -= imm with -imm an int32 (r0-r9); its
+ * addend in *k. */
+static bool is_addi(const struct hive_insn *in, int32_t *k)
+{
+	if (in->dst >= 10)
+		return false;
+	if (in->code == HIVE_OP_ADD64_IMM) {
+		*k = in->imm;
+		return true;
+	}
+	if (in->code == HIVE_OP_SUB64_IMM && in->imm != INT32_MIN) {
+		*k = -in->imm;
+		return true;
+	}
+	return false;
+}
+
+static bool is_mov(const struct hive_insn *in)
+{
+	return in->code == HIVE_OP_MOV64_REG && !in->off && in->dst < 10 && in->src < 10;
+}
+
+/*
+ * The pairs of MM, II, IM, AI, IR and FPI at @pc (tried before the other
+ * fusions: these are the most frequent pairs of clang's code). Returns
+ * whether the entry got one.
+ */
+static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
+{
+	const struct hive_insn *a = &vm->insns[pc], *b = a + 1;
+	struct rent *e = &ents[pc];
+	int32_t k1, k2;
+	int op;
+
+	/* a move in second place that starts a zero/sign extension is left
+	 * to X3 */
+	const bool mov_extends = pc + 3 < vm->ninsns && is_mov(b) &&
+				 is_shift32(b + 1, HIVE_OP_LSH64_IMM, b->dst);
+
+	if (is_mov(a) && is_mov(b)) {
+		if (mov_extends)
+			return false;
+		e->h = tab_mm[a->dst][a->src][b->dst][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_MOV64_REG && !a->off && a->dst < 10 && a->src == 10 &&
+	    is_addi(b, &k2) && b->dst == a->dst) {
+		e->h = tab_fpi[a->dst];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (a->code == HIVE_OP_ADD64_REG && a->dst < 10 && a->src < 10 && is_addi(b, &k2)) {
+		e->h = tab_ai[a->dst][a->src][b->dst];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if ((a->code == HIVE_OP_XOR64_REG || a->code == HIVE_OP_ADD64_REG) && a->dst < 10 &&
+	    a->src < 10 && is_mov(b) && b->src == a->dst && !mov_extends) {
+		e->h = tab_xm[a->code == HIVE_OP_XOR64_REG][a->dst][a->src][b->dst];
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXW && a->dst < 10 && a->src == a->dst && is_mov(b) &&
+	    !mov_extends) {
+		e->h = tab_lm[a->dst][b->dst][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXW && a->dst < 10 && a->src < 10 && b->code == HIVE_OP_LDXW &&
+	    b->dst == a->src && b->src == a->src) {
+		e->h = tab_ll[a->dst][a->src];
+		e->k = b->off;
+		return true;
+	}
+	if (is_mov(a) && b->code == HIVE_OP_ADD64_REG && b->dst == a->src && b->src < 10) {
+		e->h = tab_ma[a->dst][a->src][b->src];
+		return true;
+	}
+	if (is_mov(a) && b->code == HIVE_OP_LDXDW && b->dst < 10 && b->src == 10) {
+		e->h = tab_ml[a->dst][a->src][b->dst];
+		e->off = b->off;
+		return true;
+	}
+	if (a->code == HIVE_OP_LSH64_IMM && a->dst < 10 && is_mov(b) && b->src == a->dst &&
+	    !mov_extends) {
+		e->h = tab_sm[a->dst][b->dst];
+		e->imm = (uint32_t)a->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_AND64_IMM && a->dst < 10 && b->code == HIVE_OP_NEG64 &&
+	    b->dst == a->dst) {
+		e->h = tab_an[a->dst];
+		e->imm = (uint64_t)(int64_t)a->imm;
+		return true;
+	}
+	if (a->code == HIVE_OP_NEG64 && a->dst < 10 && b->code == HIVE_OP_AND64_REG &&
+	    b->dst == a->dst && b->src < 10 && b->src != a->dst) {
+		e->h = tab_na[a->dst][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_STXB && a->dst < 10 && a->src < 10 && is_addi(b, &k2) &&
+	    b->dst == a->dst) {
+		e->h = tab_si[a->dst][a->src];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (!is_addi(a, &k1))
+		return false;
+	if (is_addi(b, &k2)) {
+		e->h = tab_ii[a->dst][b->dst];
+		e->off = k1;
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (is_mov(b)) {
+		if (mov_extends)
+			return false;
+		e->h = tab_im[a->dst][b->dst][b->src];
+		e->off = k1;
+		return true;
+	}
+	if (b->dst == a->dst && b->src < 10 && b->src != a->dst && (op = t_op(b->code)) >= 0) {
+		e->h = tab_ir[op][a->dst][b->src];
+		e->off = k1;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Give the entry at @pc a fused handler when its instruction starts one
+ * of the fused sequences (see "Fused entries"). Every instruction of the
+ * sequence is an ALU op or the closing conditional jump, so none can
+ * fail or be the target of a fall-through from inside.
+ */
+static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
+{
+	const struct hive_insn *a = &vm->insns[pc], *b = a + 1, *c = a + 2;
+	const bool has_c = pc + 2 < vm->ninsns;
+	struct rent *e = &ents[pc];
+	const unsigned d = a->dst, s = a->src;
+	int op;
+
+	if (pc + 1 >= vm->ninsns || d >= 10)
+		return;
+	if (fuse_pair(vm, ents, pc))
+		return;
+	if (is_shift32(a, HIVE_OP_LSH64_IMM, d) &&
+	    (is_shift32(b, HIVE_OP_RSH64_IMM, d) || is_shift32(b, HIVE_OP_ARSH64_IMM, d))) {
+		e->h = tab_x2[b->code == HIVE_OP_ARSH64_IMM][d];
+		return;
+	}
+	if (a->code == HIVE_OP_MOV64_REG && !a->off && s < 10) {
+		if (has_c && is_shift32(b, HIVE_OP_LSH64_IMM, d) &&
+		    (is_shift32(c, HIVE_OP_RSH64_IMM, d) || is_shift32(c, HIVE_OP_ARSH64_IMM, d))) {
+			e->h = tab_x3[c->code == HIVE_OP_ARSH64_IMM][d][s];
+			return;
+		}
+		if (b->dst != d)
+			return;
+		op = t_op(b->code);
+		if (op >= 0 && b->src < 10) {
+			e->h = tab_t[op][d][s][b->src == d ? s : b->src];
+			return;
+		}
+		op = ti_op(b->code);
+		if (op >= 0) {
+			e->h = tab_ti[op][d][s];
+			e->imm = ri_imm(vm, pc + 1, b);
+		}
+		return;
+	}
+	if (a->code == HIVE_OP_LDXDW && s == 10 && b->src == d && b->dst < 10 && b->dst != d &&
+	    (op = lk_op(b->code)) >= 0) {
+		e->h = tab_lk[op][d][b->dst];
+		return;
+	}
+	if ((a->code == HIVE_OP_ADD64_IMM || (a->code == HIVE_OP_SUB64_IMM && a->imm != INT32_MIN)) &&
+	    (b->code & 0x07) == 0x05 && (op = j_op(b->code)) >= 0 && b->dst < 10) {
+		if (!(b->code & 0x08)) {
+			e->h = b->dst == d ? tab_aji[op][d] : tab_ij[op][d][b->dst];
+		} else if (b->src >= 10) {
+			return;
+		} else if (b->dst == d) {
+			e->h = tab_ajd[op][d][b->src];
+		} else if (b->src == d) {
+			e->h = tab_ajs[op][b->dst][d];
+		} else {
+			return;
+		}
+		e->off = a->code == HIVE_OP_SUB64_IMM ? -a->imm : a->imm;
+		e->k = b->imm;
+		e->t = &ents[isa_jump_target(b, pc + 1)];
+	}
+}
+
+#endif /* HIVE_VM_RINTERP_FUSED_H */
