@@ -20,8 +20,7 @@
  * instructions (division, byte swaps, sign-extending loads, atomics, legacy
  * packet loads, r10 as an ALU or compare operand) go through h_slow, which
  * spills r0-r10 to an array, runs the instruction in slow_exec() and
- * reloads them. Conditional jumps select their successor with a cmov, so
- * that the indirect jump is the only branch a handler has to predict.
+ * reloads them.
  *
  * r10 is not a handler argument (x86-64 has no twelfth register to pass
  * it in): it lives in the run state, found through a thread-local
@@ -120,14 +119,10 @@ static __thread struct rstate *rs_cur __attribute__((tls_model("initial-exec")))
 	} while (0)
 #define NEXT() TAIL(e + 1)
 
-/* Continue at @t when @c holds, else at @f, without a host branch: the
- * indirect jump that follows is the only one to predict. */
-static inline const struct rent *select_ent(bool c, const struct rent *t, const struct rent *f)
-{
-	__asm__("test %b2, %b2\n\tcmovne %1, %0" : "+r"(f) : "r"(t), "q"(c) : "cc");
-	return f;
-}
-#define SELECT(c, t, f) select_ent((c), (t), (f))
+/* The successor of a conditional jump: @t when @c holds, else @f. A host
+ * branch: selecting with cmov instead leaves the choice to the indirect
+ * jump's predictor, and measured up to 2x slower on loops (docs/interp.md). */
+#define SELECT(c, t, f) ((c) ? (t) : (f))
 
 #include "rinterp_ops.h"
 

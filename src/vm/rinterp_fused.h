@@ -280,6 +280,81 @@ REGS_A(DEF_AN_CELL, 0)
 #define DEF_NA_ROW(a, unused) REGS_B(DEF_NA_CELL, a)
 REGS_A(DEF_NA_ROW, 0)
 
+/* LS: rA = *(uN *)(rB + off); rA <<= imm (N = 8, 16, 32).  h_ls_W_A_B */
+#define DEF_LS_CELL(b, a, w, bits)                                             \
+	static RCALL uint64_t h_ls_##w##_##a##_##b(RARGS)                      \
+	{                                                                      \
+		REG_##a = load##bits(REG_##b + OFF) << e->imm;                 \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_LS_ROW(a, w, bits) REGS_B(DEF_LS_CELL, a, w, bits)
+#define DEF_LS(w, bits) REGS_A(DEF_LS_ROW, w, bits)
+#define LS_OPS(Y) Y(b, 8) Y(h, 16) Y(w, 32)
+LS_OPS(DEF_LS)
+
+/* LO: rA = *(u8 *)(rB + off); rC |= rA.  h_lo_A_B_C */
+#define DEF_LO_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_lo_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = load8(REG_##b + OFF);                                \
+		REG_##c |= REG_##a;                                            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_LO_ROW2(b, a) REGS_C(DEF_LO_CELL, b, a)
+#define DEF_LO_ROW(a, unused) REGS_B(DEF_LO_ROW2, a)
+REGS_A(DEF_LO_ROW, 0)
+
+/* SO: rA <<= imm; rB |= rA.  h_so_A_B */
+#define DEF_SO_CELL(b, a)                                                      \
+	static RCALL uint64_t h_so_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a <<= e->imm;                                            \
+		REG_##b |= REG_##a;                                            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SO_ROW(a, unused) REGS_B(DEF_SO_CELL, a)
+REGS_A(DEF_SO_ROW, 0)
+
+/* MS: rA = imm; *(u8 *)(rB + off) = rA.  h_ms_A_B */
+#define DEF_MS_CELL(b, a)                                                      \
+	static RCALL uint64_t h_ms_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = e->imm;                                              \
+		store8(REG_##b + OFF, REG_##a);                                \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_MS_ROW(a, unused) REGS_B(DEF_MS_CELL, a)
+REGS_A(DEF_MS_ROW, 0)
+
+/* MJD / MJS: rA = imm (in off); if rD OP rS goto, A being D / S.  h_mjd_OP_D_S */
+#define DEF_MJ_CELL(s, d, op)                                                  \
+	static RCALL uint64_t h_mjd_##op##_##d##_##s(RARGS)                    \
+	{                                                                      \
+		REG_##d = OFF;                                                 \
+		TAIL(SELECT(J_##op(REG_##d, REG_##s), e->t, e + 2));           \
+	}                                                                      \
+	static RCALL uint64_t h_mjs_##op##_##d##_##s(RARGS)                    \
+	{                                                                      \
+		REG_##s = OFF;                                                 \
+		TAIL(SELECT(J_##op(REG_##d, REG_##s), e->t, e + 2));           \
+	}
+#define DEF_MJ_ROW(d, op) REGS_B(DEF_MJ_CELL, d, op)
+#define DEF_MJ(op) REGS_A(DEF_MJ_ROW, op)
+J64_OPS(DEF_MJ)
+
+/* IX: rA += imm (in off); rB = (u32)rA or (s64)(s32)rA (rB = rA;
+ * rB <<= 32; rB >>= 32 or s>>= 32).  h_ix_OP_A_B */
+#define DEF_IX_CELL(b, a, op)                                                  \
+	static RCALL uint64_t h_ix_##op##_##a##_##b(RARGS)                     \
+	{                                                                      \
+		REG_##a += OFF;                                                \
+		X_##op(REG_##b, REG_##a);                                      \
+		TAIL(e + 4);                                                   \
+	}
+#define DEF_IX_ROW(a, op) REGS_B(DEF_IX_CELL, a, op)
+REGS_A(DEF_IX_ROW, zx)
+REGS_A(DEF_IX_ROW, sx)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -407,6 +482,37 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_LS_CELL(b, a, w) h_ls_##w##_##a##_##b,
+#define TAB_LS_ROW(a, w) { REGS_B(TAB_LS_CELL, a, w) },
+#define TAB_LS(w, bits) { REGS_A(TAB_LS_ROW, w) },
+static rhandler *const tab_ls[3][10][10] = { LS_OPS(TAB_LS) };
+
+#define TAB_LO_CELL(c, b, a) h_lo_##a##_##b##_##c,
+#define TAB_LO_ROW2(b, a) { REGS_C(TAB_LO_CELL, b, a) },
+#define TAB_LO_ROW(a, unused) { REGS_B(TAB_LO_ROW2, a) },
+static rhandler *const tab_lo[10][10][10] = { REGS_A(TAB_LO_ROW, 0) };
+
+#define TAB_SO_CELL(b, a) h_so_##a##_##b,
+#define TAB_SO_ROW(a, unused) { REGS_B(TAB_SO_CELL, a) },
+static rhandler *const tab_so[10][10] = { REGS_A(TAB_SO_ROW, 0) };
+
+#define TAB_MS_CELL(b, a) h_ms_##a##_##b,
+#define TAB_MS_ROW(a, unused) { REGS_B(TAB_MS_CELL, a) },
+static rhandler *const tab_ms[10][10] = { REGS_A(TAB_MS_ROW, 0) };
+
+#define TAB_MJD_CELL(s, d, op) h_mjd_##op##_##d##_##s,
+#define TAB_MJD_ROW(d, op) { REGS_B(TAB_MJD_CELL, d, op) },
+#define TAB_MJD(op) { REGS_A(TAB_MJD_ROW, op) },
+static rhandler *const tab_mjd[J64_N][10][10] = { J64_OPS(TAB_MJD) };
+#define TAB_MJS_CELL(s, d, op) h_mjs_##op##_##d##_##s,
+#define TAB_MJS_ROW(d, op) { REGS_B(TAB_MJS_CELL, d, op) },
+#define TAB_MJS(op) { REGS_A(TAB_MJS_ROW, op) },
+static rhandler *const tab_mjs[J64_N][10][10] = { J64_OPS(TAB_MJS) };
+
+#define TAB_IX_CELL(b, a, op) h_ix_##op##_##a##_##b,
+#define TAB_IX_ROW(a, op) { REGS_B(TAB_IX_CELL, a, op) },
+static rhandler *const tab_ix[2][10][10] = { { REGS_A(TAB_IX_ROW, zx) }, { REGS_A(TAB_IX_ROW, sx) } };
+
 
 #define TAB_IJ_CELL(b, a, op) h_ij_##op##_##a##_##b,
 #define TAB_IJ_ROW(a, op) { REGS_B(TAB_IJ_CELL, a, op) },
@@ -500,6 +606,51 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	const bool mov_extends = pc + 3 < vm->ninsns && is_mov(b) &&
 				 is_shift32(b + 1, HIVE_OP_LSH64_IMM, b->dst);
 
+	if ((a->code == HIVE_OP_LDXB || a->code == HIVE_OP_LDXH || a->code == HIVE_OP_LDXW) &&
+	    a->dst < 10 && a->src < 10 && b->code == HIVE_OP_LSH64_IMM && b->dst == a->dst) {
+		e->h = tab_ls[a->code == HIVE_OP_LDXB ? 0 : a->code == HIVE_OP_LDXH ? 1 : 2]
+			     [a->dst][a->src];
+		e->imm = (uint32_t)b->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXB && a->dst < 10 && a->src < 10 && b->code == HIVE_OP_OR64_REG &&
+	    b->src == a->dst && b->dst < 10 && b->dst != a->dst) {
+		e->h = tab_lo[a->dst][a->src][b->dst];
+		return true;
+	}
+	if (a->code == HIVE_OP_LSH64_IMM && a->dst < 10 && b->code == HIVE_OP_OR64_REG &&
+	    b->src == a->dst && b->dst < 10 && b->dst != a->dst) {
+		e->h = tab_so[a->dst][b->dst];
+		e->imm = (uint32_t)a->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_MOV64_IMM && a->dst < 10 && b->code == HIVE_OP_STXB &&
+	    b->src == a->dst && b->dst < 10) {
+		e->h = tab_ms[a->dst][b->dst];
+		e->imm = (uint64_t)(int64_t)a->imm;
+		e->off = b->off;
+		return true;
+	}
+	if (a->code == HIVE_OP_MOV64_IMM && a->dst < 10 && (b->code & 0x0f) == 0x0d &&
+	    (op = j_op(b->code)) >= 0 && b->dst < 10 && b->src < 10 &&
+	    (b->dst == a->dst || b->src == a->dst)) {
+		/* (code & 0x0f) == 0x0d: a 64-bit jump on two registers */
+		e->h = b->dst == a->dst ? tab_mjd[op][b->dst][b->src] : tab_mjs[op][b->dst][b->src];
+		e->off = a->imm;
+		e->t = &ents[isa_jump_target(b, pc + 1)];
+		return true;
+	}
+	if (is_addi(a, &k1) && pc + 4 < vm->ninsns && is_mov(b) && b->src == a->dst &&
+	    b->dst != a->dst && mov_extends) {
+		const struct hive_insn *c = b + 2;
+
+		if (is_shift32(c, HIVE_OP_RSH64_IMM, b->dst) ||
+		    is_shift32(c, HIVE_OP_ARSH64_IMM, b->dst)) {
+			e->h = tab_ix[c->code == HIVE_OP_ARSH64_IMM][a->dst][b->dst];
+			e->off = k1;
+			return true;
+		}
+	}
 	if (is_mov(a) && is_mov(b)) {
 		if (mov_extends)
 			return false;
