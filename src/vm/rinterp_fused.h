@@ -355,6 +355,54 @@ J64_OPS(DEF_MJ)
 REGS_A(DEF_IX_ROW, zx)
 REGS_A(DEF_IX_ROW, sx)
 
+/* RM: rA >>= imm; rB = rC.  h_rm_A_B_C */
+#define DEF_RM_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_rm_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a >>= e->imm;                                            \
+		REG_##b = REG_##c;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_RM_ROW2(b, a) REGS_C(DEF_RM_CELL, b, a)
+#define DEF_RM_ROW(a, unused) REGS_B(DEF_RM_ROW2, a)
+REGS_A(DEF_RM_ROW, 0)
+
+/* XR: rA ^= rB; rA >>= imm.  h_xr_A_B */
+#define DEF_XR_CELL(b, a)                                                      \
+	static RCALL uint64_t h_xr_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = (REG_##a ^ REG_##b) >> e->imm;                       \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_XR_ROW(a, unused) REGS_B(DEF_XR_CELL, a)
+REGS_A(DEF_XR_ROW, 0)
+
+/* LW: rA = *(u32 *)(rB + off); rC = *(u32 *)(rB + off2) (off2 in k; C is
+ * not B, A is not B).  h_lw_A_B_C */
+#define DEF_LW_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_lw_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = load32(REG_##b + OFF);                               \
+		REG_##c = load32(REG_##b + (uint64_t)(int64_t)e->k);           \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_LW_ROW2(b, a) REGS_C(DEF_LW_CELL, b, a)
+#define DEF_LW_ROW(a, unused) REGS_B(DEF_LW_ROW2, a)
+REGS_A(DEF_LW_ROW, 0)
+
+/* MG: rA = rB; if rC > rD goto (a loop's closing compare after a move).
+ * h_mg_A_B_C_D */
+#define DEF_MG_CELL(d4, c, b, a)                                               \
+	static RCALL uint64_t h_mg_##a##_##b##_##c##_##d4(RARGS)               \
+	{                                                                      \
+		REG_##a = REG_##b;                                             \
+		TAIL(REG_##c > REG_##d4 ? e->t : e + 2);                       \
+	}
+#define DEF_MG_ROW3(c, b, a) REGS_D(DEF_MG_CELL, c, b, a)
+#define DEF_MG_ROW2(b, a) REGS_C(DEF_MG_ROW3, b, a)
+#define DEF_MG_ROW(a, unused) REGS_B(DEF_MG_ROW2, a)
+REGS_A(DEF_MG_ROW, 0)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -482,6 +530,26 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_RM_CELL(c, b, a) h_rm_##a##_##b##_##c,
+#define TAB_RM_ROW2(b, a) { REGS_C(TAB_RM_CELL, b, a) },
+#define TAB_RM_ROW(a, unused) { REGS_B(TAB_RM_ROW2, a) },
+static rhandler *const tab_rm[10][10][10] = { REGS_A(TAB_RM_ROW, 0) };
+
+#define TAB_XR_CELL(b, a) h_xr_##a##_##b,
+#define TAB_XR_ROW(a, unused) { REGS_B(TAB_XR_CELL, a) },
+static rhandler *const tab_xr[10][10] = { REGS_A(TAB_XR_ROW, 0) };
+
+#define TAB_LW_CELL(c, b, a) h_lw_##a##_##b##_##c,
+#define TAB_LW_ROW2(b, a) { REGS_C(TAB_LW_CELL, b, a) },
+#define TAB_LW_ROW(a, unused) { REGS_B(TAB_LW_ROW2, a) },
+static rhandler *const tab_lw[10][10][10] = { REGS_A(TAB_LW_ROW, 0) };
+
+#define TAB_MG_CELL(d4, c, b, a) h_mg_##a##_##b##_##c##_##d4,
+#define TAB_MG_ROW3(c, b, a) { REGS_D(TAB_MG_CELL, c, b, a) },
+#define TAB_MG_ROW2(b, a) { REGS_C(TAB_MG_ROW3, b, a) },
+#define TAB_MG_ROW(a, unused) { REGS_B(TAB_MG_ROW2, a) },
+static rhandler *const tab_mg[10][10][10][10] = { REGS_A(TAB_MG_ROW, 0) };
+
 #define TAB_LS_CELL(b, a, w) h_ls_##w##_##a##_##b,
 #define TAB_LS_ROW(a, w) { REGS_B(TAB_LS_CELL, a, w) },
 #define TAB_LS(w, bits) { REGS_A(TAB_LS_ROW, w) },
@@ -650,6 +718,28 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 			e->off = k1;
 			return true;
 		}
+	}
+	if (a->code == HIVE_OP_RSH64_IMM && a->dst < 10 && is_mov(b) && !mov_extends) {
+		e->h = tab_rm[a->dst][b->dst][b->src];
+		e->imm = (uint32_t)a->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_XOR64_REG && a->dst < 10 && a->src < 10 &&
+	    b->code == HIVE_OP_RSH64_IMM && b->dst == a->dst) {
+		e->h = tab_xr[a->dst][a->src];
+		e->imm = (uint32_t)b->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXW && b->code == HIVE_OP_LDXW && a->dst < 10 && a->src < 10 &&
+	    b->src == a->src && a->dst != a->src && b->dst < 10 && b->dst != a->src) {
+		e->h = tab_lw[a->dst][a->src][b->dst];
+		e->k = b->off;
+		return true;
+	}
+	if (is_mov(a) && b->code == HIVE_OP_JGT_REG && b->dst < 10 && b->src < 10) {
+		e->h = tab_mg[a->dst][a->src][b->dst][b->src];
+		e->t = &ents[isa_jump_target(b, pc + 1)];
+		return true;
 	}
 	if (is_mov(a) && is_mov(b)) {
 		if (mov_extends)
