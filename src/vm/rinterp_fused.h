@@ -403,6 +403,40 @@ REGS_A(DEF_LW_ROW, 0)
 #define DEF_MG_ROW(a, unused) REGS_B(DEF_MG_ROW2, a)
 REGS_A(DEF_MG_ROW, 0)
 
+/* XU: rA ^= rB; rA *= rC (a hash step).  h_xu_A_B_C */
+#define DEF_XU_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_xu_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a ^= REG_##b;                                            \
+		REG_##a *= REG_##c;                                            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_XU_ROW2(b, a) REGS_C(DEF_XU_CELL, b, a)
+#define DEF_XU_ROW(a, unused) REGS_B(DEF_XU_ROW2, a)
+REGS_A(DEF_XU_ROW, 0)
+
+/* FA: rA = r10; rA += imm; rA += rB (an address in a stack array).
+ * h_fa_A_B */
+#define DEF_FA_CELL(b, a)                                                      \
+	static RCALL uint64_t h_fa_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = REG_10 + e->imm + REG_##b;                           \
+		TAIL(e + 3);                                                   \
+	}
+#define DEF_FA_ROW(a, unused) REGS_B(DEF_FA_CELL, a)
+REGS_A(DEF_FA_ROW, 0)
+
+/* TZ: rA = rB; rA += rC; rA <<= 32; rA >>= 32 (a 32-bit sum).  h_tz_A_B_C */
+#define DEF_TZ_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_tz_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = W32(REG_##b + REG_##c);                              \
+		TAIL(e + 4);                                                   \
+	}
+#define DEF_TZ_ROW2(b, a) REGS_C(DEF_TZ_CELL, b, a)
+#define DEF_TZ_ROW(a, unused) REGS_B(DEF_TZ_ROW2, a)
+REGS_A(DEF_TZ_ROW, 0)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -530,6 +564,20 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_XU_CELL(c, b, a) h_xu_##a##_##b##_##c,
+#define TAB_XU_ROW2(b, a) { REGS_C(TAB_XU_CELL, b, a) },
+#define TAB_XU_ROW(a, unused) { REGS_B(TAB_XU_ROW2, a) },
+static rhandler *const tab_xu[10][10][10] = { REGS_A(TAB_XU_ROW, 0) };
+
+#define TAB_FA_CELL(b, a) h_fa_##a##_##b,
+#define TAB_FA_ROW(a, unused) { REGS_B(TAB_FA_CELL, a) },
+static rhandler *const tab_fa[10][10] = { REGS_A(TAB_FA_ROW, 0) };
+
+#define TAB_TZ_CELL(c, b, a) h_tz_##a##_##b##_##c,
+#define TAB_TZ_ROW2(b, a) { REGS_C(TAB_TZ_CELL, b, a) },
+#define TAB_TZ_ROW(a, unused) { REGS_B(TAB_TZ_ROW2, a) },
+static rhandler *const tab_tz[10][10][10] = { REGS_A(TAB_TZ_ROW, 0) };
+
 #define TAB_RM_CELL(c, b, a) h_rm_##a##_##b##_##c,
 #define TAB_RM_ROW2(b, a) { REGS_C(TAB_RM_CELL, b, a) },
 #define TAB_RM_ROW(a, unused) { REGS_B(TAB_RM_ROW2, a) },
@@ -739,6 +787,26 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	if (is_mov(a) && b->code == HIVE_OP_JGT_REG && b->dst < 10 && b->src < 10) {
 		e->h = tab_mg[a->dst][a->src][b->dst][b->src];
 		e->t = &ents[isa_jump_target(b, pc + 1)];
+		return true;
+	}
+	if (a->code == HIVE_OP_XOR64_REG && a->dst < 10 && a->src < 10 &&
+	    b->code == HIVE_OP_MUL64_REG && b->dst == a->dst && b->src < 10) {
+		e->h = tab_xu[a->dst][a->src][b->src];
+		return true;
+	}
+	if (a->code == HIVE_OP_MOV64_REG && !a->off && a->dst < 10 && a->src == 10 &&
+	    pc + 2 < vm->ninsns && is_addi(b, &k2) && b->dst == a->dst &&
+	    b[1].code == HIVE_OP_ADD64_REG && b[1].dst == a->dst && b[1].src < 10 &&
+	    b[1].src != a->dst) {
+		e->h = tab_fa[a->dst][b[1].src];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (is_mov(a) && a->src != a->dst && pc + 3 < vm->ninsns &&
+	    b->code == HIVE_OP_ADD64_REG && b->dst == a->dst && b->src < 10 &&
+	    is_shift32(b + 1, HIVE_OP_LSH64_IMM, a->dst) &&
+	    is_shift32(b + 2, HIVE_OP_RSH64_IMM, a->dst)) {
+		e->h = tab_tz[a->dst][a->src][b->src == a->dst ? a->src : b->src];
 		return true;
 	}
 	if (is_mov(a) && is_mov(b)) {
