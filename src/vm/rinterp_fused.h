@@ -437,6 +437,38 @@ REGS_A(DEF_FA_ROW, 0)
 #define DEF_TZ_ROW(a, unused) REGS_B(DEF_TZ_ROW2, a)
 REGS_A(DEF_TZ_ROW, 0)
 
+/* LSO: rA = *(u8 *)(rB + off); rA <<= imm; rC |= rA (a byte put in
+ * place in a word).  h_lso_A_B_C */
+#define DEF_LSO_CELL(c, b, a)                                                  \
+	static RCALL uint64_t h_lso_##a##_##b##_##c(RARGS)                     \
+	{                                                                      \
+		REG_##a = load8(REG_##b + OFF) << e->imm;                      \
+		REG_##c |= REG_##a;                                            \
+		TAIL(e + 3);                                                   \
+	}
+#define DEF_LSO_ROW2(b, a) REGS_C(DEF_LSO_CELL, b, a)
+#define DEF_LSO_ROW(a, unused) REGS_B(DEF_LSO_ROW2, a)
+REGS_A(DEF_LSO_ROW, 0)
+
+/* SS: *(u64 *)(r10 + off) = rA; *(u64 *)(r10 + off2) = rB (off2 in k);
+ * SL: *(u64 *)(r10 + off) = rA; rB = *(u64 *)(r10 + off2) (spills).
+ * h_ss_A_B, h_sl_A_B */
+#define DEF_SS_CELL(b, a)                                                      \
+	static RCALL uint64_t h_ss_##a##_##b(RARGS)                            \
+	{                                                                      \
+		store64(REG_10 + OFF, REG_##a);                                \
+		store64(REG_10 + (uint64_t)(int64_t)e->k, REG_##b);            \
+		TAIL(e + 2);                                                   \
+	}                                                                      \
+	static RCALL uint64_t h_sl_##a##_##b(RARGS)                            \
+	{                                                                      \
+		store64(REG_10 + OFF, REG_##a);                                \
+		REG_##b = load64(REG_10 + (uint64_t)(int64_t)e->k);            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SS_ROW(a, unused) REGS_B(DEF_SS_CELL, a)
+REGS_A(DEF_SS_ROW, 0)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -564,6 +596,18 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_LSO_CELL(c, b, a) h_lso_##a##_##b##_##c,
+#define TAB_LSO_ROW2(b, a) { REGS_C(TAB_LSO_CELL, b, a) },
+#define TAB_LSO_ROW(a, unused) { REGS_B(TAB_LSO_ROW2, a) },
+static rhandler *const tab_lso[10][10][10] = { REGS_A(TAB_LSO_ROW, 0) };
+
+#define TAB_SS_CELL(b, a) h_ss_##a##_##b,
+#define TAB_SS_ROW(a, unused) { REGS_B(TAB_SS_CELL, a) },
+static rhandler *const tab_ss[10][10] = { REGS_A(TAB_SS_ROW, 0) };
+#define TAB_SL_CELL(b, a) h_sl_##a##_##b,
+#define TAB_SL_ROW(a, unused) { REGS_B(TAB_SL_CELL, a) },
+static rhandler *const tab_sl[10][10] = { REGS_A(TAB_SL_ROW, 0) };
+
 #define TAB_XU_CELL(c, b, a) h_xu_##a##_##b##_##c,
 #define TAB_XU_ROW2(b, a) { REGS_C(TAB_XU_CELL, b, a) },
 #define TAB_XU_ROW(a, unused) { REGS_B(TAB_XU_ROW2, a) },
@@ -722,6 +766,26 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	const bool mov_extends = pc + 3 < vm->ninsns && is_mov(b) &&
 				 is_shift32(b + 1, HIVE_OP_LSH64_IMM, b->dst);
 
+	if (a->code == HIVE_OP_LDXB && a->dst < 10 && a->src < 10 && pc + 2 < vm->ninsns &&
+	    b->code == HIVE_OP_LSH64_IMM && b->dst == a->dst &&
+	    b[1].code == HIVE_OP_OR64_REG && b[1].src == a->dst && b[1].dst < 10 &&
+	    b[1].dst != a->dst) {
+		e->h = tab_lso[a->dst][a->src][b[1].dst];
+		e->imm = (uint32_t)b->imm & 63;
+		return true;
+	}
+	if (a->code == HIVE_OP_STXDW && a->dst == 10 && a->src < 10 && b->dst == 10 &&
+	    b->code == HIVE_OP_STXDW && b->src < 10) {
+		e->h = tab_ss[a->src][b->src];
+		e->k = b->off;
+		return true;
+	}
+	if (a->code == HIVE_OP_STXDW && a->dst == 10 && a->src < 10 && b->src == 10 &&
+	    b->code == HIVE_OP_LDXDW && b->dst < 10) {
+		e->h = tab_sl[a->src][b->dst];
+		e->k = b->off;
+		return true;
+	}
 	if ((a->code == HIVE_OP_LDXB || a->code == HIVE_OP_LDXH || a->code == HIVE_OP_LDXW) &&
 	    a->dst < 10 && a->src < 10 && b->code == HIVE_OP_LSH64_IMM && b->dst == a->dst) {
 		e->h = tab_ls[a->code == HIVE_OP_LDXB ? 0 : a->code == HIVE_OP_LDXH ? 1 : 2]
@@ -911,9 +975,7 @@ static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	const unsigned d = a->dst, s = a->src;
 	int op;
 
-	if (pc + 1 >= vm->ninsns || d >= 10)
-		return;
-	if (fuse_pair(vm, ents, pc))
+	if (pc + 1 >= vm->ninsns || fuse_pair(vm, ents, pc) || d >= 10)
 		return;
 	if (is_shift32(a, HIVE_OP_LSH64_IMM, d) &&
 	    (is_shift32(b, HIVE_OP_RSH64_IMM, d) || is_shift32(b, HIVE_OP_ARSH64_IMM, d))) {
