@@ -469,6 +469,20 @@ REGS_A(DEF_LSO_ROW, 0)
 #define DEF_SS_ROW(a, unused) REGS_B(DEF_SS_CELL, a)
 REGS_A(DEF_SS_ROW, 0)
 
+/* MLK: rA = rB; rC = *(u64 *)(r10 + off); rA *= rC (C is not A: a
+ * product with a spilled factor).  h_mlk_A_B_C */
+#define DEF_MLK_CELL(c, b, a)                                                  \
+	static RCALL uint64_t h_mlk_##a##_##b##_##c(RARGS)                     \
+	{                                                                      \
+		const uint64_t t_ = REG_##b;                                   \
+		REG_##c = load64(REG_10 + OFF);                                \
+		REG_##a = t_ * REG_##c;                                        \
+		TAIL(e + 3);                                                   \
+	}
+#define DEF_MLK_ROW2(b, a) REGS_C(DEF_MLK_CELL, b, a)
+#define DEF_MLK_ROW(a, unused) REGS_B(DEF_MLK_ROW2, a)
+REGS_A(DEF_MLK_ROW, 0)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -596,6 +610,11 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_MLK_CELL(c, b, a) h_mlk_##a##_##b##_##c,
+#define TAB_MLK_ROW2(b, a) { REGS_C(TAB_MLK_CELL, b, a) },
+#define TAB_MLK_ROW(a, unused) { REGS_B(TAB_MLK_ROW2, a) },
+static rhandler *const tab_mlk[10][10][10] = { REGS_A(TAB_MLK_ROW, 0) };
+
 #define TAB_LSO_CELL(c, b, a) h_lso_##a##_##b##_##c,
 #define TAB_LSO_ROW2(b, a) { REGS_C(TAB_LSO_CELL, b, a) },
 #define TAB_LSO_ROW(a, unused) { REGS_B(TAB_LSO_ROW2, a) },
@@ -766,6 +785,13 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	const bool mov_extends = pc + 3 < vm->ninsns && is_mov(b) &&
 				 is_shift32(b + 1, HIVE_OP_LSH64_IMM, b->dst);
 
+	if (is_mov(a) && pc + 2 < vm->ninsns && b->code == HIVE_OP_LDXDW && b->src == 10 &&
+	    b->dst < 10 && b->dst != a->dst && b[1].code == HIVE_OP_MUL64_REG &&
+	    b[1].dst == a->dst && b[1].src == b->dst) {
+		e->h = tab_mlk[a->dst][a->src][b->dst];
+		e->off = b->off;
+		return true;
+	}
 	if (a->code == HIVE_OP_LDXB && a->dst < 10 && a->src < 10 && pc + 2 < vm->ninsns &&
 	    b->code == HIVE_OP_LSH64_IMM && b->dst == a->dst &&
 	    b[1].code == HIVE_OP_OR64_REG && b[1].src == a->dst && b[1].dst < 10 &&
