@@ -483,6 +483,19 @@ REGS_A(DEF_SS_ROW, 0)
 #define DEF_MLK_ROW(a, unused) REGS_B(DEF_MLK_ROW2, a)
 REGS_A(DEF_MLK_ROW, 0)
 
+/* LJ: rA = *(uN *)(rB + off); if rA == / != imm goto (imm in k; N = 8 or
+ * 32: a flag or a count read and tested).  h_lj_OP_W_A_B */
+#define LJ_OPS(Y) Y(jeq) Y(jne)
+#define DEF_LJ_CELL(b, a, op, w, bits)                                         \
+	static RCALL uint64_t h_lj_##op##_##w##_##a##_##b(RARGS)               \
+	{                                                                      \
+		REG_##a = load##bits(REG_##b + OFF);                           \
+		TAIL(J_##op(REG_##a, (uint64_t)(int64_t)e->k) ? e->t : e + 2); \
+	}
+#define DEF_LJ_ROW(a, op, w, bits) REGS_B(DEF_LJ_CELL, a, op, w, bits)
+#define DEF_LJ(op) REGS_A(DEF_LJ_ROW, op, b, 8) REGS_A(DEF_LJ_ROW, op, w, 32)
+LJ_OPS(DEF_LJ)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -610,6 +623,11 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_LJ_CELL(b, a, op, w) h_lj_##op##_##w##_##a##_##b,
+#define TAB_LJ_ROW(a, op, w) { REGS_B(TAB_LJ_CELL, a, op, w) },
+#define TAB_LJ(op) { { REGS_A(TAB_LJ_ROW, op, b) }, { REGS_A(TAB_LJ_ROW, op, w) } },
+static rhandler *const tab_lj[2][2][10][10] = { LJ_OPS(TAB_LJ) };
+
 #define TAB_MLK_CELL(c, b, a) h_mlk_##a##_##b##_##c,
 #define TAB_MLK_ROW2(b, a) { REGS_C(TAB_MLK_CELL, b, a) },
 #define TAB_MLK_ROW(a, unused) { REGS_B(TAB_MLK_ROW2, a) },
@@ -790,6 +808,13 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	    b[1].dst == a->dst && b[1].src == b->dst) {
 		e->h = tab_mlk[a->dst][a->src][b->dst];
 		e->off = b->off;
+		return true;
+	}
+	if ((a->code == HIVE_OP_LDXB || a->code == HIVE_OP_LDXW) && a->dst < 10 && a->src < 10 &&
+	    (b->code == HIVE_OP_JEQ_IMM || b->code == HIVE_OP_JNE_IMM) && b->dst == a->dst) {
+		e->h = tab_lj[b->code == HIVE_OP_JNE_IMM][a->code == HIVE_OP_LDXW][a->dst][a->src];
+		e->k = b->imm;
+		e->t = &ents[isa_jump_target(b, pc + 1)];
 		return true;
 	}
 	if (a->code == HIVE_OP_LDXB && a->dst < 10 && a->src < 10 && pc + 2 < vm->ninsns &&
