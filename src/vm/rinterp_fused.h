@@ -496,6 +496,20 @@ REGS_A(DEF_MLK_ROW, 0)
 #define DEF_LJ(op) REGS_A(DEF_LJ_ROW, op, b, 8) REGS_A(DEF_LJ_ROW, op, w, 32)
 LJ_OPS(DEF_LJ)
 
+/* LLO: rA = *(u8 *)(rB + off) << imm; rC = *(u8 *)(rB + off2); rA |= rC
+ * (two bytes of a word; off2 in k; A, C not B).  h_llo_A_B_C */
+#define DEF_LLO_CELL(c, b, a)                                                  \
+	static RCALL uint64_t h_llo_##a##_##b##_##c(RARGS)                     \
+	{                                                                      \
+		const uint64_t hi_ = load8(REG_##b + OFF) << e->imm;           \
+		REG_##c = load8(REG_##b + (uint64_t)(int64_t)e->k);            \
+		REG_##a = hi_ | REG_##c;                                       \
+		TAIL(e + 4);                                                   \
+	}
+#define DEF_LLO_ROW2(b, a) REGS_C(DEF_LLO_CELL, b, a)
+#define DEF_LLO_ROW(a, unused) REGS_B(DEF_LLO_ROW2, a)
+REGS_A(DEF_LLO_ROW, 0)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -623,6 +637,11 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_LLO_CELL(c, b, a) h_llo_##a##_##b##_##c,
+#define TAB_LLO_ROW2(b, a) { REGS_C(TAB_LLO_CELL, b, a) },
+#define TAB_LLO_ROW(a, unused) { REGS_B(TAB_LLO_ROW2, a) },
+static rhandler *const tab_llo[10][10][10] = { REGS_A(TAB_LLO_ROW, 0) };
+
 #define TAB_LJ_CELL(b, a, op, w) h_lj_##op##_##w##_##a##_##b,
 #define TAB_LJ_ROW(a, op, w) { REGS_B(TAB_LJ_CELL, a, op, w) },
 #define TAB_LJ(op) { { REGS_A(TAB_LJ_ROW, op, b) }, { REGS_A(TAB_LJ_ROW, op, w) } },
@@ -815,6 +834,16 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->h = tab_lj[b->code == HIVE_OP_JNE_IMM][a->code == HIVE_OP_LDXW][a->dst][a->src];
 		e->k = b->imm;
 		e->t = &ents[isa_jump_target(b, pc + 1)];
+		return true;
+	}
+	if (a->code == HIVE_OP_LDXB && a->dst < 10 && a->src < 10 && a->dst != a->src &&
+	    pc + 3 < vm->ninsns && b->code == HIVE_OP_LSH64_IMM && b->dst == a->dst &&
+	    b[1].code == HIVE_OP_LDXB && b[1].src == a->src && b[1].dst < 10 &&
+	    b[1].dst != a->src && b[1].dst != a->dst &&
+	    b[2].code == HIVE_OP_OR64_REG && b[2].dst == a->dst && b[2].src == b[1].dst) {
+		e->h = tab_llo[a->dst][a->src][b[1].dst];
+		e->imm = (uint32_t)b->imm & 63;
+		e->k = b[1].off;
 		return true;
 	}
 	if (a->code == HIVE_OP_LDXB && a->dst < 10 && a->src < 10 && pc + 2 < vm->ninsns &&
