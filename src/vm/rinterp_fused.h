@@ -510,6 +510,41 @@ LJ_OPS(DEF_LJ)
 #define DEF_LLO_ROW(a, unused) REGS_B(DEF_LLO_ROW2, a)
 REGS_A(DEF_LLO_ROW, 0)
 
+/* SW: *(u32 *)(rA + off) = rB; *(u32 *)(rA + off2) = rC (off2 in k).
+ * h_sw_A_B_C */
+#define DEF_SW_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_sw_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		store32(REG_##a + OFF, REG_##b);                               \
+		store32(REG_##a + (uint64_t)(int64_t)e->k, REG_##c);           \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SW_ROW2(b, a) REGS_C(DEF_SW_CELL, b, a)
+#define DEF_SW_ROW(a, unused) REGS_B(DEF_SW_ROW2, a)
+REGS_A(DEF_SW_ROW, 0)
+
+/* AM: rA += rB; rC = imm.  h_am_A_B_C */
+#define DEF_AM_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_am_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a += REG_##b;                                            \
+		REG_##c = e->imm;                                              \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_AM_ROW2(b, a) REGS_C(DEF_AM_CELL, b, a)
+#define DEF_AM_ROW(a, unused) REGS_B(DEF_AM_ROW2, a)
+REGS_A(DEF_AM_ROW, 0)
+
+/* NJ: rA &= imm (in off); if rA == / != imm2 goto (imm2 in k).  h_nj_OP_A */
+#define DEF_NJ_CELL(a, op)                                                     \
+	static RCALL uint64_t h_nj_##op##_##a(RARGS)                           \
+	{                                                                      \
+		REG_##a &= OFF;                                                \
+		TAIL(J_##op(REG_##a, (uint64_t)(int64_t)e->k) ? e->t : e + 2); \
+	}
+#define DEF_NJ(op) REGS_A(DEF_NJ_CELL, op)
+LJ_OPS(DEF_NJ)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -637,6 +672,20 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_SW_CELL(c, b, a) h_sw_##a##_##b##_##c,
+#define TAB_SW_ROW2(b, a) { REGS_C(TAB_SW_CELL, b, a) },
+#define TAB_SW_ROW(a, unused) { REGS_B(TAB_SW_ROW2, a) },
+static rhandler *const tab_sw[10][10][10] = { REGS_A(TAB_SW_ROW, 0) };
+
+#define TAB_AM_CELL(c, b, a) h_am_##a##_##b##_##c,
+#define TAB_AM_ROW2(b, a) { REGS_C(TAB_AM_CELL, b, a) },
+#define TAB_AM_ROW(a, unused) { REGS_B(TAB_AM_ROW2, a) },
+static rhandler *const tab_am[10][10][10] = { REGS_A(TAB_AM_ROW, 0) };
+
+#define TAB_NJ_CELL(a, op) h_nj_##op##_##a,
+#define TAB_NJ(op) { REGS_A(TAB_NJ_CELL, op) },
+static rhandler *const tab_nj[2][10] = { LJ_OPS(TAB_NJ) };
+
 #define TAB_LLO_CELL(c, b, a) h_llo_##a##_##b##_##c,
 #define TAB_LLO_ROW2(b, a) { REGS_C(TAB_LLO_CELL, b, a) },
 #define TAB_LLO_ROW(a, unused) { REGS_B(TAB_LLO_ROW2, a) },
@@ -832,6 +881,26 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	if ((a->code == HIVE_OP_LDXB || a->code == HIVE_OP_LDXW) && a->dst < 10 && a->src < 10 &&
 	    (b->code == HIVE_OP_JEQ_IMM || b->code == HIVE_OP_JNE_IMM) && b->dst == a->dst) {
 		e->h = tab_lj[b->code == HIVE_OP_JNE_IMM][a->code == HIVE_OP_LDXW][a->dst][a->src];
+		e->k = b->imm;
+		e->t = &ents[isa_jump_target(b, pc + 1)];
+		return true;
+	}
+	if (a->code == HIVE_OP_STXW && b->code == HIVE_OP_STXW && a->dst < 10 && a->src < 10 &&
+	    b->dst == a->dst && b->src < 10) {
+		e->h = tab_sw[a->dst][a->src][b->src];
+		e->k = b->off;
+		return true;
+	}
+	if (a->code == HIVE_OP_ADD64_REG && a->dst < 10 && a->src < 10 &&
+	    b->code == HIVE_OP_MOV64_IMM && b->dst < 10) {
+		e->h = tab_am[a->dst][a->src][b->dst];
+		e->imm = (uint64_t)(int64_t)b->imm;
+		return true;
+	}
+	if (a->code == HIVE_OP_AND64_IMM && a->dst < 10 &&
+	    (b->code == HIVE_OP_JEQ_IMM || b->code == HIVE_OP_JNE_IMM) && b->dst == a->dst) {
+		e->h = tab_nj[b->code == HIVE_OP_JNE_IMM][a->dst];
+		e->off = a->imm;
 		e->k = b->imm;
 		e->t = &ents[isa_jump_target(b, pc + 1)];
 		return true;
