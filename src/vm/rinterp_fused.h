@@ -545,6 +545,28 @@ REGS_A(DEF_AM_ROW, 0)
 #define DEF_NJ(op) REGS_A(DEF_NJ_CELL, op)
 LJ_OPS(DEF_NJ)
 
+/* SH: rA SH= imm; then rA OP= rB (h_sha_SH_OP_A_B) or rB OP= rA
+ * (h_shb_SH_OP_A_B): a shifted value mixed into a hash or a word. */
+#define SH_OPS(Y, ...) Y(lsh64, __VA_ARGS__) Y(rsh64, __VA_ARGS__)
+#define SHX_OPS(Y, sh) Y(xor64, sh) Y(or64, sh) Y(add64, sh) Y(and64, sh)
+#define DEF_SH_CELL(b, a, op, sh)                                              \
+	static RCALL uint64_t h_sha_##sh##_##op##_##a##_##b(RARGS)             \
+	{                                                                      \
+		RI_##sh(REG_##a, e->imm);                                      \
+		RR_##op(REG_##a, REG_##b);                                     \
+		TAIL(e + 2);                                                   \
+	}                                                                      \
+	static RCALL uint64_t h_shb_##sh##_##op##_##a##_##b(RARGS)             \
+	{                                                                      \
+		RI_##sh(REG_##a, e->imm);                                      \
+		RR_##op(REG_##b, REG_##a);                                     \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SH_ROW(a, op, sh) REGS_B(DEF_SH_CELL, a, op, sh)
+#define DEF_SH_OP(op, sh) REGS_A(DEF_SH_ROW, op, sh)
+#define DEF_SH(sh, unused) SHX_OPS(DEF_SH_OP, sh)
+SH_OPS(DEF_SH, 0)
+
 /* SI: *(u8 *)(rA + off) = rB; rA += imm.  h_si_A_B */
 #define DEF_SI_CELL(b, a)                                                      \
 	static RCALL uint64_t h_si_##a##_##b(RARGS)                            \
@@ -672,6 +694,17 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_SHA_CELL(b, a, op, sh) h_sha_##sh##_##op##_##a##_##b,
+#define TAB_SHA_ROW(a, op, sh) { REGS_B(TAB_SHA_CELL, a, op, sh) },
+#define TAB_SHA_OP(op, sh) { REGS_A(TAB_SHA_ROW, op, sh) },
+#define TAB_SHA(sh, unused) { SHX_OPS(TAB_SHA_OP, sh) },
+static rhandler *const tab_sha[2][4][10][10] = { SH_OPS(TAB_SHA, 0) };
+#define TAB_SHB_CELL(b, a, op, sh) h_shb_##sh##_##op##_##a##_##b,
+#define TAB_SHB_ROW(a, op, sh) { REGS_B(TAB_SHB_CELL, a, op, sh) },
+#define TAB_SHB_OP(op, sh) { REGS_A(TAB_SHB_ROW, op, sh) },
+#define TAB_SHB(sh, unused) { SHX_OPS(TAB_SHB_OP, sh) },
+static rhandler *const tab_shb[2][4][10][10] = { SH_OPS(TAB_SHB, 0) };
+
 #define TAB_SW_CELL(c, b, a) h_sw_##a##_##b##_##c,
 #define TAB_SW_ROW2(b, a) { REGS_C(TAB_SW_CELL, b, a) },
 #define TAB_SW_ROW(a, unused) { REGS_B(TAB_SW_ROW2, a) },
@@ -1020,6 +1053,18 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	    is_shift32(b + 1, HIVE_OP_LSH64_IMM, a->dst) &&
 	    is_shift32(b + 2, HIVE_OP_RSH64_IMM, a->dst)) {
 		e->h = tab_tz[a->dst][a->src][b->src == a->dst ? a->src : b->src];
+		return true;
+	}
+	if ((a->code == HIVE_OP_LSH64_IMM || a->code == HIVE_OP_RSH64_IMM) && a->dst < 10 &&
+	    b->src < 10 && b->dst < 10 && b->src != b->dst &&
+	    (b->dst == a->dst || b->src == a->dst) && !is_shift32(a, HIVE_OP_LSH64_IMM, a->dst) &&
+	    (op = b->code == HIVE_OP_XOR64_REG ? 0 : b->code == HIVE_OP_OR64_REG ? 1 :
+		  b->code == HIVE_OP_ADD64_REG ? 2 : b->code == HIVE_OP_AND64_REG ? 3 : -1) >= 0) {
+		const int sh = a->code == HIVE_OP_RSH64_IMM;
+
+		e->h = b->dst == a->dst ? tab_sha[sh][op][a->dst][b->src] :
+					  tab_shb[sh][op][a->dst][b->dst];
+		e->imm = (uint32_t)a->imm & 63;
 		return true;
 	}
 	if (is_mov(a) && is_mov(b)) {
