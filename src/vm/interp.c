@@ -44,6 +44,7 @@
 #include "vm_internal.h"
 #include "interp.h"
 #include "sem.h"
+#include "rinterp.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -839,7 +840,9 @@ int vm_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5], 
 	if (vm->checks)
 		vm_zero_frame((void *)(uintptr_t)(run->stack_top -
 						  (uint64_t)(depth + 2) * HIVE_STACK_SIZE));
-	ret = run_loop(run, vm, pc, args, depth + 1);
+	/* the callback runs on the engine that runs its caller */
+	ret = rinterp_active(run) ? rinterp_run_at(run, pc, args, depth + 1)
+				  : run_loop(run, vm, pc, args, depth + 1);
 	run->depth = depth;
 	run->vm = vm;
 	if (run->err)

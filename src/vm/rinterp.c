@@ -750,26 +750,9 @@ bool rinterp_active(const struct hive_run *run)
 	return rs_cur && rs_cur->run == run && rs_cur->active;
 }
 
-int rinterp_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint64_t *r0)
+uint64_t rinterp_run_at(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint32_t depth)
 {
-	struct hive_vm *vm = run->vm;
-	uint32_t depth = run->depth;
-	uint64_t ret;
-
-	if (run->err)
-		return run->err;
-	if (depth + 1 >= HIVE_MAX_CALL_FRAMES) {
-		vm_run_fail(run, -HIVE_EDEPTH, pc, "callback exceeds the call depth limit of %d "
-			    "frames", HIVE_MAX_CALL_FRAMES);
-		return run->err;
-	}
-	ret = run_from(run, &vm->rcode->e[pc], args, depth + 1);
-	run->depth = depth;
-	run->vm = vm;
-	if (run->err)
-		return run->err;
-	*r0 = ret;
-	return 0;
+	return run_from(run, &run->vm->rcode->e[pc], args, depth);
 }
 
 #else /* !RINTERP */
@@ -801,9 +784,10 @@ bool rinterp_active(const struct hive_run *run)
 	return false;
 }
 
-int rinterp_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint64_t *r0)
+uint64_t rinterp_run_at(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint32_t depth)
 {
-	return vm_call_function(run, pc, args, r0);
+	(void)run, (void)pc, (void)args, (void)depth;
+	return 0;
 }
 
 #endif /* RINTERP */

@@ -34,12 +34,13 @@ void rinterp_release(struct hive_vm *vm);
  * r2 = ctx size; returns r0, or 0 with run->err set. */
 uint64_t rinterp_run(struct hive_run *run);
 
-/* Whether the innermost engine running @run is this one (hive_run_call
- * then comes back through rinterp_call_function). */
+/* Whether the innermost engine running @run is this one (a callback of
+ * hive_run_call() then runs on it too: see vm_call_function). */
 bool rinterp_active(const struct hive_run *run);
 
-/* Callback entry behind hive_run_call(), the contract of vm_call_function. */
-int rinterp_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5],
-			  uint64_t *r0);
+/* Run the function at @pc of run->vm in frame @depth with r1..r5 = @args
+ * (the caller checked the depth); returns r0, or 0 with run->err set. Only
+ * while rinterp_active(run). */
+uint64_t rinterp_run_at(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint32_t depth);
 
 #endif /* HIVE_VM_RINTERP_H */

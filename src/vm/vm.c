@@ -686,8 +686,6 @@ int hive_run_call(struct hive_run *run, uint64_t func, uint64_t r1, uint64_t r2,
 		return -EINVAL;
 	if (run->jit && vm->jit_call)
 		return vm->jit_call(run, pc, args, r0);
-	if (rinterp_active(run))
-		return rinterp_call_function(run, pc, args, r0);
 	return vm_call_function(run, pc, args, r0);
 }
 

@@ -219,8 +219,9 @@ uint64_t vm_interpret_frame(struct hive_run *run, struct hive_vm *vm, const uint
  * Interpreter callback entry behind hive_run_call(): run the function at
  * @pc of run->vm in a new frame (run->depth + 1, -HIVE_EDEPTH beyond
  * HIVE_MAX_CALL_FRAMES) with r1..r5 = args; *r0 = its return value.
- * Consumes the run's budget. Returns 0 or run->err. Same contract as
- * hive_jit_call.
+ * Runs on the register interpreter when that is what runs the caller
+ * (rinterp_active), else on interp.c. Consumes the run's budget. Returns 0
+ * or run->err. Same contract as hive_jit_call.
  */
 int vm_call_function(struct hive_run *run, uint32_t pc, const uint64_t args[5], uint64_t *r0);
 
