@@ -160,43 +160,17 @@ static uint32_t entry_pc(const struct interp_code *code, const struct ientry *ip
 #define ABS_OFF ((int64_t)ip->k)
 #define IND_OFF ((int64_t)(int32_t)(uint32_t)(SRC + IMM))
 
-/*
- * Atomic read-modify-write of a naturally aligned @type at dst + off, fully
- * ordered. k2: add/or/and/xor (| HIVE_FETCH: src = old value), xchg
- * (src = old), cmpxchg (if *p == r0 then *p = src; r0 = old). 32-bit forms
- * compare and return the low halves, zero-extended.
- */
-#define ATOMIC(type)                                                              \
+/* Atomic read-modify-write of the naturally aligned u@bits at dst + off,
+ * op in k2 (sem_atomic##bits in sem.h). */
+#define ATOMIC(bits)                                                              \
 	do {                                                                      \
 		uint64_t a_ = ADDR(DST);                                          \
-		type *p_ = (type *)(uintptr_t)a_, v_ = (type)SRC, old_;           \
-		CHECK_MEM(a_, sizeof(type), HIVE_PROT_RW, ctx_rw);                \
-		if (unlikely(a_ & (sizeof(type) - 1))) {                          \
-			fault_size = sizeof(type);                                \
+		CHECK_MEM(a_, bits / 8, HIVE_PROT_RW, ctx_rw);                    \
+		if (unlikely(a_ & (bits / 8 - 1))) {                              \
+			fault_size = bits / 8;                                    \
 			goto misaligned;                                          \
 		}                                                                 \
-		switch (ip->k2) {                                                 \
-		case HIVE_ADD:  __atomic_fetch_add(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_OR:   __atomic_fetch_or(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_AND:  __atomic_fetch_and(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_XOR:  __atomic_fetch_xor(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_ADD | HIVE_FETCH:                                       \
-			SRC = __atomic_fetch_add(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_OR | HIVE_FETCH:                                        \
-			SRC = __atomic_fetch_or(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_AND | HIVE_FETCH:                                       \
-			SRC = __atomic_fetch_and(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_XOR | HIVE_FETCH:                                       \
-			SRC = __atomic_fetch_xor(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_XCHG:                                                   \
-			SRC = __atomic_exchange_n(p_, v_, __ATOMIC_SEQ_CST); break; \
-		default:        /* HIVE_CMPXCHG */                                \
-			old_ = (type)reg[0];                                      \
-			__atomic_compare_exchange_n(p_, &old_, v_, false,         \
-						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-			reg[0] = old_;                                            \
-			break;                                                    \
-		}                                                                 \
+		sem_atomic##bits((uint##bits##_t *)(uintptr_t)a_, ip->k2, &SRC, &reg[0]); \
 		NEXT();                                                           \
 	} while (0)
 
@@ -713,8 +687,8 @@ dispatch:
 	OP(STDW_U)      ST_U(64, SIMM);                                  /* *(u64 *)(dst + off) = imm */
 
 	/* ---- atomics: read-modify-write of an aligned word, fully ordered ---- */
-	OP(ATOMIC32)    ATOMIC(uint32_t);   /* k2 op on *(u32 *)(dst + off); fetch: src = old (zero-extended) */
-	OP(ATOMIC64)    ATOMIC(uint64_t);   /* k2 op on *(u64 *)(dst + off); fetch: src = old */
+	OP(ATOMIC32)    ATOMIC(32);         /* k2 op on *(u32 *)(dst + off); fetch: src = old (zero-extended) */
+	OP(ATOMIC64)    ATOMIC(64);         /* k2 op on *(u64 *)(dst + off); fetch: src = old */
 
 	OP(STEP)        /* stepping: the instruction at step_pc is done */
 		step_pc += step_slots;

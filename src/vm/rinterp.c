@@ -242,44 +242,20 @@ static RCALL uint64_t h_tail_call(RARGS)
  * of bounds ends the program with r0 = 0, as in the kernel. */
 static const struct rent exit_ent = { .h = h_exit };
 
-/*
- * Atomic read-modify-write of a naturally aligned @type at dst + off, fully
- * ordered; op in k (the same cases as interp.c).
- */
-#define ATOMIC(type)                                                              \
+/* Atomic read-modify-write of the naturally aligned u@bits at dst + off,
+ * op in k (sem_atomic##bits in sem.h). */
+#define ATOMIC(bits)                                                              \
 	do {                                                                      \
 		uint64_t a_ = reg[e->d] + OFF;                                    \
-		type *p_ = (type *)(uintptr_t)a_, v_ = (type)reg[e->s], old_;     \
-		if (unlikely(a_ & (sizeof(type) - 1))) {                          \
+		if (unlikely(a_ & (bits / 8 - 1))) {                              \
 			vm_run_fail(run, -HIVE_EMEM, e->pc,                       \
 				    "misaligned atomic access at 0x%llx",         \
 				    (unsigned long long)a_);                      \
 			run->fault_addr = a_;                                     \
-			run->fault_size = sizeof(type);                           \
+			run->fault_size = bits / 8;                               \
 			return NULL;                                              \
 		}                                                                 \
-		switch (e->k) {                                                   \
-		case HIVE_ADD: __atomic_fetch_add(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_OR:  __atomic_fetch_or(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_AND: __atomic_fetch_and(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_XOR: __atomic_fetch_xor(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_ADD | HIVE_FETCH:                                       \
-			reg[e->s] = __atomic_fetch_add(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_OR | HIVE_FETCH:                                        \
-			reg[e->s] = __atomic_fetch_or(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_AND | HIVE_FETCH:                                       \
-			reg[e->s] = __atomic_fetch_and(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_XOR | HIVE_FETCH:                                       \
-			reg[e->s] = __atomic_fetch_xor(p_, v_, __ATOMIC_SEQ_CST); break; \
-		case HIVE_XCHG:                                                   \
-			reg[e->s] = __atomic_exchange_n(p_, v_, __ATOMIC_SEQ_CST); break; \
-		default:        /* HIVE_CMPXCHG */                                \
-			old_ = (type)reg[0];                                      \
-			__atomic_compare_exchange_n(p_, &old_, v_, false,         \
-						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-			reg[0] = old_;                                            \
-			break;                                                    \
-		}                                                                 \
+		sem_atomic##bits((uint##bits##_t *)(uintptr_t)a_, e->k, &reg[e->s], &reg[0]); \
 	} while (0)
 
 /* Legacy packet load into r0 (big-endian); out of bounds ends the program. */
@@ -385,8 +361,8 @@ static const struct rent *slow_exec(struct hive_run *run, const struct rent *e, 
 	case HIVE_OP_LDXSW: *dst = SX32(load32(src + OFF));         break; /* dst = *(s32 *)(src + off) */
 
 	/* atomics */
-	case HIVE_OP_ATOMIC32: ATOMIC(uint32_t); break; /* k op on *(u32 *)(dst + off) */
-	case HIVE_OP_ATOMIC64: ATOMIC(uint64_t); break; /* k op on *(u64 *)(dst + off) */
+	case HIVE_OP_ATOMIC32: ATOMIC(32); break; /* k op on *(u32 *)(dst + off) */
+	case HIVE_OP_ATOMIC64: ATOMIC(64); break; /* k op on *(u64 *)(dst + off) */
 
 	/* legacy packet loads: r0 = big-endian bytes of the packet */
 	case HIVE_OP_LDABSW: PKT_LOAD(imm, 4); break;   /* r0 = ntohl(pkt[imm]) */
@@ -672,11 +648,6 @@ static void decode(const struct hive_vm *vm, struct rent *ents, uint32_t pc, str
 #include "rinterp_fused.h"
 #endif
 
-bool rinterp_available(void)
-{
-	return true;
-}
-
 int rinterp_prepare(struct hive_vm *vm)
 {
 	struct rinterp_code *code;
@@ -756,11 +727,6 @@ uint64_t rinterp_run_at(struct hive_run *run, uint32_t pc, const uint64_t args[5
 }
 
 #else /* !RINTERP */
-
-bool rinterp_available(void)
-{
-	return false;
-}
 
 int rinterp_prepare(struct hive_vm *vm)
 {

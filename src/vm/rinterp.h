@@ -17,9 +17,6 @@
 struct hive_vm;
 struct hive_run;
 
-/* Whether this build has the register interpreter. */
-bool rinterp_available(void);
-
 /*
  * Build vm->rcode from the loaded program (vm->insns, vm->ldimm, helpers
  * final) when the build has the engine and vm->checks is off; otherwise

@@ -2,8 +2,8 @@
  * sem.h - instruction semantics both interpreters share (interp.c, the
  * computed-goto/switch loop, and rinterp.c, the register-resident one):
  * RFC 9669 signed division and modulo without C undefined behaviour,
- * unaligned-safe loads and stores of every width, and the legacy packet
- * load. Private to src/vm.
+ * unaligned-safe loads and stores of every width, atomic read-modify-writes
+ * and the legacy packet load. Private to src/vm.
  */
 #ifndef HIVE_VM_SEM_H
 #define HIVE_VM_SEM_H
@@ -87,5 +87,46 @@ static inline bool pkt_load(const struct hive_run *run, int64_t off, unsigned si
 	}
 	return true;
 }
+
+/*
+ * Atomic read-modify-write of the naturally aligned word at @p (the caller
+ * checked the alignment), fully ordered, as the atomic instruction with imm
+ * @op: add/or/and/xor (| HIVE_FETCH: *src = the old value), xchg (*src =
+ * the old value), cmpxchg (if *p == the low bits of *r0 then *p = src;
+ * *r0 = the old value). 32-bit forms zero-extend what they write back.
+ * @src and @r0 may be the same register.
+ */
+#define SEM_DEF_ATOMIC(bits)                                                      \
+	static inline void sem_atomic##bits(uint##bits##_t *p, int32_t op, uint64_t *src, \
+					    uint64_t *r0)                         \
+	{                                                                         \
+		const uint##bits##_t v = (uint##bits##_t)*src;                    \
+		uint##bits##_t old;                                               \
+                                                                                  \
+		switch (op) {                                                     \
+		case HIVE_ADD: __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); break; \
+		case HIVE_OR:  __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); break;  \
+		case HIVE_AND: __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); break; \
+		case HIVE_XOR: __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); break; \
+		case HIVE_ADD | HIVE_FETCH:                                       \
+			*src = __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); break; \
+		case HIVE_OR | HIVE_FETCH:                                        \
+			*src = __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST); break;  \
+		case HIVE_AND | HIVE_FETCH:                                       \
+			*src = __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST); break; \
+		case HIVE_XOR | HIVE_FETCH:                                       \
+			*src = __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST); break; \
+		case HIVE_XCHG:                                                   \
+			*src = __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); break; \
+		default:        /* HIVE_CMPXCHG */                                \
+			old = (uint##bits##_t)*r0;                                \
+			__atomic_compare_exchange_n(p, &old, v, false,            \
+						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+			*r0 = old;                                                \
+			break;                                                    \
+		}                                                                 \
+	}
+SEM_DEF_ATOMIC(32)
+SEM_DEF_ATOMIC(64)
 
 #endif /* HIVE_VM_SEM_H */
