@@ -120,7 +120,8 @@ static int cmp_ext(const void *a, const void *b)
 static int add_kconfig_map(struct hive_object *obj)
 {
 	struct hive_map *map;
-	uint32_t off = 0, i;
+	uint64_t off = 0;
+	uint32_t i;
 	int err, id;
 
 	for (i = 0; i < obj->nr_externs; i++) {
@@ -129,8 +130,14 @@ static int add_kconfig_map(struct hive_object *obj)
 		if (e->type != EXT_KCFG)
 			continue;
 		off = (off + e->align - 1) / e->align * e->align;
-		e->data_off = off;
+		e->data_off = (uint32_t)off;
 		off += e->sz;
+		if (off > OBJ_MAX_MAP_VALUE) {
+			obj_warn(obj, "extern '%s' (.kconfig): the .kconfig externs need %llu "
+				 "bytes, more than an array map value holds (%u)", e->name,
+				 (unsigned long long)off, OBJ_MAX_MAP_VALUE);
+			return -E2BIG;
+		}
 	}
 	if (!off)
 		return 0;
@@ -141,7 +148,7 @@ static int add_kconfig_map(struct hive_object *obj)
 	map->kind = MAP_KCONFIG;
 	map->type = BPF_MAP_TYPE_ARRAY;
 	map->key_size = 4;
-	map->value_size = off;
+	map->value_size = (uint32_t)off;
 	map->max_entries = 1;
 	map->map_flags = BPF_F_MMAPABLE | BPF_F_RDONLY_PROG;
 	map->real_name = strdup(".kconfig");

@@ -354,9 +354,9 @@ static int collect_data_maps(struct hive_object *obj)
 
 		if (obj->secs[i].kind != SEC_GDATA)
 			continue;
-		if (s->size > UINT32_MAX - 8) {
-			elf_warn(&obj->elf, s, "%llu bytes is too large for a map value",
-				 (unsigned long long)s->size);
+		if (s->size > OBJ_MAX_MAP_VALUE) {
+			elf_warn(&obj->elf, s, "%llu bytes is too large for a map value (at most %u)",
+				 (unsigned long long)s->size, OBJ_MAX_MAP_VALUE);
 			return -E2BIG;
 		}
 		err = map_add(obj, &map);

@@ -26,6 +26,9 @@
 #include "sections.h"
 
 #define OBJ_NAME_LEN 16 /* BPF_OBJ_NAME_LEN */
+/* Largest value of the one-entry arrays behind .data/.rodata/.bss/.kconfig:
+ * the kernel's array maps refuse a value_size above INT_MAX with E2BIG. */
+#define OBJ_MAX_MAP_VALUE 0x7fffffffu
 
 enum map_kind {
 	MAP_USER,    /* BTF-defined in .maps */
