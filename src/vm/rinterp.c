@@ -479,6 +479,7 @@ static int ri_op(uint8_t code)
 	case HIVE_OP_LSH_IMM:    return RIO_lsh32;
 	case HIVE_OP_RSH_IMM:    return RIO_rsh32;
 	case HIVE_OP_ARSH_IMM:   return RIO_arsh32;
+	case HIVE_OP_NEG:        return RIO_neg32;
 	default:                 return -1;
 	}
 }

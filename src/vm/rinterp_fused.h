@@ -535,7 +535,8 @@ REGS_A(DEF_SW_ROW, 0)
 #define DEF_AM_ROW(a, unused) REGS_B(DEF_AM_ROW2, a)
 REGS_A(DEF_AM_ROW, 0)
 
-/* NJ: rA &= imm (in off); if rA == / != imm2 goto (imm2 in k).  h_nj_OP_A */
+/* NJ: rA &= imm (in off); if rA OP imm2 goto (imm2 in k; any 64-bit
+ * compare).  h_nj_OP_A */
 #define DEF_NJ_CELL(a, op)                                                     \
 	static RCALL uint64_t h_nj_##op##_##a(RARGS)                           \
 	{                                                                      \
@@ -543,7 +544,7 @@ REGS_A(DEF_AM_ROW, 0)
 		TAIL(J_##op(REG_##a, (uint64_t)(int64_t)e->k) ? e->t : e + 2); \
 	}
 #define DEF_NJ(op) REGS_A(DEF_NJ_CELL, op)
-LJ_OPS(DEF_NJ)
+J64_OPS(DEF_NJ)
 
 /* SH: rA SH= imm; then rA OP= rB (h_sha_SH_OP_A_B) or rB OP= rA
  * (h_shb_SH_OP_A_B): a shifted value mixed into a hash or a word. */
@@ -577,6 +578,61 @@ SH_OPS(DEF_SH, 0)
 	}
 #define DEF_SI_ROW(a, unused) REGS_B(DEF_SI_CELL, a)
 REGS_A(DEF_SI_ROW, 0)
+
+/* SB: *(u8 *)(rA + off) = rB; rB += imm (the stored value steps).
+ * h_sb_A_B */
+#define DEF_SB_CELL(b, a)                                                      \
+	static RCALL uint64_t h_sb_##a##_##b(RARGS)                            \
+	{                                                                      \
+		store8(REG_##a + OFF, REG_##b);                                \
+		REG_##b += e->imm;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_SB_ROW(a, unused) REGS_B(DEF_SB_CELL, a)
+REGS_A(DEF_SB_ROW, 0)
+
+/* AR: rA &= rB; rA >>= imm (a bit field).  h_ar_A_B */
+#define DEF_AR_CELL(b, a)                                                      \
+	static RCALL uint64_t h_ar_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = (REG_##a & REG_##b) >> e->imm;                       \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_AR_ROW(a, unused) REGS_B(DEF_AR_CELL, a)
+REGS_A(DEF_AR_ROW, 0)
+
+/* RN: rA >>= imm; rB &= imm2 (imm2 in k).  h_rn_A_B */
+#define DEF_RN_CELL(b, a)                                                      \
+	static RCALL uint64_t h_rn_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a >>= e->imm;                                            \
+		REG_##b &= (uint64_t)(int64_t)e->k;                            \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_RN_ROW(a, unused) REGS_B(DEF_RN_CELL, a)
+REGS_A(DEF_RN_ROW, 0)
+
+/* MV: rA = rB; goto +off (the target in t).  h_mv_A_B */
+#define DEF_MV_CELL(b, a)                                                      \
+	static RCALL uint64_t h_mv_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = REG_##b;                                             \
+		TAIL(e->t);                                                    \
+	}
+#define DEF_MV_ROW(a, unused) REGS_B(DEF_MV_CELL, a)
+REGS_A(DEF_MV_ROW, 0)
+
+/* KM: rA = imm; rB = rC.  h_km_A_B_C */
+#define DEF_KM_CELL(c, b, a)                                                   \
+	static RCALL uint64_t h_km_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = e->imm;                                              \
+		REG_##b = REG_##c;                                             \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_KM_ROW2(b, a) REGS_C(DEF_KM_CELL, b, a)
+#define DEF_KM_ROW(a, unused) REGS_B(DEF_KM_ROW2, a)
+REGS_A(DEF_KM_ROW, 0)
 
 
 #define ENUM_T(op) TO_##op,
@@ -692,6 +748,23 @@ static rhandler *const tab_na[10][10] = { REGS_A(TAB_NA_ROW, 0) };
 #define TAB_SI_ROW(a, unused) { REGS_B(TAB_SI_CELL, a) },
 static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 
+#define TAB_SB_CELL(b, a) h_sb_##a##_##b,
+#define TAB_SB_ROW(a, unused) { REGS_B(TAB_SB_CELL, a) },
+static rhandler *const tab_sb[10][10] = { REGS_A(TAB_SB_ROW, 0) };
+#define TAB_AR_CELL(b, a) h_ar_##a##_##b,
+#define TAB_AR_ROW(a, unused) { REGS_B(TAB_AR_CELL, a) },
+static rhandler *const tab_ar[10][10] = { REGS_A(TAB_AR_ROW, 0) };
+#define TAB_RN_CELL(b, a) h_rn_##a##_##b,
+#define TAB_RN_ROW(a, unused) { REGS_B(TAB_RN_CELL, a) },
+static rhandler *const tab_rn[10][10] = { REGS_A(TAB_RN_ROW, 0) };
+#define TAB_MV_CELL(b, a) h_mv_##a##_##b,
+#define TAB_MV_ROW(a, unused) { REGS_B(TAB_MV_CELL, a) },
+static rhandler *const tab_mv[10][10] = { REGS_A(TAB_MV_ROW, 0) };
+#define TAB_KM_CELL(c, b, a) h_km_##a##_##b##_##c,
+#define TAB_KM_ROW2(b, a) { REGS_C(TAB_KM_CELL, b, a) },
+#define TAB_KM_ROW(a, unused) { REGS_B(TAB_KM_ROW2, a) },
+static rhandler *const tab_km[10][10][10] = { REGS_A(TAB_KM_ROW, 0) };
+
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
 #define TAB_SHA_CELL(b, a, op, sh) h_sha_##sh##_##op##_##a##_##b,
@@ -717,7 +790,7 @@ static rhandler *const tab_am[10][10][10] = { REGS_A(TAB_AM_ROW, 0) };
 
 #define TAB_NJ_CELL(a, op) h_nj_##op##_##a,
 #define TAB_NJ(op) { REGS_A(TAB_NJ_CELL, op) },
-static rhandler *const tab_nj[2][10] = { LJ_OPS(TAB_NJ) };
+static rhandler *const tab_nj[J64_N][10] = { J64_OPS(TAB_NJ) };
 
 #define TAB_LLO_CELL(c, b, a) h_llo_##a##_##b##_##c,
 #define TAB_LLO_ROW2(b, a) { REGS_C(TAB_LLO_CELL, b, a) },
@@ -930,9 +1003,10 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->imm = (uint64_t)(int64_t)b->imm;
 		return true;
 	}
-	if (a->code == HIVE_OP_AND64_IMM && a->dst < 10 &&
-	    (b->code == HIVE_OP_JEQ_IMM || b->code == HIVE_OP_JNE_IMM) && b->dst == a->dst) {
-		e->h = tab_nj[b->code == HIVE_OP_JNE_IMM][a->dst];
+	if (a->code == HIVE_OP_AND64_IMM && a->dst < 10 && (b->code & 0x0f) == 0x05 &&
+	    (op = j_op(b->code)) >= 0 && b->dst == a->dst) {
+		/* (code & 0x0f) == 0x05: a 64-bit jump on an immediate */
+		e->h = tab_nj[op][a->dst];
 		e->off = a->imm;
 		e->k = b->imm;
 		e->t = &ents[isa_jump_target(b, pc + 1)];
@@ -991,6 +1065,22 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->h = tab_ms[a->dst][b->dst];
 		e->imm = (uint64_t)(int64_t)a->imm;
 		e->off = b->off;
+		return true;
+	}
+	if (a->code == HIVE_OP_MOV64_IMM && a->dst < 10 && is_mov(b) && !mov_extends) {
+		e->h = tab_km[a->dst][b->dst][b->src];
+		e->imm = (uint64_t)(int64_t)a->imm;
+		return true;
+	}
+	if (is_mov(a) && (b->code == HIVE_OP_JA || b->code == HIVE_OP_JA32)) {
+		e->h = tab_mv[a->dst][a->src];
+		e->t = &ents[isa_jump_target(b, pc + 1)];
+		return true;
+	}
+	if (a->code == HIVE_OP_AND64_REG && a->dst < 10 && a->src < 10 &&
+	    b->code == HIVE_OP_RSH64_IMM && b->dst == a->dst) {
+		e->h = tab_ar[a->dst][a->src];
+		e->imm = (uint32_t)b->imm & 63;
 		return true;
 	}
 	if (a->code == HIVE_OP_MOV64_IMM && a->dst < 10 && (b->code & 0x0f) == 0x0d &&
@@ -1130,6 +1220,19 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	    b->dst == a->dst) {
 		e->h = tab_si[a->dst][a->src];
 		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (a->code == HIVE_OP_STXB && a->dst < 10 && a->src < 10 && is_addi(b, &k2) &&
+	    b->dst == a->src) {
+		e->h = tab_sb[a->dst][a->src];
+		e->imm = (uint64_t)(int64_t)k2;
+		return true;
+	}
+	if (a->code == HIVE_OP_RSH64_IMM && a->dst < 10 && b->code == HIVE_OP_AND64_IMM &&
+	    b->dst < 10) {
+		e->h = tab_rn[a->dst][b->dst];
+		e->imm = (uint32_t)a->imm & 63;
+		e->k = b->imm;
 		return true;
 	}
 	if (!is_addi(a, &k1))

@@ -78,13 +78,13 @@
 /*
  * Register-immediate ALU ops, Y(name), on I = e->imm as prepared: the imm
  * sign-extended (sub: negated, so it is an add), the shift count masked,
- * the lddw value (mov64). neg64 has no operand.
+ * the lddw value (mov64). neg64 and neg32 have no operand.
  */
 #define RI_OPS(Y)                                                              \
 	Y(add64) Y(mul64) Y(and64) Y(or64) Y(xor64) Y(mov64)                   \
 	Y(lsh64) Y(rsh64) Y(arsh64) Y(neg64)                                   \
 	Y(add32) Y(mul32) Y(and32) Y(or32) Y(xor32) Y(mov32)                   \
-	Y(lsh32) Y(rsh32) Y(arsh32) Y(fp)
+	Y(lsh32) Y(rsh32) Y(arsh32) Y(neg32) Y(fp)
 #define RI_add64(D, I)  D += I                                  /* dst += imm (sub: += -imm) */
 #define RI_mul64(D, I)  D *= I                                  /* dst *= imm */
 #define RI_and64(D, I)  D &= I                                  /* dst &= imm */
@@ -104,6 +104,7 @@
 #define RI_lsh32(D, I)  D = W32(W32(D) << I)                    /* w_dst <<= imm & 31 */
 #define RI_rsh32(D, I)  D = W32(D) >> I                         /* w_dst >>= imm & 31 */
 #define RI_arsh32(D, I) D = W32((int32_t)W32(D) >> I)           /* w_dst s>>= imm & 31 */
+#define RI_neg32(D, I)  D = W32(0 - W32(D))                     /* w_dst = -w_dst */
 #define RI_fp(D, I)     D = REG_10                              /* dst = r10 */
 
 /*

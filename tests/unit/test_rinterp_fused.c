@@ -2,8 +2,9 @@
  * test_rinterp_fused.c - the register interpreter's fused entries against
  * interp.c. Random straight-line programs with forward jumps are drawn
  * from the instructions the fused families are made of (moves, immediate
- * and register ALU ops, 32-bit shifts, loads and stores off r10 or a stack
- * pointer, conditional jumps) on only five registers, so that the register
+ * and register ALU ops in both widths, 32-bit shifts, loads and stores off
+ * r10 or a stack pointer, conditional jumps), with the pairs of some
+ * families drawn as such, on only five registers, so that the register
  * relations the fusions look for (same destination, a value moved then
  * used, a counter added then compared) come up often. Each program runs
  * unchecked on both interpreters; r0 (all registers folded) and the stack
@@ -68,7 +69,14 @@ static struct hive_insn rf_one(uint32_t left)
 	int16_t off;
 	int32_t k;
 
-	switch (rf_rnd(12)) {
+	switch (rf_rnd(13)) {
+	case 12:        /* a 32-bit ALU op (the register interpreter's w forms) */
+		if (rf_rnd(4) == 0)
+			return HIVE_ALU32_IMM(HIVE_NEG, d, 0);
+		op = alu_k[rf_rnd(sizeof(alu_k))];
+		k = op == HIVE_LSH || op == HIVE_RSH || op == HIVE_ARSH ? (int32_t)rf_rnd(32) : rf_imm();
+		return rf_rnd(2) ? HIVE_ALU32_IMM(op, d, k) :
+				   HIVE_ALU32_REG(alu_x[rf_rnd(sizeof(alu_x))], d, s);
 	case 0: case 1:
 		return HIVE_ALU64_REG(alu_x[rf_rnd(sizeof(alu_x))], d, s);
 	case 2: case 3:
@@ -98,6 +106,45 @@ static struct hive_insn rf_one(uint32_t left)
 	}
 }
 
+/* Two instructions in one of the shapes of the pair families (the same
+ * register where the family wants it), at @p; @left instructions of the
+ * body follow the second. */
+static void rf_pair(struct hive_insn *p, uint32_t left)
+{
+	static const uint8_t jmp[] = { HIVE_JEQ, HIVE_JNE, HIVE_JGT, HIVE_JGE, HIVE_JLT, HIVE_JLE,
+				       HIVE_JSGT, HIVE_JSGE, HIVE_JSLT, HIVE_JSLE, HIVE_JSET };
+	uint8_t d = rf_reg(), s = rf_reg(), base;
+	int16_t off, fwd = (int16_t)rf_rnd((left < 3 ? left : 3) + 1);
+
+	switch (rf_rnd(6)) {
+	case 0:         /* NJ: rA &= imm; if rA OP imm goto */
+		p[0] = HIVE_ALU64_IMM(HIVE_AND, d, rf_imm());
+		p[1] = HIVE_JMP_IMM(jmp[rf_rnd(sizeof(jmp))], d, rf_imm(), fwd);
+		break;
+	case 1:         /* AR: rA &= rB; rA >>= imm */
+		p[0] = HIVE_ALU64_REG(HIVE_AND, d, s);
+		p[1] = HIVE_ALU64_IMM(HIVE_RSH, d, (int32_t)rf_rnd(64));
+		break;
+	case 2:         /* SB: *(u8 *)(rA + off) = rB; rB += imm */
+		rf_mem(&base, &off);
+		p[0] = HIVE_STX_MEM(HIVE_B, base, s, off);
+		p[1] = HIVE_ALU64_IMM(rf_rnd(2) ? HIVE_ADD : HIVE_SUB, s, rf_imm());
+		break;
+	case 3:         /* RN: rA >>= imm; rB &= imm */
+		p[0] = HIVE_ALU64_IMM(HIVE_RSH, d, (int32_t)rf_rnd(64));
+		p[1] = HIVE_ALU64_IMM(HIVE_AND, s, rf_imm());
+		break;
+	case 4:         /* MV: rA = rB; goto */
+		p[0] = HIVE_MOV64_REG(d, s);
+		p[1] = HIVE_JMP_A(fwd);
+		break;
+	default:        /* KM: rA = imm; rB = rC */
+		p[0] = HIVE_MOV64_IMM(d, rf_imm());
+		p[1] = HIVE_MOV64_REG(s, rf_reg());
+		break;
+	}
+}
+
 /* A program: frame zeroed, r0-r4 set, r5 = r10 - 256, the body, then r0 =
  * r0 ^ ... ^ r9 ^ every frame slot. Returns the instruction count. */
 static uint32_t rf_program(struct hive_insn *p)
@@ -110,8 +157,15 @@ static uint32_t rf_program(struct hive_insn *p)
 		p[n++] = HIVE_MOV64_IMM(i, rf_imm());
 	p[n++] = HIVE_MOV64_REG(5, 10);
 	p[n++] = HIVE_ALU64_IMM(HIVE_ADD, 5, -256);
-	for (i = 0; i < RF_BODY; i++)
+	for (i = 0; i < RF_BODY; i++) {
+		if (i + 1 < RF_BODY && rf_rnd(4) == 0) {
+			rf_pair(&p[n], RF_BODY - 2 - i);
+			n += 2;
+			i++;
+			continue;
+		}
 		p[n++] = rf_one(RF_BODY - 1 - i);
+	}
 	for (i = 1; i < 10; i++)
 		p[n++] = HIVE_ALU64_REG(HIVE_XOR, 0, i);
 	for (i = 1; i <= 64; i++) {
