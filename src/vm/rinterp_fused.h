@@ -44,8 +44,9 @@ REGS_A(DEF_X3_ROW, zx)
 REGS_A(DEF_X3_ROW, sx)
 
 /* T: rX = rY; rX OP= rZ as rX = rY OP rZ (Z is never X: the predecoder
- * gives Y for it).  h_t_OP_D_S_Z */
-#define T_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64)
+ * gives Y for it). The 32-bit OPs read only the low half of rX, so one
+ * handler serves both `rX = rY` and `wX = wY` before them.  h_t_OP_D_S_Z */
+#define T_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64) Y(add32) Y(and32) Y(or32) Y(xor32)
 #define DEF_T_CELL(z, s, d, op)                                                \
 	static RCALL uint64_t h_t_##op##_##d##_##s##_##z(RARGS)                \
 	{                                                                      \
@@ -58,8 +59,10 @@ REGS_A(DEF_X3_ROW, sx)
 #define DEF_T(op) REGS_A(DEF_T_ROW, op)
 T_OPS(DEF_T)
 
-/* TI: rX = rY; rX OP= imm.  h_ti_OP_D_S */
-#define TI_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64) Y(lsh64) Y(rsh64) Y(arsh64) Y(mul64)
+/* TI: rX = rY; rX OP= imm (a 32-bit OP after either move, as T).
+ * h_ti_OP_D_S */
+#define TI_OPS(Y) Y(add64) Y(and64) Y(or64) Y(xor64) Y(lsh64) Y(rsh64) Y(arsh64) Y(mul64) \
+	Y(add32) Y(and32) Y(or32) Y(xor32) Y(lsh32) Y(rsh32) Y(arsh32) Y(mul32)
 #define DEF_TI_CELL(s, d, op)                                                  \
 	static RCALL uint64_t h_ti_##op##_##d##_##s(RARGS)                     \
 	{                                                                      \
@@ -135,11 +138,18 @@ REGS_A(DEF_MM_ROW, 0)
 #define DEF_II_ROW(a, unused) REGS_B(DEF_II_CELL, a)
 REGS_A(DEF_II_ROW, 0)
 
-/* IM: rA += imm (in off); rB = rC.  h_im_A_B_C */
+/* IM: rA += imm (in off); rB = rC.  IW: wA += imm; rB = rC.
+ * h_im_A_B_C, h_iw_A_B_C */
 #define DEF_IM_CELL(c, b, a)                                                   \
 	static RCALL uint64_t h_im_##a##_##b##_##c(RARGS)                      \
 	{                                                                      \
 		REG_##a += OFF;                                                \
+		REG_##b = REG_##c;                                             \
+		TAIL(e + 2);                                                   \
+	}                                                                      \
+	static RCALL uint64_t h_iw_##a##_##b##_##c(RARGS)                      \
+	{                                                                      \
+		REG_##a = W32(REG_##a + OFF);                                  \
 		REG_##b = REG_##c;                                             \
 		TAIL(e + 2);                                                   \
 	}
@@ -263,11 +273,17 @@ REGS_A(DEF_ML_ROW, 0)
 #define DEF_IJ(op) REGS_A(DEF_IJ_ROW, op)
 J64_OPS(DEF_IJ)
 
-/* AN: rA &= imm; rA = -rA.  NA: rA = -rA; rA &= rB.  h_an_A, h_na_A_B */
+/* AN: rA &= imm; rA = -rA (AW: the same on wA).  NA: rA = -rA; rA &= rB.
+ * h_an_A, h_aw_A, h_na_A_B */
 #define DEF_AN_CELL(a, unused)                                                 \
 	static RCALL uint64_t h_an_##a(RARGS)                                  \
 	{                                                                      \
 		REG_##a = 0 - (REG_##a & e->imm);                              \
+		TAIL(e + 2);                                                   \
+	}                                                                      \
+	static RCALL uint64_t h_aw_##a(RARGS)                                  \
+	{                                                                      \
+		REG_##a = W32(0 - (REG_##a & e->imm));                         \
 		TAIL(e + 2);                                                   \
 	}
 REGS_A(DEF_AN_CELL, 0)
@@ -279,6 +295,30 @@ REGS_A(DEF_AN_CELL, 0)
 	}
 #define DEF_NA_ROW(a, unused) REGS_B(DEF_NA_CELL, a)
 REGS_A(DEF_NA_ROW, 0)
+
+/* NW: wA = -wA; wA &= imm.  AX: wA &= imm; wA ^= wB.  XW: wA ^= wB;
+ * wA >>= imm (the steps of a bitwise CRC on 32-bit registers).
+ * AX's B is never A.  h_nw_A, h_ax_A_B, h_xw_A_B */
+#define DEF_NW_CELL(a, unused)                                                 \
+	static RCALL uint64_t h_nw_##a(RARGS)                                  \
+	{                                                                      \
+		REG_##a = W32(0 - REG_##a) & e->imm;                           \
+		TAIL(e + 2);                                                   \
+	}
+REGS_A(DEF_NW_CELL, 0)
+#define DEF_AXW_CELL(b, a)                                                     \
+	static RCALL uint64_t h_ax_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = (W32(REG_##a) & e->imm) ^ W32(REG_##b);              \
+		TAIL(e + 2);                                                   \
+	}                                                                      \
+	static RCALL uint64_t h_xw_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = W32(REG_##a ^ REG_##b) >> e->imm;                    \
+		TAIL(e + 2);                                                   \
+	}
+#define DEF_AXW_ROW(a, unused) REGS_B(DEF_AXW_CELL, a)
+REGS_A(DEF_AXW_ROW, 0)
 
 /* LS: rA = *(uN *)(rB + off); rA <<= imm (N = 8, 16, 32).  h_ls_W_A_B */
 #define DEF_LS_CELL(b, a, w, bits)                                             \
@@ -601,12 +641,19 @@ REGS_A(DEF_SB_ROW, 0)
 #define DEF_AR_ROW(a, unused) REGS_B(DEF_AR_CELL, a)
 REGS_A(DEF_AR_ROW, 0)
 
-/* RN: rA >>= imm; rB &= imm2 (imm2 in k).  h_rn_A_B */
+/* RN: rA >>= imm; rB &= imm2 (imm2 in k).  RW: wA >>= imm; wB &= imm2.
+ * h_rn_A_B, h_rw_A_B */
 #define DEF_RN_CELL(b, a)                                                      \
 	static RCALL uint64_t h_rn_##a##_##b(RARGS)                            \
 	{                                                                      \
 		REG_##a >>= e->imm;                                            \
 		REG_##b &= (uint64_t)(int64_t)e->k;                            \
+		TAIL(e + 2);                                                   \
+	}                                                                      \
+	static RCALL uint64_t h_rw_##a##_##b(RARGS)                            \
+	{                                                                      \
+		REG_##a = W32(REG_##a) >> e->imm;                              \
+		REG_##b = W32(REG_##b) & (uint32_t)e->k;                       \
 		TAIL(e + 2);                                                   \
 	}
 #define DEF_RN_ROW(a, unused) REGS_B(DEF_RN_CELL, a)
@@ -697,6 +744,10 @@ static rhandler *const tab_ii[10][10] = { REGS_A(TAB_II_ROW, 0) };
 #define TAB_IM_ROW2(b, a) { REGS_C(TAB_IM_CELL, b, a) },
 #define TAB_IM_ROW(a, unused) { REGS_B(TAB_IM_ROW2, a) },
 static rhandler *const tab_im[10][10][10] = { REGS_A(TAB_IM_ROW, 0) };
+#define TAB_IW_CELL(c, b, a) h_iw_##a##_##b##_##c,
+#define TAB_IW_ROW2(b, a) { REGS_C(TAB_IW_CELL, b, a) },
+#define TAB_IW_ROW(a, unused) { REGS_B(TAB_IW_ROW2, a) },
+static rhandler *const tab_iw[10][10][10] = { REGS_A(TAB_IW_ROW, 0) };
 
 #define TAB_AI_CELL(c, b, a) h_ai_##a##_##b##_##c,
 #define TAB_AI_ROW2(b, a) { REGS_C(TAB_AI_CELL, b, a) },
@@ -757,6 +808,9 @@ static rhandler *const tab_ar[10][10] = { REGS_A(TAB_AR_ROW, 0) };
 #define TAB_RN_CELL(b, a) h_rn_##a##_##b,
 #define TAB_RN_ROW(a, unused) { REGS_B(TAB_RN_CELL, a) },
 static rhandler *const tab_rn[10][10] = { REGS_A(TAB_RN_ROW, 0) };
+#define TAB_RW_CELL(b, a) h_rw_##a##_##b,
+#define TAB_RW_ROW(a, unused) { REGS_B(TAB_RW_CELL, a) },
+static rhandler *const tab_rw[10][10] = { REGS_A(TAB_RW_ROW, 0) };
 #define TAB_MV_CELL(b, a) h_mv_##a##_##b,
 #define TAB_MV_ROW(a, unused) { REGS_B(TAB_MV_CELL, a) },
 static rhandler *const tab_mv[10][10] = { REGS_A(TAB_MV_ROW, 0) };
@@ -767,6 +821,16 @@ static rhandler *const tab_km[10][10][10] = { REGS_A(TAB_KM_ROW, 0) };
 
 #define TAB_AN_CELL(a, unused) h_an_##a,
 static rhandler *const tab_an[10] = { REGS_A(TAB_AN_CELL, 0) };
+#define TAB_NW_CELL(a, unused) h_nw_##a,
+static rhandler *const tab_nw[10] = { REGS_A(TAB_NW_CELL, 0) };
+#define TAB_AX_CELL(b, a) h_ax_##a##_##b,
+#define TAB_AX_ROW(a, unused) { REGS_B(TAB_AX_CELL, a) },
+static rhandler *const tab_ax[10][10] = { REGS_A(TAB_AX_ROW, 0) };
+#define TAB_XW_CELL(b, a) h_xw_##a##_##b,
+#define TAB_XW_ROW(a, unused) { REGS_B(TAB_XW_CELL, a) },
+static rhandler *const tab_xw[10][10] = { REGS_A(TAB_XW_ROW, 0) };
+#define TAB_AW_CELL(a, unused) h_aw_##a,
+static rhandler *const tab_aw[10] = { REGS_A(TAB_AW_CELL, 0) };
 #define TAB_SHA_CELL(b, a, op, sh) h_sha_##sh##_##op##_##a##_##b,
 #define TAB_SHA_ROW(a, op, sh) { REGS_B(TAB_SHA_CELL, a, op, sh) },
 #define TAB_SHA_OP(op, sh) { REGS_A(TAB_SHA_ROW, op, sh) },
@@ -898,6 +962,10 @@ static int t_op(uint8_t code)
 	case HIVE_OP_AND64_REG: return TO_and64;
 	case HIVE_OP_OR64_REG:  return TO_or64;
 	case HIVE_OP_XOR64_REG: return TO_xor64;
+	case HIVE_OP_ADD_REG:   return TO_add32;
+	case HIVE_OP_AND_REG:   return TO_and32;
+	case HIVE_OP_OR_REG:    return TO_or32;
+	case HIVE_OP_XOR_REG:   return TO_xor32;
 	default:                return -1;
 	}
 }
@@ -914,6 +982,14 @@ static int ti_op(uint8_t code)
 	case HIVE_OP_RSH64_IMM:  return TIO_rsh64;
 	case HIVE_OP_ARSH64_IMM: return TIO_arsh64;
 	case HIVE_OP_MUL64_IMM:  return TIO_mul64;
+	case HIVE_OP_ADD_IMM: case HIVE_OP_SUB_IMM: return TIO_add32;
+	case HIVE_OP_AND_IMM:    return TIO_and32;
+	case HIVE_OP_OR_IMM:     return TIO_or32;
+	case HIVE_OP_XOR_IMM:    return TIO_xor32;
+	case HIVE_OP_LSH_IMM:    return TIO_lsh32;
+	case HIVE_OP_RSH_IMM:    return TIO_rsh32;
+	case HIVE_OP_ARSH_IMM:   return TIO_arsh32;
+	case HIVE_OP_MUL_IMM:    return TIO_mul32;
 	default:                 return -1;
 	}
 }
@@ -1235,6 +1311,43 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->k = b->imm;
 		return true;
 	}
+	if (a->code == HIVE_OP_RSH_IMM && a->dst < 10 && b->code == HIVE_OP_AND_IMM &&
+	    b->dst < 10) {
+		e->h = tab_rw[a->dst][b->dst];
+		e->imm = (uint32_t)a->imm & 31;
+		e->k = b->imm;
+		return true;
+	}
+	if (a->code == HIVE_OP_NEG && a->dst < 10 && b->code == HIVE_OP_AND_IMM &&
+	    b->dst == a->dst) {
+		e->h = tab_nw[a->dst];
+		e->imm = (uint64_t)(uint32_t)b->imm;
+		return true;
+	}
+	if (a->code == HIVE_OP_AND_IMM && a->dst < 10 && b->code == HIVE_OP_XOR_REG &&
+	    b->dst == a->dst && b->src < 10 && b->src != a->dst) {
+		e->h = tab_ax[a->dst][b->src];
+		e->imm = (uint64_t)(uint32_t)a->imm;
+		return true;
+	}
+	if (a->code == HIVE_OP_XOR_REG && a->dst < 10 && a->src < 10 &&
+	    b->code == HIVE_OP_RSH_IMM && b->dst == a->dst) {
+		e->h = tab_xw[a->dst][a->src];
+		e->imm = (uint32_t)b->imm & 31;
+		return true;
+	}
+	if (a->code == HIVE_OP_AND_IMM && a->dst < 10 && b->code == HIVE_OP_NEG &&
+	    b->dst == a->dst) {
+		e->h = tab_aw[a->dst];
+		e->imm = (uint64_t)(uint32_t)a->imm;
+		return true;
+	}
+	if ((a->code == HIVE_OP_ADD_IMM || a->code == HIVE_OP_SUB_IMM) && a->dst < 10 &&
+	    is_mov(b) && !mov_extends) {
+		e->h = tab_iw[a->dst][b->dst][b->src];
+		e->off = a->code == HIVE_OP_SUB_IMM ? (int32_t)(0u - (uint32_t)a->imm) : a->imm;
+		return true;
+	}
 	if (!is_addi(a, &k1))
 		return false;
 	if (is_addi(b, &k2)) {
@@ -1279,8 +1392,11 @@ static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->h = tab_x2[b->code == HIVE_OP_ARSH64_IMM][d];
 		return;
 	}
-	if (a->code == HIVE_OP_MOV64_REG && !a->off && s < 10) {
-		if (has_c && is_shift32(b, HIVE_OP_LSH64_IMM, d) &&
+	if ((a->code == HIVE_OP_MOV64_REG || a->code == HIVE_OP_MOV_REG) && !a->off && s < 10) {
+		/* after wX = wY only a 32-bit op: it reads the low half alone */
+		const bool w = a->code == HIVE_OP_MOV_REG;
+
+		if (!w && has_c && is_shift32(b, HIVE_OP_LSH64_IMM, d) &&
 		    (is_shift32(c, HIVE_OP_RSH64_IMM, d) || is_shift32(c, HIVE_OP_ARSH64_IMM, d))) {
 			e->h = tab_x3[c->code == HIVE_OP_ARSH64_IMM][d][s];
 			return;
@@ -1288,12 +1404,12 @@ static void fuse(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		if (b->dst != d)
 			return;
 		op = t_op(b->code);
-		if (op >= 0 && b->src < 10) {
+		if (op >= (w ? TO_add32 : 0) && b->src < 10) {
 			e->h = tab_t[op][d][s][b->src == d ? s : b->src];
 			return;
 		}
 		op = ti_op(b->code);
-		if (op >= 0) {
+		if (op >= (w ? TIO_add32 : 0)) {
 			e->h = tab_ti[op][d][s];
 			e->imm = ri_imm(vm, pc + 1, b);
 		}

@@ -116,7 +116,46 @@ static void rf_pair(struct hive_insn *p, uint32_t left)
 	uint8_t d = rf_reg(), s = rf_reg(), base;
 	int16_t off, fwd = (int16_t)rf_rnd((left < 3 ? left : 3) + 1);
 
-	switch (rf_rnd(6)) {
+	static const uint8_t w_x[] = { HIVE_ADD, HIVE_AND, HIVE_OR, HIVE_XOR };
+	static const uint8_t w_k[] = { HIVE_ADD, HIVE_SUB, HIVE_AND, HIVE_OR, HIVE_XOR, HIVE_MUL,
+				       HIVE_LSH, HIVE_RSH, HIVE_ARSH };
+	uint8_t op;
+
+	switch (rf_rnd(14)) {
+	case 11:        /* NW: wA = -wA; wA &= imm */
+		p[0] = HIVE_ALU32_IMM(HIVE_NEG, d, 0);
+		p[1] = HIVE_ALU32_IMM(HIVE_AND, d, rf_imm());
+		break;
+	case 12:        /* AX: wA &= imm; wA ^= wB */
+		p[0] = HIVE_ALU32_IMM(HIVE_AND, d, rf_imm());
+		p[1] = HIVE_ALU32_REG(HIVE_XOR, d, s);
+		break;
+	case 13:        /* XW: wA ^= wB; wA >>= imm */
+		p[0] = HIVE_ALU32_REG(HIVE_XOR, d, s);
+		p[1] = HIVE_ALU32_IMM(HIVE_RSH, d, (int32_t)rf_rnd(32));
+		break;
+	case 6:         /* T, 32-bit: wA = wB (or rA = rB); wA OP= wC */
+		p[0] = rf_rnd(2) ? HIVE_ALU32_REG(HIVE_MOV, d, s) : HIVE_MOV64_REG(d, s);
+		p[1] = HIVE_ALU32_REG(w_x[rf_rnd(sizeof(w_x))], d, rf_reg());
+		break;
+	case 7:         /* TI, 32-bit: wA = wB (or rA = rB); wA OP= imm */
+		op = w_k[rf_rnd(sizeof(w_k))];
+		p[0] = rf_rnd(2) ? HIVE_ALU32_REG(HIVE_MOV, d, s) : HIVE_MOV64_REG(d, s);
+		p[1] = HIVE_ALU32_IMM(op, d, op == HIVE_LSH || op == HIVE_RSH || op == HIVE_ARSH ?
+						 (int32_t)rf_rnd(32) : rf_imm());
+		break;
+	case 8:         /* IW: wA += imm (or -=); rB = rC */
+		p[0] = HIVE_ALU32_IMM(rf_rnd(2) ? HIVE_ADD : HIVE_SUB, d, rf_imm());
+		p[1] = HIVE_MOV64_REG(s, rf_reg());
+		break;
+	case 9:         /* AW: wA &= imm; wA = -wA */
+		p[0] = HIVE_ALU32_IMM(HIVE_AND, d, rf_imm());
+		p[1] = HIVE_ALU32_IMM(HIVE_NEG, d, 0);
+		break;
+	case 10:        /* RW: wA >>= imm; wB &= imm */
+		p[0] = HIVE_ALU32_IMM(HIVE_RSH, d, (int32_t)rf_rnd(32));
+		p[1] = HIVE_ALU32_IMM(HIVE_AND, s, rf_imm());
+		break;
 	case 0:         /* NJ: rA &= imm; if rA OP imm goto */
 		p[0] = HIVE_ALU64_IMM(HIVE_AND, d, rf_imm());
 		p[1] = HIVE_JMP_IMM(jmp[rf_rnd(sizeof(jmp))], d, rf_imm(), fwd);
