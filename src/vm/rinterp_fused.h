@@ -296,9 +296,8 @@ REGS_A(DEF_AN_CELL, 0)
 #define DEF_NA_ROW(a, unused) REGS_B(DEF_NA_CELL, a)
 REGS_A(DEF_NA_ROW, 0)
 
-/* NW: wA = -wA; wA &= imm.  AX: wA &= imm; wA ^= wB.  XW: wA ^= wB;
- * wA >>= imm (the steps of a bitwise CRC on 32-bit registers).
- * AX's B is never A.  h_nw_A, h_ax_A_B, h_xw_A_B */
+/* NW: wA = -wA; wA &= imm.  AX: wA &= imm; wA ^= wB (B is never A).
+ * Steps of a bitwise CRC on 32-bit registers.  h_nw_A, h_ax_A_B */
 #define DEF_NW_CELL(a, unused)                                                 \
 	static RCALL uint64_t h_nw_##a(RARGS)                                  \
 	{                                                                      \
@@ -306,19 +305,14 @@ REGS_A(DEF_NA_ROW, 0)
 		TAIL(e + 2);                                                   \
 	}
 REGS_A(DEF_NW_CELL, 0)
-#define DEF_AXW_CELL(b, a)                                                     \
+#define DEF_AX_CELL(b, a)                                                      \
 	static RCALL uint64_t h_ax_##a##_##b(RARGS)                            \
 	{                                                                      \
 		REG_##a = (W32(REG_##a) & e->imm) ^ W32(REG_##b);              \
 		TAIL(e + 2);                                                   \
-	}                                                                      \
-	static RCALL uint64_t h_xw_##a##_##b(RARGS)                            \
-	{                                                                      \
-		REG_##a = W32(REG_##a ^ REG_##b) >> e->imm;                    \
-		TAIL(e + 2);                                                   \
 	}
-#define DEF_AXW_ROW(a, unused) REGS_B(DEF_AXW_CELL, a)
-REGS_A(DEF_AXW_ROW, 0)
+#define DEF_AX_ROW(a, unused) REGS_B(DEF_AX_CELL, a)
+REGS_A(DEF_AX_ROW, 0)
 
 /* LS: rA = *(uN *)(rB + off); rA <<= imm (N = 8, 16, 32).  h_ls_W_A_B */
 #define DEF_LS_CELL(b, a, w, bits)                                             \
@@ -407,15 +401,19 @@ REGS_A(DEF_IX_ROW, sx)
 #define DEF_RM_ROW(a, unused) REGS_B(DEF_RM_ROW2, a)
 REGS_A(DEF_RM_ROW, 0)
 
-/* XR: rA ^= rB; rA >>= imm.  h_xr_A_B */
-#define DEF_XR_CELL(b, a)                                                      \
-	static RCALL uint64_t h_xr_##a##_##b(RARGS)                            \
+/* OS: rA OP= rB; rA >>= imm, at the OP's width (a hash step, a bit field,
+ * a CRC step on w registers).  h_os_OP_A_B */
+#define OS_OPS(Y) Y(xor64, rsh64) Y(and64, rsh64) Y(xor32, rsh32)
+#define DEF_OS_CELL(b, a, op, sh)                                              \
+	static RCALL uint64_t h_os_##op##_##a##_##b(RARGS)                     \
 	{                                                                      \
-		REG_##a = (REG_##a ^ REG_##b) >> e->imm;                       \
+		RR_##op(REG_##a, REG_##b);                                     \
+		RI_##sh(REG_##a, e->imm);                                      \
 		TAIL(e + 2);                                                   \
 	}
-#define DEF_XR_ROW(a, unused) REGS_B(DEF_XR_CELL, a)
-REGS_A(DEF_XR_ROW, 0)
+#define DEF_OS_ROW(a, op, sh) REGS_B(DEF_OS_CELL, a, op, sh)
+#define DEF_OS(op, sh) REGS_A(DEF_OS_ROW, op, sh)
+OS_OPS(DEF_OS)
 
 /* LW: rA = *(u32 *)(rB + off); rC = *(u32 *)(rB + off2) (off2 in k; C is
  * not B, A is not B).  h_lw_A_B_C */
@@ -631,16 +629,6 @@ REGS_A(DEF_SI_ROW, 0)
 #define DEF_SB_ROW(a, unused) REGS_B(DEF_SB_CELL, a)
 REGS_A(DEF_SB_ROW, 0)
 
-/* AR: rA &= rB; rA >>= imm (a bit field).  h_ar_A_B */
-#define DEF_AR_CELL(b, a)                                                      \
-	static RCALL uint64_t h_ar_##a##_##b(RARGS)                            \
-	{                                                                      \
-		REG_##a = (REG_##a & REG_##b) >> e->imm;                       \
-		TAIL(e + 2);                                                   \
-	}
-#define DEF_AR_ROW(a, unused) REGS_B(DEF_AR_CELL, a)
-REGS_A(DEF_AR_ROW, 0)
-
 /* RN: rA >>= imm; rB &= imm2 (imm2 in k).  RW: wA >>= imm; wB &= imm2.
  * h_rn_A_B, h_rw_A_B */
 #define DEF_RN_CELL(b, a)                                                      \
@@ -802,9 +790,6 @@ static rhandler *const tab_si[10][10] = { REGS_A(TAB_SI_ROW, 0) };
 #define TAB_SB_CELL(b, a) h_sb_##a##_##b,
 #define TAB_SB_ROW(a, unused) { REGS_B(TAB_SB_CELL, a) },
 static rhandler *const tab_sb[10][10] = { REGS_A(TAB_SB_ROW, 0) };
-#define TAB_AR_CELL(b, a) h_ar_##a##_##b,
-#define TAB_AR_ROW(a, unused) { REGS_B(TAB_AR_CELL, a) },
-static rhandler *const tab_ar[10][10] = { REGS_A(TAB_AR_ROW, 0) };
 #define TAB_RN_CELL(b, a) h_rn_##a##_##b,
 #define TAB_RN_ROW(a, unused) { REGS_B(TAB_RN_CELL, a) },
 static rhandler *const tab_rn[10][10] = { REGS_A(TAB_RN_ROW, 0) };
@@ -826,9 +811,6 @@ static rhandler *const tab_nw[10] = { REGS_A(TAB_NW_CELL, 0) };
 #define TAB_AX_CELL(b, a) h_ax_##a##_##b,
 #define TAB_AX_ROW(a, unused) { REGS_B(TAB_AX_CELL, a) },
 static rhandler *const tab_ax[10][10] = { REGS_A(TAB_AX_ROW, 0) };
-#define TAB_XW_CELL(b, a) h_xw_##a##_##b,
-#define TAB_XW_ROW(a, unused) { REGS_B(TAB_XW_CELL, a) },
-static rhandler *const tab_xw[10][10] = { REGS_A(TAB_XW_ROW, 0) };
 #define TAB_AW_CELL(a, unused) h_aw_##a,
 static rhandler *const tab_aw[10] = { REGS_A(TAB_AW_CELL, 0) };
 #define TAB_SHA_CELL(b, a, op, sh) h_sha_##sh##_##op##_##a##_##b,
@@ -902,9 +884,13 @@ static rhandler *const tab_tz[10][10][10] = { REGS_A(TAB_TZ_ROW, 0) };
 #define TAB_RM_ROW(a, unused) { REGS_B(TAB_RM_ROW2, a) },
 static rhandler *const tab_rm[10][10][10] = { REGS_A(TAB_RM_ROW, 0) };
 
-#define TAB_XR_CELL(b, a) h_xr_##a##_##b,
-#define TAB_XR_ROW(a, unused) { REGS_B(TAB_XR_CELL, a) },
-static rhandler *const tab_xr[10][10] = { REGS_A(TAB_XR_ROW, 0) };
+#define ENUM_OS(op, sh) OSO_##op,
+enum os_op { OS_OPS(ENUM_OS) OS_N };
+#undef ENUM_OS
+#define TAB_OS_CELL(b, a, op, sh) h_os_##op##_##a##_##b,
+#define TAB_OS_ROW(a, op, sh) { REGS_B(TAB_OS_CELL, a, op, sh) },
+#define TAB_OS(op, sh) { REGS_A(TAB_OS_ROW, op, sh) },
+static rhandler *const tab_os[OS_N][10][10] = { OS_OPS(TAB_OS) };
 
 #define TAB_LW_CELL(c, b, a) h_lw_##a##_##b##_##c,
 #define TAB_LW_ROW2(b, a) { REGS_C(TAB_LW_CELL, b, a) },
@@ -953,6 +939,17 @@ static rhandler *const tab_ix[2][10][10] = { { REGS_A(TAB_IX_ROW, zx) }, { REGS_
 #define TAB_IJ_ROW(a, op) { REGS_B(TAB_IJ_CELL, a, op) },
 #define TAB_IJ(op) { REGS_A(TAB_IJ_ROW, op) },
 static rhandler *const tab_ij[J64_N][10][10] = { J64_OPS(TAB_IJ) };
+
+/* The OS op of a register ALU opcode, or -1. */
+static int os_op(uint8_t code)
+{
+	switch (code) {
+	case HIVE_OP_XOR64_REG: return OSO_xor64;
+	case HIVE_OP_AND64_REG: return OSO_and64;
+	case HIVE_OP_XOR_REG:   return OSO_xor32;
+	default:                return -1;
+	}
+}
 
 /* The T op of a register ALU opcode, or -1. */
 static int t_op(uint8_t code)
@@ -1153,12 +1150,6 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->t = &ents[isa_jump_target(b, pc + 1)];
 		return true;
 	}
-	if (a->code == HIVE_OP_AND64_REG && a->dst < 10 && a->src < 10 &&
-	    b->code == HIVE_OP_RSH64_IMM && b->dst == a->dst) {
-		e->h = tab_ar[a->dst][a->src];
-		e->imm = (uint32_t)b->imm & 63;
-		return true;
-	}
 	if (a->code == HIVE_OP_MOV64_IMM && a->dst < 10 && (b->code & 0x0f) == 0x0d &&
 	    (op = j_op(b->code)) >= 0 && b->dst < 10 && b->src < 10 &&
 	    (b->dst == a->dst || b->src == a->dst)) {
@@ -1184,10 +1175,11 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->imm = (uint32_t)a->imm & 63;
 		return true;
 	}
-	if (a->code == HIVE_OP_XOR64_REG && a->dst < 10 && a->src < 10 &&
-	    b->code == HIVE_OP_RSH64_IMM && b->dst == a->dst) {
-		e->h = tab_xr[a->dst][a->src];
-		e->imm = (uint32_t)b->imm & 63;
+	if ((op = os_op(a->code)) >= 0 && a->dst < 10 && a->src < 10 &&
+	    b->code == (op == OSO_xor32 ? HIVE_OP_RSH_IMM : HIVE_OP_RSH64_IMM) &&
+	    b->dst == a->dst) {
+		e->h = tab_os[op][a->dst][a->src];
+		e->imm = ri_imm(vm, pc + 1, b);
 		return true;
 	}
 	if (a->code == HIVE_OP_LDXW && b->code == HIVE_OP_LDXW && a->dst < 10 && a->src < 10 &&
@@ -1330,12 +1322,6 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 		e->imm = (uint64_t)(uint32_t)a->imm;
 		return true;
 	}
-	if (a->code == HIVE_OP_XOR_REG && a->dst < 10 && a->src < 10 &&
-	    b->code == HIVE_OP_RSH_IMM && b->dst == a->dst) {
-		e->h = tab_xw[a->dst][a->src];
-		e->imm = (uint32_t)b->imm & 31;
-		return true;
-	}
 	if (a->code == HIVE_OP_AND_IMM && a->dst < 10 && b->code == HIVE_OP_NEG &&
 	    b->dst == a->dst) {
 		e->h = tab_aw[a->dst];
@@ -1345,7 +1331,7 @@ static bool fuse_pair(const struct hive_vm *vm, struct rent *ents, uint32_t pc)
 	if ((a->code == HIVE_OP_ADD_IMM || a->code == HIVE_OP_SUB_IMM) && a->dst < 10 &&
 	    is_mov(b) && !mov_extends) {
 		e->h = tab_iw[a->dst][b->dst][b->src];
-		e->off = a->code == HIVE_OP_SUB_IMM ? (int32_t)(0u - (uint32_t)a->imm) : a->imm;
+		e->off = (int32_t)ri_imm(vm, pc, a);     /* sub: the negated imm */
 		return true;
 	}
 	if (!is_addi(a, &k1))

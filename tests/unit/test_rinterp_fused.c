@@ -56,14 +56,16 @@ static void rf_mem(uint8_t *base, int16_t *off)
 	}
 }
 
+/* The conditional jump operations. */
+static const uint8_t rf_jmp[] = { HIVE_JEQ, HIVE_JNE, HIVE_JGT, HIVE_JGE, HIVE_JLT, HIVE_JLE,
+				  HIVE_JSGT, HIVE_JSGE, HIVE_JSLT, HIVE_JSLE, HIVE_JSET };
+
 static struct hive_insn rf_one(uint32_t left)
 {
 	static const uint8_t alu_x[] = { HIVE_ADD, HIVE_SUB, HIVE_AND, HIVE_OR, HIVE_XOR, HIVE_MUL,
 					 HIVE_MOV, HIVE_MOV, HIVE_MOV };
 	static const uint8_t alu_k[] = { HIVE_ADD, HIVE_SUB, HIVE_AND, HIVE_OR, HIVE_XOR, HIVE_MUL,
 					 HIVE_MOV, HIVE_LSH, HIVE_RSH, HIVE_ARSH };
-	static const uint8_t jmp[] = { HIVE_JEQ, HIVE_JNE, HIVE_JGT, HIVE_JGE, HIVE_JLT, HIVE_JLE,
-				       HIVE_JSGT, HIVE_JSGE, HIVE_JSLT, HIVE_JSLE, HIVE_JSET };
 	static const uint8_t sizes[] = { HIVE_B, HIVE_H, HIVE_W, HIVE_DW };
 	uint8_t base, d = rf_reg(), s = rf_reg(), op;
 	int16_t off;
@@ -101,7 +103,7 @@ static struct hive_insn rf_one(uint32_t left)
 		return HIVE_ST_MEM(sizes[rf_rnd(4)], base, off, rf_imm());
 	default:        /* forward conditional jump, 0..3 ahead, inside the body */
 		off = (int16_t)rf_rnd((left < 3 ? left : 3) + 1);
-		op = jmp[rf_rnd(sizeof(jmp))];
+		op = rf_jmp[rf_rnd(sizeof(rf_jmp))];
 		return rf_rnd(2) ? HIVE_JMP_IMM(op, d, rf_imm(), off) : HIVE_JMP_REG(op, d, s, off);
 	}
 }
@@ -111,8 +113,6 @@ static struct hive_insn rf_one(uint32_t left)
  * body follow the second. */
 static void rf_pair(struct hive_insn *p, uint32_t left)
 {
-	static const uint8_t jmp[] = { HIVE_JEQ, HIVE_JNE, HIVE_JGT, HIVE_JGE, HIVE_JLT, HIVE_JLE,
-				       HIVE_JSGT, HIVE_JSGE, HIVE_JSLT, HIVE_JSLE, HIVE_JSET };
 	uint8_t d = rf_reg(), s = rf_reg(), base;
 	int16_t off, fwd = (int16_t)rf_rnd((left < 3 ? left : 3) + 1);
 
@@ -130,7 +130,7 @@ static void rf_pair(struct hive_insn *p, uint32_t left)
 		p[0] = HIVE_ALU32_IMM(HIVE_AND, d, rf_imm());
 		p[1] = HIVE_ALU32_REG(HIVE_XOR, d, s);
 		break;
-	case 13:        /* XW: wA ^= wB; wA >>= imm */
+	case 13:        /* OS, 32-bit: wA ^= wB; wA >>= imm */
 		p[0] = HIVE_ALU32_REG(HIVE_XOR, d, s);
 		p[1] = HIVE_ALU32_IMM(HIVE_RSH, d, (int32_t)rf_rnd(32));
 		break;
@@ -158,7 +158,7 @@ static void rf_pair(struct hive_insn *p, uint32_t left)
 		break;
 	case 0:         /* NJ: rA &= imm; if rA OP imm goto */
 		p[0] = HIVE_ALU64_IMM(HIVE_AND, d, rf_imm());
-		p[1] = HIVE_JMP_IMM(jmp[rf_rnd(sizeof(jmp))], d, rf_imm(), fwd);
+		p[1] = HIVE_JMP_IMM(rf_jmp[rf_rnd(sizeof(rf_jmp))], d, rf_imm(), fwd);
 		break;
 	case 1:         /* AR: rA &= rB; rA >>= imm */
 		p[0] = HIVE_ALU64_REG(HIVE_AND, d, s);
